@@ -1,0 +1,16 @@
+# Third-party dependencies, all from Debian packages (deploy/install-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(Protobuf REQUIRED)          # module mode: Debian ships no protobuf CMake config
+find_package(gRPC CONFIG REQUIRED)
+find_package(absl CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(RocksDB CONFIG REQUIRED)
+find_package(simdjson CONFIG REQUIRED)
+find_package(GTest CONFIG REQUIRED)
+find_package(benchmark CONFIG REQUIRED)
+find_package(CLI11 CONFIG QUIET)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
+pkg_check_modules(AVRO REQUIRED IMPORTED_TARGET avro-c)
+find_program(GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
