@@ -12,7 +12,7 @@ absl::Status ValidateTenantName(absl::string_view name) {
   }
   if (!(name[0] >= 'a' && name[0] <= 'z')) {
     return absl::InvalidArgumentError(
-        absl::StrCat("bad tenant name '", name, "': must start with a letter; ", kRule));
+        absl::StrCat("bad tenant name '", name, "': must start with a lowercase letter; ", kRule));
   }
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];

@@ -1,0 +1,60 @@
+// skein-coordinator: the control plane process.
+
+#include <cstdio>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "skein/common/clock.h"
+#include "skein/common/logging.h"
+#include "skein/common/signals.h"
+#include "skein/common/version.h"
+#include "skein/coordinator/coordinator_server.h"
+
+int main(int argc, char** argv) {
+  skein::BlockTerminationSignals();
+  CLI::App app{"skein-coordinator: the Skein control plane (catalog, assignment, admin API)"};
+  app.set_config("--config", "", "read flags from a TOML/INI file (flag = value per line)");
+  app.set_version_flag("--version", std::string(skein::kVersion));
+  std::string listen = "127.0.0.1:7070";
+  std::string bootstrap = "127.0.0.1:9092";
+  int64_t lease_ms = 3000;
+  int64_t kafka_timeout_ms = 10000;
+  std::string log_level = "info";
+  app.add_option("--listen", listen, "gRPC listen address HOST:PORT")->capture_default_str();
+  app.add_option("--bootstrap", bootstrap, "Kafka bootstrap servers")
+      ->envname("SKEIN_KAFKA_BOOTSTRAP")
+      ->capture_default_str();
+  app.add_option("--lease-ms", lease_ms, "declare an executor DEAD after this long without a heartbeat")
+      ->check(CLI::Range(int64_t{300}, int64_t{600000}))
+      ->capture_default_str();
+  app.add_option("--kafka-timeout-ms", kafka_timeout_ms, "how long to wait for Kafka at start-up")
+      ->check(CLI::Range(int64_t{100}, int64_t{600000}))
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  auto fail = [](const absl::Status& status) {
+    std::fprintf(stderr, "skein-coordinator: error: %s\n", std::string(status.message()).c_str());
+    return 2;
+  };
+  if (absl::Status s = skein::SetLogLevel(log_level); !s.ok()) return fail(s);
+  absl::StatusOr<skein::HostPort> listen_addr = skein::ParseHostPort(listen);
+  if (!listen_addr.ok()) return fail(listen_addr.status());
+
+  skein::coordinator::CoordinatorOptions options;
+  options.listen = *listen_addr;
+  options.kafka_bootstrap = bootstrap;
+  options.lease = absl::Milliseconds(lease_ms);
+  options.kafka_timeout = absl::Milliseconds(kafka_timeout_ms);
+  skein::coordinator::CoordinatorServer server(options, skein::Clock::Real());
+  if (absl::Status s = server.Start(); !s.ok()) return fail(s);
+  int sig = skein::WaitForTerminationSignal();
+  skein::Logger("coordinator")->info("signal {} received: shutting down", sig);
+  server.Stop();
+  skein::Logger("coordinator")->info("stopped");
+  return 0;
+}

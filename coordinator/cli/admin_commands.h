@@ -1,0 +1,36 @@
+#pragma once
+
+// `skein` subcommands that talk to the coordinator's admin API.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "skein/v1/admin.grpc.pb.h"
+
+namespace skein::cli {
+
+// A connection to the coordinator's admin API with the CLI's deadline on every call.
+class AdminClient {
+ public:
+  explicit AdminClient(const std::string& coordinator);
+
+  // Each returns UNAVAILABLE with a "cannot reach the coordinator" message and a hint when
+  // the coordinator is down, or the coordinator's own status otherwise.
+  absl::Status ListExecutors(v1::ListExecutorsResponse* out);
+  absl::Status DescribeExecutor(const std::string& id, v1::ExecutorView* out);
+  absl::Status GetClusterInfo(v1::ClusterInfo* out);
+
+ private:
+  absl::Status Translate(const grpc::Status& status) const;
+
+  std::string coordinator_;
+  std::unique_ptr<v1::Admin::Stub> stub_;
+};
+
+// Renders executors as the aligned table `skein executors list` prints.
+std::string FormatExecutorTable(const v1::ListExecutorsResponse& executors, int64_t now_unix_ms);
+std::string FormatExecutor(const v1::ExecutorView& view, int64_t now_unix_ms);
+std::string FormatClusterInfo(const v1::ClusterInfo& info);
+
+}  // namespace skein::cli

@@ -1,0 +1,61 @@
+// skein: the command-line client of a Skein cluster.
+
+#include <cstdio>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/time/clock.h"
+#include "admin_commands.h"
+#include "skein/common/version.h"
+
+namespace {
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "skein: error: %s\n", std::string(status.message()).c_str());
+  return status.code() == absl::StatusCode::kNotFound ? 1 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"skein: command-line client of a Skein cluster"};
+  app.set_version_flag("--version", std::string(skein::kVersion));
+  app.require_subcommand(1);
+  std::string coordinator = "127.0.0.1:7070";
+  app.add_option("--coordinator", coordinator, "coordinator address HOST:PORT")
+      ->envname("SKEIN_COORDINATOR")
+      ->capture_default_str();
+
+  CLI::App* executors = app.add_subcommand("executors", "executor nodes of the cluster");
+  executors->require_subcommand(1);
+  CLI::App* executors_list = executors->add_subcommand("list", "list executors and their state");
+  CLI::App* executors_describe = executors->add_subcommand("describe", "describe one executor");
+  std::string executor_id;
+  executors_describe->add_option("id", executor_id, "executor id")->required();
+  CLI::App* cluster = app.add_subcommand("cluster", "the cluster as a whole");
+  cluster->require_subcommand(1);
+  CLI::App* cluster_info = cluster->add_subcommand("info", "coordinator, Kafka and membership summary");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  skein::cli::AdminClient client(coordinator);
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  if (executors_list->parsed()) {
+    skein::v1::ListExecutorsResponse response;
+    if (absl::Status s = client.ListExecutors(&response); !s.ok()) return Fail(s);
+    std::fputs(skein::cli::FormatExecutorTable(response, now_ms).c_str(), stdout);
+  } else if (executors_describe->parsed()) {
+    skein::v1::ExecutorView view;
+    if (absl::Status s = client.DescribeExecutor(executor_id, &view); !s.ok()) return Fail(s);
+    std::fputs(skein::cli::FormatExecutor(view, now_ms).c_str(), stdout);
+  } else if (cluster_info->parsed()) {
+    skein::v1::ClusterInfo info;
+    if (absl::Status s = client.GetClusterInfo(&info); !s.ok()) return Fail(s);
+    std::fputs(skein::cli::FormatClusterInfo(info).c_str(), stdout);
+  }
+  return 0;
+}

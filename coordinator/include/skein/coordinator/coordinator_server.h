@@ -1,0 +1,60 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "skein/common/clock.h"
+#include "skein/common/net.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace skein::coordinator {
+
+struct CoordinatorOptions {
+  HostPort listen{"127.0.0.1", 7070};
+  std::string kafka_bootstrap = "127.0.0.1:9092";
+  // How long to wait for a Kafka broker at start-up before giving up.
+  absl::Duration kafka_timeout = absl::Seconds(10);
+  absl::Duration lease = absl::Seconds(3);
+};
+
+class Membership;
+class ExecutorControlService;
+class AdminService;
+
+// The control-plane process: checks Kafka, serves the executor protocol and the admin API,
+// and runs the lease checker. Owned by main(). Start() and Stop() from one thread.
+class CoordinatorServer {
+ public:
+  CoordinatorServer(CoordinatorOptions options, Clock* clock);
+  ~CoordinatorServer();
+
+  // UNAVAILABLE when Kafka does not answer in time; FAILED_PRECONDITION when the listen
+  // address cannot be bound. Each message says what to do.
+  absl::Status Start();
+  // Ends executor sessions, stops the server and the lease checker. Idempotent.
+  void Stop();
+
+  const HostPort& address() const { return address_; }
+
+ private:
+  void CheckLeases();
+
+  CoordinatorOptions options_;
+  Clock* const clock_;
+  HostPort address_;
+  std::unique_ptr<Membership> membership_;
+  std::unique_ptr<ExecutorControlService> control_;
+  std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<grpc::Server> server_;
+  absl::Notification stopping_;
+  std::thread lease_checker_;
+};
+
+}  // namespace skein::coordinator

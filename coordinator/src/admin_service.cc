@@ -1,0 +1,49 @@
+#include "admin_service.h"
+
+#include "skein/common/grpc_status.h"
+#include "skein/common/version.h"
+
+namespace skein::coordinator {
+
+AdminService::AdminService(const Membership* membership, ClusterSettings settings,
+                           absl::Time started_at)
+    : membership_(membership), settings_(std::move(settings)), started_at_(started_at) {}
+
+grpc::Status AdminService::GetClusterInfo(grpc::ServerContext* /*context*/,
+                                          const v1::GetClusterInfoRequest* /*request*/,
+                                          v1::ClusterInfo* response) {
+  response->set_coordinator_version(kVersion);
+  response->set_kafka_bootstrap(settings_.kafka_bootstrap);
+  response->set_kafka_cluster_id(settings_.kafka_cluster_id);
+  response->set_lease_ms(static_cast<uint32_t>(absl::ToInt64Milliseconds(membership_->lease())));
+  response->set_started_at_unix_ms(absl::ToUnixMillis(started_at_));
+  for (const v1::ExecutorView& view : membership_->List()) {
+    if (view.state() == v1::EXECUTOR_STATE_ALIVE) {
+      response->set_executors_alive(response->executors_alive() + 1);
+    } else if (view.state() == v1::EXECUTOR_STATE_DEAD) {
+      response->set_executors_dead(response->executors_dead() + 1);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ListExecutors(grpc::ServerContext* /*context*/,
+                                         const v1::ListExecutorsRequest* /*request*/,
+                                         v1::ListExecutorsResponse* response) {
+  for (v1::ExecutorView& view : membership_->List()) *response->add_executors() = std::move(view);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::DescribeExecutor(grpc::ServerContext* /*context*/,
+                                            const v1::DescribeExecutorRequest* request,
+                                            v1::ExecutorView* response) {
+  if (request->id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "executor id is empty");
+  }
+  absl::StatusOr<v1::ExecutorView> view = membership_->Describe(request->id());
+  if (!view.ok()) return ToGrpc(view.status());
+  *response = std::move(*view);
+  return grpc::Status::OK;
+}
+
+}  // namespace skein::coordinator

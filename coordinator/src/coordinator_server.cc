@@ -1,0 +1,64 @@
+#include "skein/coordinator/coordinator_server.h"
+
+#include "admin_service.h"
+#include "executor_control_service.h"
+#include "skein/common/grpc_server.h"
+#include "skein/common/kafka.h"
+#include "skein/common/logging.h"
+#include "skein/common/status.h"
+
+namespace skein::coordinator {
+
+CoordinatorServer::CoordinatorServer(CoordinatorOptions options, Clock* clock)
+    : options_(std::move(options)), clock_(clock) {}
+
+CoordinatorServer::~CoordinatorServer() { Stop(); }
+
+absl::Status CoordinatorServer::Start() {
+  auto log = Logger("coordinator");
+  absl::StatusOr<std::string> cluster_id =
+      ProbeKafkaCluster(options_.kafka_bootstrap, options_.kafka_timeout);
+  if (!cluster_id.ok()) {
+    return Annotate(cluster_id.status(),
+                    "Kafka is unreachable (start a broker with ./deploy/kafka.sh start, or pass "
+                    "--bootstrap HOST:PORT)");
+  }
+  log->info("kafka bootstrap={} cluster_id={}", options_.kafka_bootstrap, *cluster_id);
+
+  ClusterSettings settings{options_.kafka_bootstrap, *cluster_id};
+  membership_ = std::make_unique<Membership>(clock_, options_.lease);
+  control_ = std::make_unique<ExecutorControlService>(membership_.get(), settings);
+  admin_ = std::make_unique<AdminService>(membership_.get(), settings, clock_->Now());
+  SKEIN_ASSIGN_OR_RETURN(StartedServer started,
+                         StartGrpcServer(options_.listen, {control_.get(), admin_.get()}));
+  server_ = std::move(started.server);
+  address_ = started.address;
+  lease_checker_ = std::thread([this] { CheckLeases(); });
+  log->info("coordinator listening on {} lease={}", address_.ToString(),
+            absl::FormatDuration(options_.lease));
+  return absl::OkStatus();
+}
+
+void CoordinatorServer::CheckLeases() {
+  auto log = Logger("coordinator");
+  // Check often relative to the lease so an expiry is noticed within a small fraction of it.
+  const absl::Duration tick = std::min(absl::Milliseconds(100), options_.lease / 10);
+  while (!stopping_.WaitForNotificationWithTimeout(tick)) {
+    for (const std::string& id : membership_->ExpireLeases()) {
+      absl::StatusOr<v1::ExecutorView> view = membership_->Describe(id);
+      log->warn("executor={} declared DEAD: {}", id,
+                view.ok() ? view->state_reason() : view.status().ToString());
+    }
+  }
+}
+
+void CoordinatorServer::Stop() {
+  if (stopping_.HasBeenNotified()) return;
+  stopping_.Notify();
+  if (control_ != nullptr) control_->CloseAll();
+  if (server_ != nullptr) server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  if (lease_checker_.joinable()) lease_checker_.join();
+  if (server_ != nullptr) server_->Wait();
+}
+
+}  // namespace skein::coordinator

@@ -1,0 +1,66 @@
+// skein-executor: the data plane process.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "skein/common/clock.h"
+#include "skein/common/logging.h"
+#include "skein/common/signals.h"
+#include "skein/common/version.h"
+#include "skein/executor/executor_node.h"
+
+int main(int argc, char** argv) {
+  skein::BlockTerminationSignals();
+  CLI::App app{"skein-executor: runs tenants' tasks for a Skein cluster"};
+  app.set_config("--config", "", "read flags from a TOML/INI file (flag = value per line)");
+  app.set_version_flag("--version", std::string(skein::kVersion));
+  skein::executor::ExecutorOptions options;
+  std::string listen = "127.0.0.1:0";
+  int64_t connect_timeout_ms = 10000;
+  std::string log_level = "info";
+  app.add_option("--id", options.id, "stable executor id (default: HOSTNAME-PORT)");
+  app.add_option("--coordinator", options.coordinator, "coordinator address HOST:PORT")
+      ->envname("SKEIN_COORDINATOR")
+      ->capture_default_str();
+  app.add_option("--listen", listen, "gRPC listen address HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--data-dir", options.data_dir, "state directory (must exist; one per executor)")
+      ->required();
+  app.add_option("--cores", options.cores, "cores offered to the cluster (default: all)");
+  app.add_option("--memory-bytes", options.memory_bytes, "memory offered (default: physical)");
+  app.add_option("--connect-timeout-ms", connect_timeout_ms,
+                 "how long to wait for the coordinator at start-up")
+      ->check(CLI::Range(int64_t{100}, int64_t{600000}))
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  auto fail = [](const absl::Status& status) {
+    std::fprintf(stderr, "skein-executor: error: %s\n", std::string(status.message()).c_str());
+    return 2;
+  };
+  if (absl::Status s = skein::SetLogLevel(log_level); !s.ok()) return fail(s);
+  absl::StatusOr<skein::HostPort> listen_addr = skein::ParseHostPort(listen);
+  if (!listen_addr.ok()) return fail(listen_addr.status());
+  options.listen = *listen_addr;
+  options.connect_timeout = absl::Milliseconds(connect_timeout_ms);
+  if (options.id.empty()) {
+    char host[256] = {0};
+    gethostname(host, sizeof(host) - 1);
+    options.id = std::string(host) + "-" + std::to_string(getpid());
+  }
+  skein::executor::ExecutorNode node(options, skein::Clock::Real());
+  if (absl::Status s = node.Start(); !s.ok()) return fail(s);
+  int sig = skein::WaitForTerminationSignal();
+  skein::Logger("executor")->info("signal {} received: shutting down", sig);
+  node.Stop();
+  skein::Logger("executor")->info("stopped");
+  return 0;
+}

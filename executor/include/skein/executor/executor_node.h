@@ -1,0 +1,55 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "skein/common/clock.h"
+#include "skein/common/net.h"
+#include "skein/executor/control_client.h"
+#include "skein/state/data_dir.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace skein::executor {
+
+struct ExecutorOptions {
+  std::string id;
+  std::string coordinator = "127.0.0.1:7070";
+  HostPort listen{"127.0.0.1", 0};
+  std::string data_dir;
+  uint32_t cores = 0;         // 0: the machine's
+  uint64_t memory_bytes = 0;  // 0: the machine's physical memory
+  absl::Duration connect_timeout = absl::Seconds(10);
+};
+
+// The data-plane process: locks its data directory, serves its own gRPC endpoint (health,
+// reflection; pull queries and state transfer later) and joins the cluster through the
+// ControlClient. Owned by main(); Start()/Stop() from one thread.
+class ExecutorNode {
+ public:
+  ExecutorNode(ExecutorOptions options, Clock* clock);
+  ~ExecutorNode();
+
+  // FAILED_PRECONDITION for a bad data directory or listen address, UNAVAILABLE when the
+  // coordinator cannot be reached; each message says what to do.
+  absl::Status Start();
+  void Stop();
+
+  const HostPort& address() const { return address_; }
+
+ private:
+  ExecutorOptions options_;
+  Clock* const clock_;
+  std::optional<state::DataDir> data_dir_;
+  std::unique_ptr<grpc::Server> server_;
+  HostPort address_;
+  std::unique_ptr<ControlClient> control_;
+  bool stopped_ = false;
+};
+
+}  // namespace skein::executor

@@ -1,0 +1,66 @@
+#include "skein/executor/executor_node.h"
+
+#include <unistd.h>
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "skein/common/grpc_server.h"
+#include "skein/common/logging.h"
+#include "skein/common/status.h"
+#include "skein/common/version.h"
+
+namespace skein::executor {
+namespace {
+
+uint64_t PhysicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page_size > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) : 0;
+}
+
+}  // namespace
+
+ExecutorNode::ExecutorNode(ExecutorOptions options, Clock* clock)
+    : options_(std::move(options)), clock_(clock) {}
+
+ExecutorNode::~ExecutorNode() { Stop(); }
+
+absl::Status ExecutorNode::Start() {
+  if (options_.id.empty()) {
+    return absl::InvalidArgumentError("executor id is empty: pass --id NAME");
+  }
+  SKEIN_ASSIGN_OR_RETURN(state::DataDir dir, state::DataDir::Open(options_.data_dir));
+  data_dir_.emplace(std::move(dir));
+  SKEIN_ASSIGN_OR_RETURN(StartedServer started, StartGrpcServer(options_.listen, {}));
+  server_ = std::move(started.server);
+  address_ = started.address;
+
+  ControlClient::Options control;
+  control.coordinator = options_.coordinator;
+  control.connect_timeout = options_.connect_timeout;
+  control.info.set_id(options_.id);
+  control.info.set_address(address_.ToString());
+  control.info.set_cores(options_.cores != 0 ? options_.cores
+                                             : std::max(1u, std::thread::hardware_concurrency()));
+  control.info.set_memory_bytes(options_.memory_bytes != 0 ? options_.memory_bytes
+                                                           : PhysicalMemoryBytes());
+  control.info.set_version(kVersion);
+  control_ = std::make_unique<ControlClient>(std::move(control), clock_);
+  SKEIN_RETURN_IF_ERROR(control_->Start());
+  Logger("executor")->info("executor={} serving on {} data_dir={}", options_.id,
+                           address_.ToString(), options_.data_dir);
+  return absl::OkStatus();
+}
+
+void ExecutorNode::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (control_ != nullptr) control_->Stop();
+  if (server_ != nullptr) {
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    server_->Wait();
+  }
+}
+
+}  // namespace skein::executor

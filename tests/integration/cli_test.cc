@@ -1,0 +1,120 @@
+// The binaries' user-facing behaviour: `skein executors list`, and one clear line plus a
+// non-zero exit for every kind of bad start-up input.
+
+#include <signal.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "support/cluster.h"
+
+namespace skein::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
+std::string FreeAddress() { return "127.0.0.1:" + std::to_string(FreePort()); }
+
+TEST(CliTest, ExecutorsListShowsEveryExecutorAlive) {
+  TestCluster cluster("cli-list", 3000);
+  ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator());
+  cluster.StartExecutor("exec-a");
+  cluster.StartExecutor("exec-b");
+  ASSERT_TRUE(cluster.AwaitState("exec-a", v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30)).ok());
+  ASSERT_TRUE(cluster.AwaitState("exec-b", v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30)).ok());
+
+  std::string out;
+  ASSERT_EQ(RunCommand({Bin("skein"), "--coordinator", cluster.coordinator_address(), "executors",
+                        "list"},
+                       &out),
+            0)
+      << out;
+  std::vector<std::string> lines = absl::StrSplit(out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u) << out;
+  EXPECT_THAT(lines[0], HasSubstr("ID"));
+  EXPECT_THAT(lines[0], HasSubstr("LAST HEARTBEAT"));
+  EXPECT_THAT(lines[1], HasSubstr("exec-a"));
+  EXPECT_THAT(lines[1], HasSubstr("ALIVE"));
+  EXPECT_THAT(lines[2], HasSubstr("exec-b"));
+  EXPECT_THAT(lines[2], HasSubstr("ALIVE"));
+
+  ASSERT_EQ(RunCommand({Bin("skein"), "--coordinator", cluster.coordinator_address(), "executors",
+                        "describe", "exec-a"},
+                       &out),
+            0)
+      << out;
+  EXPECT_THAT(out, HasSubstr("ALIVE (registered)"));
+  EXPECT_EQ(RunCommand({Bin("skein"), "--coordinator", cluster.coordinator_address(), "executors",
+                        "describe", "nope"},
+                       &out),
+            1);
+  EXPECT_THAT(out, HasSubstr("no executor with id 'nope'"));
+
+  ASSERT_EQ(RunCommand({Bin("skein"), "--coordinator", cluster.coordinator_address(), "cluster",
+                        "info"},
+                       &out),
+            0);
+  EXPECT_THAT(out, HasSubstr("executors alive      2"));
+  EXPECT_THAT(out, HasSubstr(KafkaBootstrap()));
+
+  // A second coordinator on the same port fails with the real reason.
+  ASSERT_EQ(RunCommand({Bin("skein-coordinator"), "--listen", cluster.coordinator_address(),
+                        "--bootstrap", KafkaBootstrap()},
+                       &out),
+            2);
+  EXPECT_THAT(out, HasSubstr("Address already in use"));
+  // Two executors cannot share a data directory.
+  ASSERT_EQ(RunCommand({Bin("skein-executor"), "--id", "exec-dup", "--coordinator",
+                        cluster.coordinator_address(), "--data-dir", cluster.dir() + "/data/exec-a"},
+                       &out),
+            2);
+  EXPECT_THAT(out, HasSubstr("in use by another executor"));
+}
+
+TEST(CliTest, UnknownFlagsAreRejected) {
+  for (const char* bin : {"skein", "skein-coordinator", "skein-executor"}) {
+    std::string out;
+    EXPECT_NE(RunCommand({Bin(bin), "--no-such-flag"}, &out), 0) << bin;
+    EXPECT_THAT(out, HasSubstr("--no-such-flag")) << bin;
+  }
+}
+
+TEST(CliTest, UnreachableCoordinatorIsOneClearLine) {
+  std::string out;
+  EXPECT_EQ(RunCommand({Bin("skein"), "--coordinator", FreeAddress(), "executors", "list"}, &out),
+            2);
+  EXPECT_THAT(out, HasSubstr("cannot reach the coordinator"));
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+
+  std::string data = ScratchDir("cli-unreachable") + "/data";
+  std::filesystem::create_directories(data);
+  EXPECT_EQ(RunCommand({Bin("skein-executor"), "--id", "x", "--coordinator", FreeAddress(),
+                        "--data-dir", data, "--connect-timeout-ms", "500", "--log-level", "off"},
+                       &out),
+            2);
+  EXPECT_THAT(out, HasSubstr("cannot reach the coordinator"));
+}
+
+TEST(CliTest, UnreachableKafkaIsOneClearLine) {
+  std::string out;
+  EXPECT_EQ(RunCommand({Bin("skein-coordinator"), "--listen", FreeAddress(), "--bootstrap",
+                        FreeAddress(), "--kafka-timeout-ms", "1000"},
+                       &out),
+            2);
+  EXPECT_THAT(out, HasSubstr("Kafka is unreachable"));
+}
+
+TEST(CliTest, MissingDataDirectoryIsOneClearLine) {
+  std::string out;
+  EXPECT_EQ(RunCommand({Bin("skein-executor"), "--id", "x", "--data-dir", "/nonexistent/skein"},
+                       &out),
+            2);
+  EXPECT_THAT(out, HasSubstr("data directory '/nonexistent/skein' does not exist"));
+  EXPECT_THAT(out, HasSubstr("mkdir -p"));
+}
+
+}  // namespace
+}  // namespace skein::testing

@@ -1,0 +1,97 @@
+#include "cluster.h"
+
+#include <signal.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "skein/common/grpc_status.h"
+
+namespace skein::testing {
+
+TestCluster::TestCluster(std::string name, int lease_ms)
+    : name_(std::move(name)), lease_ms_(lease_ms), port_(FreePort()), dir_(ScratchDir(name_)) {
+  admin_ = v1::Admin::NewStub(
+      grpc::CreateChannel(coordinator_address(), grpc::InsecureChannelCredentials()));
+}
+
+TestCluster::~TestCluster() {
+  for (auto& [id, process] : executors_) process->Signal(SIGTERM);
+  for (auto& [id, process] : executors_) process->Wait(absl::Seconds(10));
+  if (coordinator_ != nullptr) {
+    coordinator_->Signal(SIGTERM);
+    coordinator_->Wait(absl::Seconds(10));
+  }
+}
+
+void TestCluster::StartCoordinator() {
+  coordinator_ = std::make_unique<Process>(
+      std::vector<std::string>{BinDir() + "/skein-coordinator", "--listen", coordinator_address(),
+                               "--bootstrap", KafkaBootstrap(), "--lease-ms",
+                               std::to_string(lease_ms_)},
+      dir_ + "/coordinator.log");
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < deadline) {
+    if (ListExecutors().ok()) return;
+    ASSERT_TRUE(coordinator_->running()) << coordinator_->Log();
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  FAIL() << "coordinator did not answer within 30s:\n" << coordinator_->Log();
+}
+
+Process* TestCluster::StartExecutor(const std::string& id) {
+  std::string data_dir = dir_ + "/data/" + id;
+  std::filesystem::create_directories(data_dir);
+  auto& slot = executors_[id];
+  if (slot != nullptr && slot->running()) {
+    slot->Signal(SIGKILL);
+    slot->Wait(absl::Seconds(10));
+  }
+  slot = std::make_unique<Process>(
+      std::vector<std::string>{BinDir() + "/skein-executor", "--id", id, "--coordinator",
+                               coordinator_address(), "--listen", "127.0.0.1:0", "--data-dir",
+                               data_dir},
+      absl::StrCat(dir_, "/", id, "-", absl::ToUnixMillis(absl::Now()), ".log"));
+  return slot.get();
+}
+
+absl::StatusOr<v1::ListExecutorsResponse> TestCluster::ListExecutors() {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  v1::ListExecutorsResponse response;
+  grpc::Status status = admin_->ListExecutors(&context, v1::ListExecutorsRequest(), &response);
+  if (!status.ok()) return FromGrpc(status);
+  return response;
+}
+
+absl::StatusOr<v1::ExecutorView> TestCluster::Describe(const std::string& id) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  v1::DescribeExecutorRequest request;
+  request.set_id(id);
+  v1::ExecutorView response;
+  grpc::Status status = admin_->DescribeExecutor(&context, request, &response);
+  if (!status.ok()) return FromGrpc(status);
+  return response;
+}
+
+absl::StatusOr<v1::ExecutorView> TestCluster::AwaitState(const std::string& id,
+                                                         v1::ExecutorState state,
+                                                         absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  absl::StatusOr<v1::ExecutorView> view;
+  while (absl::Now() < deadline) {
+    view = Describe(id);
+    if (view.ok() && view->state() == state) return view;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(
+      "executor ", id, " not in state ", v1::ExecutorState_Name(state), " after ",
+      absl::FormatDuration(timeout), "; last: ",
+      view.ok() ? view->ShortDebugString() : view.status().ToString()));
+}
+
+}  // namespace skein::testing

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "process.h"
+#include "skein/v1/admin.grpc.pb.h"
+
+namespace skein::testing {
+
+// A coordinator and executors as real processes on free ports, against the test broker.
+// Each test builds its own under ScratchDir(name). Threading: the test thread only.
+class TestCluster {
+ public:
+  TestCluster(std::string name, int lease_ms);
+  ~TestCluster();
+
+  // Starts the coordinator and waits until its admin API answers.
+  void StartCoordinator();
+  // Starts executor `id` (data dir created) — restarting it if it was started before.
+  Process* StartExecutor(const std::string& id);
+  Process* executor(const std::string& id) { return executors_[id].get(); }
+  Process* coordinator() { return coordinator_.get(); }
+
+  std::string coordinator_address() const { return "127.0.0.1:" + std::to_string(port_); }
+  absl::StatusOr<v1::ListExecutorsResponse> ListExecutors();
+  absl::StatusOr<v1::ExecutorView> Describe(const std::string& id);
+  // Polls until executor `id` is in `state`; returns the view seen, or an error on timeout.
+  absl::StatusOr<v1::ExecutorView> AwaitState(const std::string& id, v1::ExecutorState state,
+                                              absl::Duration timeout);
+  std::string dir() const { return dir_; }
+
+ private:
+  std::string name_;
+  int lease_ms_;
+  int port_;
+  std::string dir_;
+  std::unique_ptr<Process> coordinator_;
+  std::map<std::string, std::unique_ptr<Process>> executors_;
+  std::unique_ptr<v1::Admin::Stub> admin_;
+};
+
+}  // namespace skein::testing
