@@ -26,9 +26,9 @@ absl::StatusOr<StartedServer> StartGrpcServer(const HostPort& listen,
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot start the gRPC server on ", listen.ToString(),
-        ": stop whatever holds the port or pass another --listen"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot start the gRPC server on ", listen.ToString(),
+                     ": stop whatever holds the port or pass another --listen"));
   }
   return StartedServer{std::move(server), HostPort{listen.host, static_cast<uint16_t>(bound_port)}};
 }

@@ -8,7 +8,8 @@ namespace skein {
 
 absl::Status FromKafka(rd_kafka_resp_err_t err, absl::string_view op) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();
-  std::string msg = absl::StrCat(op, ": ", rd_kafka_err2str(err), " (", rd_kafka_err2name(err), ")");
+  std::string msg =
+      absl::StrCat(op, ": ", rd_kafka_err2str(err), " (", rd_kafka_err2name(err), ")");
   switch (err) {
     case RD_KAFKA_RESP_ERR__TRANSPORT:
     case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
@@ -78,8 +79,8 @@ absl::StatusOr<std::string> ProbeKafkaCluster(const std::string& bootstrap,
   }
   std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> guard(rk, &rd_kafka_destroy);
   const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(
-      rk, 0, nullptr, &md, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  rd_kafka_resp_err_t err =
+      rd_kafka_metadata(rk, 0, nullptr, &md, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return absl::UnavailableError(absl::StrCat("no Kafka broker answered at ", bootstrap,
                                                " within ", absl::FormatDuration(timeout), " (",

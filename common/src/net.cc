@@ -20,8 +20,8 @@ std::string HostPort::ToString() const {
 
 absl::StatusOr<HostPort> ParseHostPort(absl::string_view text) {
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad address '", text, "': ", why, " (expected HOST:PORT, e.g. 127.0.0.1:7070)"));
+    return absl::InvalidArgumentError(absl::StrCat("bad address '", text, "': ", why,
+                                                   " (expected HOST:PORT, e.g. 127.0.0.1:7070)"));
   };
   size_t colon = text.rfind(':');
   if (colon == absl::string_view::npos) return bad("no port");

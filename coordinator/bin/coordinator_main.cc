@@ -24,13 +24,15 @@ int main(int argc, char** argv) {
   app.add_option("--bootstrap", bootstrap, "Kafka bootstrap servers")
       ->envname("SKEIN_KAFKA_BOOTSTRAP")
       ->capture_default_str();
-  app.add_option("--lease-ms", lease_ms, "declare an executor DEAD after this long without a heartbeat")
+  app.add_option("--lease-ms", lease_ms,
+                 "declare an executor DEAD after this long without a heartbeat")
       ->check(CLI::Range(int64_t{300}, int64_t{600000}))
       ->capture_default_str();
   app.add_option("--kafka-timeout-ms", kafka_timeout_ms, "how long to wait for Kafka at start-up")
       ->check(CLI::Range(int64_t{100}, int64_t{600000}))
       ->capture_default_str();
-  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")->capture_default_str();
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -72,17 +72,17 @@ AdminClient::AdminClient(const std::string& coordinator)
 absl::Status AdminClient::Translate(const grpc::Status& status) const {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot reach the coordinator at ", coordinator_, " (", status.error_message(),
-        "): is it running? Start a cluster with ./deploy/cluster.sh start, or pass "
-        "--coordinator HOST:PORT (or set SKEIN_COORDINATOR)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot reach the coordinator at ", coordinator_, " (", status.error_message(),
+                     "): is it running? Start a cluster with ./deploy/cluster.sh start, or pass "
+                     "--coordinator HOST:PORT (or set SKEIN_COORDINATOR)"));
   }
   return FromGrpc(status);
 }
 
-#define SKEIN_CLI_CALL(method, request, response)                                   \
-  grpc::ClientContext context;                                                      \
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));            \
+#define SKEIN_CLI_CALL(method, request, response)                        \
+  grpc::ClientContext context;                                           \
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline)); \
   return Translate(stub_->method(&context, request, response))
 
 absl::Status AdminClient::ListExecutors(v1::ListExecutorsResponse* out) {

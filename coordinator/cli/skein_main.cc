@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   executors_describe->add_option("id", executor_id, "executor id")->required();
   CLI::App* cluster = app.add_subcommand("cluster", "the cluster as a whole");
   cluster->require_subcommand(1);
-  CLI::App* cluster_info = cluster->add_subcommand("info", "coordinator, Kafka and membership summary");
+  CLI::App* cluster_info =
+      cluster->add_subcommand("info", "coordinator, Kafka and membership summary");
 
   try {
     app.parse(argc, argv);

@@ -13,7 +13,8 @@ class AdminService final : public v1::Admin::Service {
  public:
   AdminService(const Membership* membership, ClusterSettings settings, absl::Time started_at);
 
-  grpc::Status GetClusterInfo(grpc::ServerContext* context, const v1::GetClusterInfoRequest* request,
+  grpc::Status GetClusterInfo(grpc::ServerContext* context,
+                              const v1::GetClusterInfoRequest* request,
                               v1::ClusterInfo* response) override;
   grpc::Status ListExecutors(grpc::ServerContext* context, const v1::ListExecutorsRequest* request,
                              v1::ListExecutorsResponse* response) override;

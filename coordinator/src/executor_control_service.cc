@@ -22,8 +22,9 @@ grpc::Status ExecutorControlService::Register(grpc::ServerContext* /*context*/,
   absl::StatusOr<uint64_t> epoch = membership_->Register(request->info());
   if (!epoch.ok()) return ToGrpc(epoch.status());
   const v1::ExecutorInfo& info = request->info();
-  Logger("coordinator")->info("executor={} registered address={} cores={} memory={} epoch={}",
-                              info.id(), info.address(), info.cores(), info.memory_bytes(), *epoch);
+  Logger("coordinator")
+      ->info("executor={} registered address={} cores={} memory={} epoch={}", info.id(),
+             info.address(), info.cores(), info.memory_bytes(), *epoch);
   int64_t lease_ms = absl::ToInt64Milliseconds(membership_->lease());
   response->set_epoch(*epoch);
   response->set_lease_ms(static_cast<uint32_t>(lease_ms));

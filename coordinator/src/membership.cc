@@ -37,7 +37,8 @@ absl::StatusOr<uint64_t> Membership::Register(const v1::ExecutorInfo& info) {
 absl::Status Membership::CheckCurrentLocked(absl::string_view id, uint64_t epoch) const {
   auto it = executors_.find(id);
   if (it == executors_.end()) {
-    return absl::NotFoundError(absl::StrCat("executor '", id, "' is not registered: register first"));
+    return absl::NotFoundError(
+        absl::StrCat("executor '", id, "' is not registered: register first"));
   }
   const Record& record = it->second;
   if (record.epoch != epoch) {
@@ -46,8 +47,8 @@ absl::Status Membership::CheckCurrentLocked(absl::string_view id, uint64_t epoch
                                            ": register again"));
   }
   if (record.state == v1::EXECUTOR_STATE_DEAD) {
-    return absl::AbortedError(absl::StrCat("executor '", id, "' was declared dead (",
-                                           record.reason, "): register again"));
+    return absl::AbortedError(absl::StrCat("executor '", id, "' was declared dead (", record.reason,
+                                           "): register again"));
   }
   return absl::OkStatus();
 }
@@ -76,8 +77,9 @@ std::vector<std::string> Membership::ExpireLeases() {
     if (record.state == v1::EXECUTOR_STATE_ALIVE && now - record.last_heartbeat > lease_) {
       record.state = v1::EXECUTOR_STATE_DEAD;
       record.state_changed_at = now;
-      record.reason = absl::StrCat("no heartbeat for ", absl::FormatDuration(now - record.last_heartbeat),
-                                   " (lease ", absl::FormatDuration(lease_), ")");
+      record.reason =
+          absl::StrCat("no heartbeat for ", absl::FormatDuration(now - record.last_heartbeat),
+                       " (lease ", absl::FormatDuration(lease_), ")");
       record.load.Clear();
       expired.push_back(id);
     }

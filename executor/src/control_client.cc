@@ -112,7 +112,8 @@ grpc::Status ControlClient::RunSession(const v1::RegisterResponse& reg) {
     }
     stream_done.Notify();
   });
-  const absl::Duration interval = absl::Milliseconds(std::max<uint32_t>(reg.heartbeat_interval_ms(), 50));
+  const absl::Duration interval =
+      absl::Milliseconds(std::max<uint32_t>(reg.heartbeat_interval_ms(), 50));
   while (!stream_done.HasBeenNotified() && !stopping_.HasBeenNotified()) {
     v1::ExecutorMessage heartbeat;
     heartbeat.set_executor_id(options_.info.id());

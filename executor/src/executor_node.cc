@@ -16,7 +16,9 @@ namespace {
 uint64_t PhysicalMemoryBytes() {
   long pages = sysconf(_SC_PHYS_PAGES);
   long page_size = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page_size > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) : 0;
+  return pages > 0 && page_size > 0
+             ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size)
+             : 0;
 }
 
 }  // namespace
@@ -48,8 +50,9 @@ absl::Status ExecutorNode::Start() {
   control.info.set_version(kVersion);
   control_ = std::make_unique<ControlClient>(std::move(control), clock_);
   SKEIN_RETURN_IF_ERROR(control_->Start());
-  Logger("executor")->info("executor={} serving on {} data_dir={}", options_.id,
-                           address_.ToString(), options_.data_dir);
+  Logger("executor")
+      ->info("executor={} serving on {} data_dir={}", options_.id, address_.ToString(),
+             options_.data_dir);
   return absl::OkStatus();
 }
 

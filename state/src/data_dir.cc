@@ -15,17 +15,18 @@ namespace skein::state {
 absl::StatusOr<DataDir> DataDir::Open(const std::string& path) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat("data directory '", path, "' does not exist (",
-                                                      std::strerror(errno), "): create it with `mkdir -p ",
-                                                      path, "` or pass another --data-dir"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("data directory '", path, "' does not exist (", std::strerror(errno),
+                     "): create it with `mkdir -p ", path, "` or pass another --data-dir"));
   }
   if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("data directory '", path, "' is not a directory: pass a directory to --data-dir"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data directory '", path, "' is not a directory: pass a directory to --data-dir"));
   }
   if (access(path.c_str(), W_OK | X_OK) != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "data directory '", path, "' is not writable by this user: fix its permissions or pass another --data-dir"));
+        "data directory '", path,
+        "' is not writable by this user: fix its permissions or pass another --data-dir"));
   }
   std::string lock_path = path + "/LOCK";
   int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -35,14 +36,15 @@ absl::StatusOr<DataDir> DataDir::Open(const std::string& path) {
   }
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     close(fd);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data directory '", path, "' is in use by another executor (", lock_path,
-        " is locked): give each executor its own --data-dir"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("data directory '", path, "' is in use by another executor (", lock_path,
+                     " is locked): give each executor its own --data-dir"));
   }
   return DataDir(path, fd);
 }
 
-DataDir::DataDir(DataDir&& other) noexcept : path_(std::move(other.path_)), lock_fd_(other.lock_fd_) {
+DataDir::DataDir(DataDir&& other) noexcept
+    : path_(std::move(other.path_)), lock_fd_(other.lock_fd_) {
   other.lock_fd_ = -1;
 }
 

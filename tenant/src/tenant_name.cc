@@ -19,8 +19,8 @@ absl::Status ValidateTenantName(absl::string_view name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) {
       return absl::InvalidArgumentError(absl::StrCat("bad tenant name '", name, "': character '",
-                                                     absl::string_view(&name[i], 1), "' at ",
-                                                     i + 1, "; ", kRule));
+                                                     absl::string_view(&name[i], 1), "' at ", i + 1,
+                                                     "; ", kRule));
     }
   }
   return absl::OkStatus();

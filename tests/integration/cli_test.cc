@@ -27,9 +27,9 @@ TEST(CliTest, ExecutorsListShowsEveryExecutorAlive) {
   ASSERT_TRUE(cluster.AwaitState("exec-b", v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30)).ok());
 
   std::string out;
-  ASSERT_EQ(RunCommand({Bin("skein"), "--coordinator", cluster.coordinator_address(), "executors",
-                        "list"},
-                       &out),
+  ASSERT_EQ(RunCommand(
+                {Bin("skein"), "--coordinator", cluster.coordinator_address(), "executors", "list"},
+                &out),
             0)
       << out;
   std::vector<std::string> lines = absl::StrSplit(out, '\n', absl::SkipEmpty());
@@ -53,10 +53,10 @@ TEST(CliTest, ExecutorsListShowsEveryExecutorAlive) {
             1);
   EXPECT_THAT(out, HasSubstr("no executor with id 'nope'"));
 
-  ASSERT_EQ(RunCommand({Bin("skein"), "--coordinator", cluster.coordinator_address(), "cluster",
-                        "info"},
-                       &out),
-            0);
+  ASSERT_EQ(
+      RunCommand({Bin("skein"), "--coordinator", cluster.coordinator_address(), "cluster", "info"},
+                 &out),
+      0);
   EXPECT_THAT(out, HasSubstr("executors alive      2"));
   EXPECT_THAT(out, HasSubstr(KafkaBootstrap()));
 
@@ -67,18 +67,24 @@ TEST(CliTest, ExecutorsListShowsEveryExecutorAlive) {
             2);
   EXPECT_THAT(out, HasSubstr("Address already in use"));
   // Two executors cannot share a data directory.
-  ASSERT_EQ(RunCommand({Bin("skein-executor"), "--id", "exec-dup", "--coordinator",
-                        cluster.coordinator_address(), "--data-dir", cluster.dir() + "/data/exec-a"},
-                       &out),
-            2);
+  ASSERT_EQ(
+      RunCommand({Bin("skein-executor"), "--id", "exec-dup", "--coordinator",
+                  cluster.coordinator_address(), "--data-dir", cluster.dir() + "/data/exec-a"},
+                 &out),
+      2);
   EXPECT_THAT(out, HasSubstr("in use by another executor"));
 }
 
 TEST(CliTest, UnknownFlagsAreRejected) {
-  for (const char* bin : {"skein", "skein-coordinator", "skein-executor"}) {
+  const std::vector<std::vector<std::string>> commands = {
+      {Bin("skein"), "executors", "list", "--no-such-flag"},
+      {Bin("skein-coordinator"), "--no-such-flag"},
+      {Bin("skein-executor"), "--data-dir", "/tmp", "--no-such-flag"}};
+  for (const auto& command : commands) {
     std::string out;
-    EXPECT_NE(RunCommand({Bin(bin), "--no-such-flag"}, &out), 0) << bin;
-    EXPECT_THAT(out, HasSubstr("--no-such-flag")) << bin;
+    EXPECT_NE(RunCommand(command, &out), 0) << command[0];
+    EXPECT_THAT(out, HasSubstr("--no-such-flag")) << command[0];
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << out;
   }
 }
 
@@ -109,9 +115,9 @@ TEST(CliTest, UnreachableKafkaIsOneClearLine) {
 
 TEST(CliTest, MissingDataDirectoryIsOneClearLine) {
   std::string out;
-  EXPECT_EQ(RunCommand({Bin("skein-executor"), "--id", "x", "--data-dir", "/nonexistent/skein"},
-                       &out),
-            2);
+  EXPECT_EQ(
+      RunCommand({Bin("skein-executor"), "--id", "x", "--data-dir", "/nonexistent/skein"}, &out),
+      2);
   EXPECT_THAT(out, HasSubstr("data directory '/nonexistent/skein' does not exist"));
   EXPECT_THAT(out, HasSubstr("mkdir -p"));
 }

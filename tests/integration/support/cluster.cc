@@ -88,10 +88,10 @@ absl::StatusOr<v1::ExecutorView> TestCluster::AwaitState(const std::string& id,
     if (view.ok() && view->state() == state) return view;
     absl::SleepFor(absl::Milliseconds(20));
   }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "executor ", id, " not in state ", v1::ExecutorState_Name(state), " after ",
-      absl::FormatDuration(timeout), "; last: ",
-      view.ok() ? view->ShortDebugString() : view.status().ToString()));
+  return absl::DeadlineExceededError(
+      absl::StrCat("executor ", id, " not in state ", v1::ExecutorState_Name(state), " after ",
+                   absl::FormatDuration(timeout),
+                   "; last: ", view.ok() ? view->ShortDebugString() : view.status().ToString()));
 }
 
 }  // namespace skein::testing

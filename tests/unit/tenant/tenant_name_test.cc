@@ -15,7 +15,8 @@ TEST(TenantNameTest, RejectsWithTheRule) {
   EXPECT_EQ(ValidateTenantName("").code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ValidateTenantName(std::string(65, 'a')).code(), absl::StatusCode::kInvalidArgument);
   absl::Status upper = ValidateTenantName("Acme");
-  EXPECT_NE(upper.message().find("must start with a lowercase letter"), absl::string_view::npos) << upper;
+  EXPECT_NE(upper.message().find("must start with a lowercase letter"), absl::string_view::npos)
+      << upper;
   absl::Status dot = ValidateTenantName("ac.me");
   EXPECT_NE(dot.message().find("character '.' at 3"), absl::string_view::npos) << dot;
 }

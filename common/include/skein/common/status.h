@@ -13,10 +13,10 @@
 #define SKEIN_STATUS_CONCAT_(a, b) SKEIN_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define SKEIN_RETURN_IF_ERROR(expr)                  \
-  do {                                               \
-    ::absl::Status skein_status_ = (expr);           \
-    if (!skein_status_.ok()) return skein_status_;   \
+#define SKEIN_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::absl::Status skein_status_ = (expr);         \
+    if (!skein_status_.ok()) return skein_status_; \
   } while (0)
 
 // `SKEIN_ASSIGN_OR_RETURN(auto x, MakeX());` assigns the value of an absl::StatusOr or
@@ -29,12 +29,12 @@
   lhs = std::move(var).value()
 
 // Aborts on a broken invariant. Never use it for anything input can cause.
-#define SKEIN_CHECK(cond)                                                                   \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
+#define SKEIN_CHECK(cond)                                                                 \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
       std::fprintf(stderr, "%s:%d: SKEIN_CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                         \
-    }                                                                                       \
+      std::abort();                                                                       \
+    }                                                                                     \
   } while (0)
 
 namespace skein {
