@@ -9,6 +9,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "rocks_status.h"
+#include "skein/common/logging.h"
 #include "skein/common/status.h"
 #include "skein/state/encoding.h"
 
@@ -140,6 +141,8 @@ absl::StatusOr<std::unique_ptr<TenantStateDb>> TenantStateDb::Open(
     }
     result->column_families_.emplace(h->GetName(), h);
   }
+  Logger("state")->info("opened state of tenant={} at {} with {} stores", tenant, path,
+                        result->column_families_.size());
   return result;
 }
 
@@ -167,6 +170,7 @@ absl::StatusOr<rocksdb::ColumnFamilyHandle*> TenantStateDb::Attach(const StoreId
   s = db_->CreateColumnFamily(cf_options_, name, &handle);
   if (!s.ok()) return FromRocks(s, absl::StrCat("creating column family ", name));
   column_families_.emplace(name, handle);
+  Logger("state")->debug("created store {} of tenant={}", name, tenant_);
   return handle;
 }
 
@@ -184,6 +188,7 @@ absl::Status TenantStateDb::Drop(const StoreId& id) {
   if (!s.ok()) return FromRocks(s, absl::StrCat("dropping column family ", name));
   s = db_->DestroyColumnFamilyHandle(it->second);
   column_families_.erase(it);
+  Logger("state")->info("dropped store {} of tenant={}", name, tenant_);
   return FromRocks(s, absl::StrCat("releasing column family ", name));
 }
 

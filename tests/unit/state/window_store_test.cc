@@ -135,5 +135,25 @@ TEST_F(WindowStoreTest, ChangelogRecordsRestoreIntoAnotherStore) {
   EXPECT_EQ(*replica->ChangelogOffset(), 4);  // a failed batch records nothing
 }
 
+TEST_F(WindowStoreTest, KeysWithNulBytesExpireAndRestoreIntact) {
+  const std::string nul_key("a\0\xff", 3);
+  auto ws = *WindowStore::Open(txn_.get(), Id("win", 0));
+  ASSERT_TRUE(ws->Put(nul_key, 10, "x").ok());
+  ASSERT_TRUE(ws->Put("a", 10, "y").ok());
+  ASSERT_TRUE(ws->Put(nul_key, 30, "z").ok());
+  std::vector<ChangelogRecord> records;
+  for (const auto& e : sink_.entries) records.push_back({e.key, e.value});
+  ASSERT_TRUE(txn_->Commit({}).ok());
+  ASSERT_TRUE(ws->ExpireBefore(20).ok());
+  EXPECT_EQ(*ws->FetchAll(0, 100), (std::vector<WindowEntry>{{nul_key, 30, "z"}}));
+
+  auto replica = *WindowStore::Open(txn_.get(), Id("win", 1));
+  txn_->Abort();
+  ASSERT_TRUE(replica->RestoreBatch(records, 3).ok());
+  EXPECT_EQ(*replica->Fetch(nul_key, 0, 100),
+            (std::vector<WindowEntry>{{nul_key, 10, "x"}, {nul_key, 30, "z"}}));
+  EXPECT_EQ(*replica->Fetch("a", 0, 100), (std::vector<WindowEntry>{{"a", 10, "y"}}));
+}
+
 }  // namespace
 }  // namespace skein::state
