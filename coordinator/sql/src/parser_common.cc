@@ -52,7 +52,7 @@ absl::Status Parser::ExpectKeyword(std::string_view kw) {
   const Token& t = Peek();
   std::string hint;
   if (t.kind == TokenKind::kWord && t.text.size() >= 3 && kw.size() >= 3 &&
-      EditDistance(t.text, kw) <= (kw.size() > 4 ? 2 : 1)) {
+      EditDistance(t.text, kw) <= (kw.size() >= 4 ? 2 : 1)) {
     hint = absl::StrCat("did you mean ", absl::string_view(kw.data(), kw.size()), "?");
   }
   return Unexpected(t, kw, hint);

@@ -118,8 +118,13 @@ class Parser {
 
   std::string_view sql_;
   std::vector<Token> tokens_;
+  // Error for a misspelled clause keyword that was swallowed as an implicit alias
+  // (`SELECT a FORM s` reads FORM as an alias of A); OK when the last alias is not one.
+  absl::Status MisspelledClauseError();
+
   size_t pos_ = 0;
   int depth_ = 0;
+  size_t last_implicit_alias_ = static_cast<size_t>(-1);  // token index of the last one
   ParseError error_;
 };
 

@@ -25,9 +25,36 @@ absl::StatusOr<std::string> Parser::ParseOptionalAlias() {
   const Token& t = Peek();
   if (t.kind == TokenKind::kQuotedIdentifier ||
       (t.kind == TokenKind::kWord && !IsClauseWord(t))) {
+    if (t.kind == TokenKind::kWord) last_implicit_alias_ = Position();
     return Next().text;
   }
   return std::string();
+}
+
+absl::Status Parser::MisspelledClauseError() {
+  static constexpr std::string_view kClauses[] = {"FROM",  "WHERE", "GROUP", "PARTITION",
+                                                  "HAVING", "WINDOW", "EMIT", "LIMIT",
+                                                  "JOIN"};
+  auto check = [this](const Token& t) -> absl::Status {
+    if (t.kind != TokenKind::kWord || t.text.size() < 3) return absl::OkStatus();
+    for (std::string_view kw : kClauses) {
+      int distance = EditDistance(t.text, kw);
+      if (distance == 0) return absl::OkStatus();  // the keyword itself, just misplaced
+      if (distance <= (kw.size() >= 4 ? 2 : 1)) {
+        std::string word(kw.data(), kw.size());
+        return Unexpected(t, word, absl::StrCat("did you mean ", word, "?"));
+      }
+    }
+    return absl::OkStatus();
+  };
+  if (last_implicit_alias_ != static_cast<size_t>(-1) && last_implicit_alias_ + 1 == pos_) {
+    size_t here = pos_;
+    Reset(last_implicit_alias_);
+    const Token& alias = Peek();
+    Reset(here);
+    SKEIN_RETURN_IF_ERROR(check(alias));
+  }
+  return check(Peek());
 }
 
 absl::StatusOr<SelectItem> Parser::ParseSelectItem() {
@@ -66,6 +93,7 @@ absl::StatusOr<std::unique_ptr<Query>> Parser::ParseQuery() {
     if (!AcceptSymbol(",")) break;
   }
   if (!PeekKeyword("FROM")) {
+    SKEIN_RETURN_IF_ERROR(MisspelledClauseError());
     const Token& t = Peek();
     std::string hint;
     if (t.kind == TokenKind::kWord && EditDistance(t.text, "FROM") <= 2) {
@@ -119,6 +147,9 @@ absl::StatusOr<std::unique_ptr<Query>> Parser::ParseQuery() {
   }
   // A clause in the wrong order is a common mistake: say which order ksqlDB wants.
   const Token& t = Peek();
+  if (!AtEnd() && !IsSymbol(t, ";") && !IsSymbol(t, ")")) {
+    SKEIN_RETURN_IF_ERROR(MisspelledClauseError());
+  }
   if (IsKeyword(t, "WHERE") || IsKeyword(t, "GROUP") || IsKeyword(t, "PARTITION") ||
       IsKeyword(t, "HAVING") || IsKeyword(t, "WINDOW") || IsKeyword(t, "EMIT") ||
       IsKeyword(t, "LIMIT") || IsKeyword(t, "JOIN")) {

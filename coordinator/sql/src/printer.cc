@@ -197,8 +197,15 @@ std::string ExprToSql(const Expr& e) {
       switch (e.unary_op) {
         case UnaryOp::kNot: return absl::StrCat("(NOT ", operand, ")");
         // A space keeps `- -1` from reading as a comment start.
-        case UnaryOp::kMinus:
+        case UnaryOp::kMinus: {
+          ExprKind k = e.children[0]->kind;
+          // `-(1)` must not print as `-1`, which parses back as a negative literal.
+          if (k == ExprKind::kIntegerLiteral || k == ExprKind::kBigIntLiteral ||
+              k == ExprKind::kDecimalLiteral || k == ExprKind::kDoubleLiteral) {
+            return absl::StrCat("-(", operand, ")");
+          }
           return absl::StrCat(operand[0] == '-' ? "- " : "-", operand);
+        }
         case UnaryOp::kPlus: return absl::StrCat("+", operand);
       }
       return operand;

@@ -1,1 +1,160 @@
+// Error reporting: position, offending token, expectation and hint.
+
 #include <gtest/gtest.h>
+
+#include "skein/sql/parser.h"
+
+namespace skein::sql {
+namespace {
+
+// Parses `sql`, expecting failure; returns the status message and fills `error`.
+std::string ErrorOf(std::string_view sql, ParseError* error = nullptr) {
+  ParseError local;
+  auto result = ParseStatements(sql, error != nullptr ? error : &local);
+  EXPECT_FALSE(result.ok()) << sql;
+  if (result.ok()) return "";
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  return std::string(result.status().message());
+}
+
+TEST(ParserErrorTest, MisspelledKeyword) {
+  ParseError e;
+  std::string msg = ErrorOf("SELECT a, b FORM s", &e);
+  EXPECT_EQ(msg, "line 1:13: unexpected 'FORM' — expected FROM. Hint: did you mean FROM?");
+  EXPECT_EQ(e.line, 1);
+  EXPECT_EQ(e.column, 13);
+  EXPECT_EQ(e.token, "FORM");
+  EXPECT_EQ(e.message, "unexpected 'FORM' — expected FROM. Hint: did you mean FROM?");
+}
+
+TEST(ParserErrorTest, MisspelledClauseAfterTheSource) {
+  EXPECT_EQ(ErrorOf("SELECT * FROM s WHRE a > 1"),
+            "line 1:17: unexpected 'WHRE' — expected WHERE. Hint: did you mean WHERE?");
+  EXPECT_EQ(ErrorOf("SELECT a FROM s t GRUP BY a"),
+            "line 1:19: unexpected 'GRUP' — expected GROUP. Hint: did you mean GROUP?");
+}
+
+TEST(ParserErrorTest, MisspelledStatementKeyword) {
+  EXPECT_EQ(ErrorOf("CRETE STREAM s (a INT)"),
+            "line 1:1: unexpected 'CRETE' — expected a statement. Hint: did you mean CREATE?");
+  EXPECT_EQ(ErrorOf("CREATE STRAEM s (a INT)"),
+            "line 1:8: unexpected 'STRAEM' — expected STREAM, TABLE, SOURCE or SINK. Hint: did "
+            "you mean STREAM?");
+}
+
+TEST(ParserErrorTest, MissingCommaInColumnList) {
+  EXPECT_EQ(ErrorOf("CREATE STREAM s (a INT b STRING) WITH (kafka_topic='s');"),
+            "line 1:24: unexpected 'b' — expected ',' or ')'. Hint: is a comma missing before "
+            "'b'?");
+}
+
+TEST(ParserErrorTest, MissingCommaInSelectList) {
+  EXPECT_EQ(ErrorOf("SELECT a b c FROM s"),
+            "line 1:12: unexpected 'c' — expected FROM. Hint: is a comma missing before 'c'?");
+}
+
+TEST(ParserErrorTest, UnclosedParenthesisPointsAtTheOpening) {
+  EXPECT_EQ(ErrorOf("SELECT f(a,\n b FROM s"),
+            "line 2:4: unexpected 'FROM' — expected ')'");
+  EXPECT_EQ(ErrorOf("SELECT (a + b FROM s"), "line 1:15: unexpected 'FROM' — expected ')'");
+  EXPECT_EQ(ErrorOf("CREATE STREAM s (a INT"),
+            "line 1:23: unexpected end of input — expected ',' or ')'. Hint: a column is "
+            "`NAME TYPE [KEY | PRIMARY KEY | HEADERS]`");
+  EXPECT_EQ(ErrorOf("SELECT * FROM s WHERE (a = 1"),
+            "line 1:29: unexpected end of input — expected ')'. Hint: the '(' at line 1:23 is "
+            "never closed");
+}
+
+TEST(ParserErrorTest, UnclosedString) {
+  ParseError e;
+  std::string msg = ErrorOf("SELECT * FROM s\nWHERE a = 'oops", &e);
+  EXPECT_EQ(msg.rfind("line 2:11: unterminated string literal", 0), 0u) << msg;
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.column, 11);
+  EXPECT_EQ(e.token, "'");
+}
+
+TEST(ParserErrorTest, ReservedWordAsIdentifier) {
+  EXPECT_EQ(ErrorOf("CREATE STREAM select (a INT) WITH (kafka_topic='x')"),
+            "line 1:15: unexpected 'select' — expected a stream name. Hint: 'SELECT' is a "
+            "reserved word; write it in backquotes (`SELECT`) to use it as a name");
+  EXPECT_EQ(ErrorOf("CREATE STREAM s (from INT) WITH (kafka_topic='x')"),
+            "line 1:18: unexpected 'from' — expected a column name. Hint: 'FROM' is a reserved "
+            "word; write it in backquotes (`FROM`) to use it as a name");
+  // Backquoted, the same word is fine.
+  EXPECT_TRUE(ParseStatements("CREATE STREAM `select` (`from` INT) WITH (kafka_topic='x')").ok());
+}
+
+TEST(ParserErrorTest, PositionOnLaterLine) {
+  ParseError e;
+  ErrorOf("CREATE STREAM s (a INT) WITH (kafka_topic='x');\n"
+          "SELECT * FROM s WHERE a = = 1;",
+          &e);
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.column, 27);
+  EXPECT_EQ(e.token, "=");
+}
+
+TEST(ParserErrorTest, MissingSemicolonBetweenStatements) {
+  EXPECT_EQ(ErrorOf("SHOW STREAMS SHOW TABLES"),
+            "line 1:14: unexpected 'SHOW' — expected ';' or the end of the statement. Hint: is "
+            "a ';' missing between two statements?");
+}
+
+TEST(ParserErrorTest, ClauseOrderAndUnsupportedForms) {
+  EXPECT_EQ(ErrorOf("SELECT a FROM s GROUP BY a WHERE a > 1"),
+            "line 1:28: unexpected 'WHERE' — expected the end of the query. Hint: clauses go in "
+            "the order FROM, JOIN, WINDOW, WHERE, GROUP BY, PARTITION BY, HAVING, EMIT, LIMIT");
+  EXPECT_EQ(ErrorOf("SELECT COUNT(DISTINCT a) FROM s"),
+            "line 1:14: unexpected 'DISTINCT' — expected a function argument. Hint: ksqlDB has "
+            "no DISTINCT inside calls; use COUNT_DISTINCT(x) or COLLECT_SET(x)");
+  EXPECT_EQ(ErrorOf("SELECT * FROM a JOIN b WITHIN 10 SECONDS"),
+            "line 1:41: unexpected end of input — expected ON. Hint: a join needs a condition: "
+            "... JOIN R ON L.ID = R.ID");
+  EXPECT_EQ(ErrorOf("SELECT * FROM a WINDOW TUMBLING (SIZE 10 WEEKS)"),
+            "line 1:42: unexpected 'WEEKS' — expected a time unit. Hint: use MILLISECONDS, "
+            "SECONDS, MINUTES, HOURS or DAYS");
+  EXPECT_EQ(ErrorOf("CREATE STREAM s (a INT) WITH (kafka_topic=topic)"),
+            "line 1:43: unexpected 'topic' — expected a literal value. Hint: property values "
+            "are literals; quote it: 'TOPIC'");
+  EXPECT_EQ(ErrorOf("CREATE STREAM s (a) WITH (kafka_topic='x')"),
+            "line 1:19: unexpected ')' — expected a type. Hint: give column A a type, e.g. A "
+            "STRING");
+}
+
+TEST(ParserErrorTest, EmptyAndGarbageInput) {
+  auto r = ParseStatement("");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "line 1:1: unexpected end of input — expected a statement");
+  EXPECT_EQ(ErrorOf("42"),
+            "line 1:1: unexpected '42' — expected a statement. Hint: statements start with "
+            "CREATE, INSERT, SELECT, DROP, SHOW, DESCRIBE, EXPLAIN, TERMINATE, SET or UNSET");
+}
+
+TEST(ParserErrorTest, DeepNestingIsAnErrorNotACrash) {
+  std::string deep(100000, '(');
+  deep = "SELECT " + deep + "1" + std::string(100000, ')') + " FROM s";
+  ParseError e;
+  std::string msg = ErrorOf(deep, &e);
+  EXPECT_NE(msg.find("may nest at most 200 levels deep"), std::string::npos) << msg;
+  EXPECT_EQ(e.line, 1);
+
+  std::string nots;
+  for (int i = 0; i < 50000; ++i) nots += "NOT ";
+  EXPECT_NE(ErrorOf("SELECT * FROM s WHERE " + nots + "a").find("levels deep"),
+            std::string::npos);
+  std::string minus;
+  for (int i = 0; i < 50000; ++i) minus += "- ";
+  EXPECT_NE(ErrorOf("SELECT " + minus + "a FROM s").find("levels deep"), std::string::npos);
+  std::string types;
+  for (int i = 0; i < 5000; ++i) types += "ARRAY<";
+  EXPECT_NE(ErrorOf("CREATE STREAM s (a " + types + "INT" + std::string(5000, '>') + ")")
+                .find("levels deep"),
+            std::string::npos);
+  // Moderate nesting is fine.
+  std::string ok = "SELECT " + std::string(50, '(') + "1" + std::string(50, ')') + " FROM s";
+  EXPECT_TRUE(ParseStatements(ok).ok());
+}
+
+}  // namespace
+}  // namespace skein::sql
