@@ -43,6 +43,17 @@ TEST(TenantStateDbOpenTest, RejectsBadTenantNamesAndCreatesTheTenantDirectory) {
   EXPECT_TRUE((*db)->ColumnFamilyNames().empty());
 }
 
+TEST_F(TenantStateDbTest, SecondOpenOfTheSameTenantFailsWhileTheFirstIsOpen) {
+  auto second = TenantStateDb::Open(dir_.path(), "acme");
+  // RocksDB's own lock: retryable once the first instance closes (an executor restarting
+  // in-process); two executors on one directory are stopped earlier by DataDir's lock.
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  // The first instance is unaffected.
+  auto kv = *KeyValueStore::Open(txn_.get(), Id("kv"));
+  ASSERT_TRUE(kv->Put("k", "v").ok());
+  EXPECT_TRUE(txn_->Commit({}).ok());
+}
+
 TEST_F(TenantStateDbTest, ColumnFamiliesSurviveReopenAndCanBeDropped) {
   ASSERT_TRUE(db_->Attach(Id("b")).ok());
   auto a1 = db_->Attach(Id("a"));

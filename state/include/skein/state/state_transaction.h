@@ -78,7 +78,8 @@ class StateTransaction {
   // discard (by aborting the Kafka transaction).
   void Abort();
 
-  // Bytes and number of writes currently buffered (for commit-early heuristics).
+  // Bytes (including RocksDB's small fixed batch header) and number of writes currently
+  // buffered, for commit-early heuristics.
   size_t BufferedBytes() const;
   uint32_t BufferedWrites() const;
 
