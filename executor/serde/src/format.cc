@@ -45,6 +45,11 @@ absl::StatusOr<ParsedOptions> ParseOptions(std::string_view format, const Format
       }
       parsed.wrap_single_value = v == "true";
       parsed.wrap_explicitly_set = true;
+    } else if (name == "FULL_SCHEMA_NAME") {
+      if (value.empty()) {
+        return absl::InvalidArgumentError("FULL_SCHEMA_NAME cannot be empty");
+      }
+      parsed.full_schema_name = value;
     } else if (name == "DELIMITER" || name == "KEY_DELIMITER" || name == "VALUE_DELIMITER") {
       std::string upper = absl::AsciiStrToUpper(value);
       if (upper == "TAB") {
@@ -277,6 +282,19 @@ absl::StatusOr<std::unique_ptr<Format>> MakeFormat(std::string_view name,
                        internal::ColumnsToString(columns)));
     }
     return internal::MakeKafkaFormat(columns);
+  }
+  if (upper == "AVRO") {
+    SKEIN_ASSIGN_OR_RETURN(auto opts, ParseOptions("AVRO", options,
+                                                   {"WRAP_SINGLE_VALUE", "FULL_SCHEMA_NAME"}));
+    if (opts.is_key && opts.wrap_explicitly_set) {
+      return absl::InvalidArgumentError(
+          "WRAP_SINGLE_VALUE applies to values only: a single key column is never wrapped");
+    }
+    if (!opts.is_key && !opts.wrap_single_value && columns.size() != 1) {
+      return absl::InvalidArgumentError(
+          "'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
+    }
+    return internal::MakeAvroFormat(columns, opts, options);
   }
   if (upper == "NONE") {
     SKEIN_RETURN_IF_ERROR(ParseOptions("NONE", options, {}).status());

@@ -25,6 +25,7 @@ struct ParsedOptions {
   bool wrap_single_value = true;     // WRAP_SINGLE_VALUE (values only)
   bool wrap_explicitly_set = false;  // the user wrote WRAP_SINGLE_VALUE
   char delimiter = ',';
+  std::string full_schema_name;  // FULL_SCHEMA_NAME (AVRO)
 };
 
 // Validates `options` for `format` (allowed: the names in `allowed`, upper-case).
@@ -39,5 +40,8 @@ std::unique_ptr<Format> MakeDelimitedFormat(std::vector<Column> columns,
                                             const ParsedOptions& opts);
 std::unique_ptr<Format> MakeKafkaFormat(std::vector<Column> columns);
 std::unique_ptr<Format> MakeNoneFormat();
+absl::StatusOr<std::unique_ptr<Format>> MakeAvroFormat(std::vector<Column> columns,
+                                                       const ParsedOptions& opts,
+                                                       const FormatOptions& options);
 
 }  // namespace skein::serde::internal

@@ -72,7 +72,7 @@ TEST(JsonFormatTest, DecimalsAreExact) {
 
 TEST(JsonFormatTest, UnwrappedKeysAndValues) {
   auto key = Make("JSON", {Col("K", SqlType::Double(), types::ColumnNamespace::kKey)},
-                  {.is_key = true, .properties = {}});
+                  KeyOptions());
   std::vector<Value> k(1);
   ASSERT_TRUE(key->Decode(std::string_view("654.321"), k).ok());
   EXPECT_EQ(k[0], Value::Double(654.321));
@@ -83,7 +83,7 @@ TEST(JsonFormatTest, UnwrappedKeysAndValues) {
             absl::StatusCode::kInvalidArgument);
 
   auto val = Make("JSON", {Col("V", SqlType::Map(SqlType::String(), SqlType::Double()))},
-                  {.properties = {{"wrap_single_value", "false"}}});
+                  WithProps({{"wrap_single_value", "false"}}));
   std::vector<Value> v(1);
   ASSERT_TRUE(val->Decode(std::string_view(R"({"a": 45.67})"), v).ok());
   EXPECT_EQ(v[0], Value::Map({{Value::String("a"), Value::Double(45.67)}}));
@@ -117,7 +117,7 @@ TEST(JsonFormatTest, EncodesKsqlText) {
 }
 
 TEST(JsonFormatTest, DoublesUseJavaText) {
-  auto f = Make("JSON", {Col("D", SqlType::Double())}, {.properties = {{"WRAP_SINGLE_VALUE", "false"}}});
+  auto f = Make("JSON", {Col("D", SqlType::Double())}, WithProps({{"WRAP_SINGLE_VALUE", "false"}}));
   EXPECT_EQ(EncodeOk(*f, {Value::Double(1e10)}), "1.0E10");
   EXPECT_EQ(EncodeOk(*f, {Value::Double(9876.54321)}), "9876.54321");
   EXPECT_EQ(EncodeOk(*f, {Value::Double(-0.5)}), "-0.5");

@@ -12,7 +12,7 @@ TEST(FactoryTest, RejectsUnknownFormatsPropsAndTypes) {
   auto s = MakeFormat("FOO", {}).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "Unknown format: FOO");
-  s = MakeFormat("json", {Col("A", SqlType::Integer())}, {.properties = {{"DELIMITER", "|"}}})
+  s = MakeFormat("json", {Col("A", SqlType::Integer())}, WithProps({{"DELIMITER", "|"}}))
           .status();
   EXPECT_EQ(s.message(), "JSON does not support the following configs: [delimiter]");
   s = MakeFormat("KAFKA", {Col("A", SqlType::Boolean())}).status();
@@ -20,7 +20,7 @@ TEST(FactoryTest, RejectsUnknownFormatsPropsAndTypes) {
   s = MakeFormat("KAFKA", {Col("A", SqlType::Array(SqlType::Integer()))}).status();
   EXPECT_EQ(s.message(), "The 'KAFKA' format does not support type 'ARRAY'");
   s = MakeFormat("KAFKA", {Col("A", SqlType::Integer())},
-                 {.properties = {{"WRAP_SINGLE_VALUE", "true"}}})
+                 WithProps({{"WRAP_SINGLE_VALUE", "true"}}))
           .status();
   EXPECT_EQ(s.message(), "Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
   s = MakeFormat("DELIMITED", {Col("A", SqlType::Struct({{"F", SqlType::Integer()}}))}).status();
@@ -31,15 +31,15 @@ TEST(FactoryTest, RejectsUnknownFormatsPropsAndTypes) {
   EXPECT_EQ(s.message(),
             "The 'NONE' format can only be used when no columns are defined. Got: [`K` STRING KEY]");
   s = MakeFormat("DELIMITED", {Col("A", SqlType::Integer())},
-                 {.properties = {{"VALUE_DELIMITER", "<~>"}}})
+                 WithProps({{"VALUE_DELIMITER", "<~>"}}))
           .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   s = MakeFormat("DELIMITED", {Col("A", SqlType::Integer())},
-                 {.properties = {{"VALUE_DELIMITER", ""}}})
+                 WithProps({{"VALUE_DELIMITER", ""}}))
           .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(MakeFormat("JSON", {Col("A", SqlType::Integer()), Col("B", SqlType::Integer())},
-                       {.properties = {{"WRAP_SINGLE_VALUE", "false"}}})
+                       WithProps({{"WRAP_SINGLE_VALUE", "false"}}))
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
@@ -72,20 +72,20 @@ TEST(DelimitedFormatTest, CustomDelimitersAndTypes) {
   auto f = Make("DELIMITED",
                 {Col("B", SqlType::Boolean()), Col("I", SqlType::Integer()),
                  Col("D", SqlType::Double()), Col("S", SqlType::String())},
-                {.properties = {{"VALUE_DELIMITER", "TAB"}}});
+                WithProps({{"VALUE_DELIMITER", "TAB"}}));
   std::vector<Value> row(4);
   ASSERT_TRUE(f->Decode(std::string_view("true\t10\t10.3\tbob"), row).ok());
   EXPECT_EQ(row[0], Value::Boolean(true));
   EXPECT_EQ(row[2], Value::Double(10.3));
   EXPECT_EQ(EncodeOk(*f, row), "true\t10\t10.3\tbob");
   auto pipe = Make("DELIMITED", {Col("A", SqlType::String()), Col("B", SqlType::String())},
-                   {.properties = {{"delimiter", "$"}}});
+                   WithProps({{"delimiter", "$"}}));
   EXPECT_EQ(EncodeOk(*pipe, {Value::String("x,y"), Value::String("a$b")}), "x,y$\"a$b\"");
 }
 
 TEST(DelimitedFormatTest, SingleKeyColumnAndTombstones) {
   auto f = Make("DELIMITED", {Col("K", SqlType::String(), types::ColumnNamespace::kKey)},
-                {.is_key = true, .properties = {}});
+                KeyOptions());
   std::vector<Value> k(1);
   ASSERT_TRUE(f->Decode(std::string_view("\"You\""), k).ok());
   EXPECT_EQ(k[0], Value::String("You"));

@@ -97,7 +97,7 @@ TEST(RobustnessTest, Json) {
 
 TEST(RobustnessTest, JsonUnwrapped) {
   auto f = Make("JSON", {Col("A", SqlType::Array(SqlType::Struct({{"F", SqlType::Double()}})))},
-                {.properties = {{"WRAP_SINGLE_VALUE", "false"}}});
+                WithProps({{"WRAP_SINGLE_VALUE", "false"}}));
   Hammer(*f, {R"([{"F":1.5},{"f":null},null])", "[]", "null"}, 5000, 7);
 }
 

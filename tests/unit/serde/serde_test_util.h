@@ -17,6 +17,18 @@ inline Column Col(std::string name, types::SqlType type,
   return Column{std::move(name), std::move(type), ns};
 }
 
+inline FormatOptions KeyOptions() {
+  FormatOptions o;
+  o.is_key = true;
+  return o;
+}
+
+inline FormatOptions WithProps(std::map<std::string, std::string> props) {
+  FormatOptions o;
+  o.properties = std::move(props);
+  return o;
+}
+
 inline std::unique_ptr<Format> Make(std::string_view name, std::vector<Column> cols,
                                     FormatOptions opts = {}) {
   auto f = MakeFormat(name, cols, opts);

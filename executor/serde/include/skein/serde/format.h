@@ -16,6 +16,8 @@
 
 namespace skein::serde {
 
+class SchemaRegistry;
+
 using types::Column;
 using types::Value;
 
@@ -30,7 +32,12 @@ struct FormatOptions {
   // Property names are matched case-insensitively: WRAP_SINGLE_VALUE (JSON, AVRO),
   // DELIMITER / KEY_DELIMITER / VALUE_DELIMITER (DELIMITED: a single character, "TAB" or
   // "SPACE").
+  // Also FULL_SCHEMA_NAME (AVRO: the top-level record's full name).
   std::map<std::string, std::string> properties;
+  // AVRO only: where schemas are registered and looked up (not owned; must outlive the
+  // format), and the subject the generated schema is registered under ("<topic>-value").
+  SchemaRegistry* schema_registry = nullptr;
+  std::string subject;
 };
 
 // A format bound to the columns of one side of a record (e.g. the value columns of a source).
@@ -49,7 +56,7 @@ class Format {
  public:
   virtual ~Format() = default;
 
-  // Upper-case format name: "JSON", "DELIMITED", "KAFKA", "NONE".
+  // Upper-case format name: "JSON", "DELIMITED", "KAFKA", "NONE", "AVRO".
   virtual std::string_view name() const = 0;
   const std::vector<Column>& columns() const { return columns_; }
 
@@ -70,7 +77,8 @@ class Format {
   std::vector<Column> columns_;
 };
 
-// Creates the format `name` (case-insensitive: JSON, DELIMITED, KAFKA, NONE) for `columns`.
+// Creates the format `name` (case-insensitive: JSON, DELIMITED, KAFKA, NONE, AVRO) for
+// `columns`. AVRO registers its generated schema, so it may also fail with the registry's code.
 // INVALID_ARGUMENT with ksqlDB's wording for an unknown format ("Unknown format: FOO"), an
 // unsupported property, or a column type the format cannot hold.
 absl::StatusOr<std::unique_ptr<Format>> MakeFormat(std::string_view name,

@@ -1,0 +1,30 @@
+#pragma once
+
+// Avro schemas generated from SQL columns the way ksqlDB names and shapes them.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "skein/serde/format.h"
+
+namespace skein::serde {
+
+// ksqlDB's default full name of the top-level record (FULL_SCHEMA_NAME overrides it).
+inline constexpr std::string_view kDefaultAvroSchemaName =
+    "io.confluent.ksql.avro_schemas.KsqlDataSourceSchema";
+
+// Builds the Avro schema (JSON text) for `columns`:
+//  - wrapped: a record named `full_name` whose fields are the columns in order, each
+//    ["null", T] with default null; unwrapped (a single key column, or WRAP_SINGLE_VALUE=false):
+//    the column's ["null", T] itself;
+//  - BOOLEAN boolean, INTEGER int, BIGINT long, DOUBLE double, STRING string, BYTES bytes,
+//    DECIMAL bytes/decimal(precision, scale), TIMESTAMP long/timestamp-millis, DATE int/date,
+//    TIME int/time-millis, ARRAY array of optional items, MAP map of optional values (STRING
+//    keys only), STRUCT a record named `<parent name>_<FIELD>` as ksqlDB names nested records.
+// INVALID_ARGUMENT for MAP keys other than STRING (Avro maps have string keys).
+absl::StatusOr<std::string> AvroSchemaJson(const std::vector<Column>& columns, bool unwrapped,
+                                           std::string_view full_name = kDefaultAvroSchemaName);
+
+}  // namespace skein::serde
