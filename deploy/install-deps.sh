@@ -70,10 +70,6 @@ java_major() {
   echo "${major:-0}"
 }
 
-package_installed() {
-  [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null || true)" == ii* ]]
-}
-
 install_packages() {
   command -v dpkg-query >/dev/null 2>&1 || skein_die "dpkg-query not found: this script supports Debian/Ubuntu only"
   local wanted=("${DEBIAN_PACKAGES[@]}") missing=() p
@@ -82,8 +78,14 @@ install_packages() {
   else
     wanted+=("${JAVA_PACKAGES[@]}")
   fi
+  # One dpkg-query for all: "name status" lines for the known ones, "ii" when installed.
+  local -A installed=()
+  local name status
+  while read -r name status; do
+    [[ "${status}" == ii* ]] && installed[${name}]=1
+  done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${wanted[@]}" 2>/dev/null || true)
   for p in "${wanted[@]}"; do
-    package_installed "${p}" || missing+=("${p}")
+    [[ -n "${installed[${p}]:-}" ]] || missing+=("${p}")
   done
   if ((${#missing[@]} == 0)); then
     summary+=("packages: all ${#wanted[@]} present")
