@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "skein/sql/ast.h"
+#include "skein/sql/statement.h"
 
 namespace skein::sql {
 

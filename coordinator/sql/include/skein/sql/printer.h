@@ -9,6 +9,7 @@
 #include <string>
 
 #include "skein/sql/ast.h"
+#include "skein/sql/statement.h"
 
 namespace skein::sql {
 
