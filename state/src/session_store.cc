@@ -47,7 +47,12 @@ absl::Status Malformed(absl::string_view what, absl::string_view store) {
 absl::StatusOr<std::unique_ptr<SessionStore>> SessionStore::Open(StateTransaction* txn,
                                                                  const StoreId& id) {
   SKEIN_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * cf, AttachColumnFamily(txn, id));
-  return std::unique_ptr<SessionStore>(new SessionStore(txn, id, cf));
+  std::unique_ptr<SessionStore> store(new SessionStore(txn, id, cf));
+  // Resume retention where the last committed expiry left it, so late writes stay dropped
+  // after a restart and the next expiry scan starts past the old tombstones.
+  SKEIN_ASSIGN_OR_RETURN(int64_t cutoff, store->LoadExpiryCutoff());
+  store->committed_cutoff_ = store->pending_cutoff_ = cutoff;
+  return store;
 }
 
 absl::Status SessionStore::Put(absl::string_view key, int64_t start_ms, int64_t end_ms,
@@ -128,6 +133,7 @@ absl::Status SessionStore::ExpireBefore(int64_t cutoff_ms) {
     SKEIN_RETURN_IF_ERROR(BufferDelete(MakeKeys(encoded_key, start, end).data));
     SKEIN_RETURN_IF_ERROR(BufferDelete(index_key));
   }
+  SKEIN_RETURN_IF_ERROR(BufferExpiryCutoff(cutoff_ms));
   pending_cutoff_ = cutoff_ms;
   return absl::OkStatus();
 }

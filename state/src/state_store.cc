@@ -1,5 +1,7 @@
 #include "skein/state/state_store.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "rocks_status.h"
 #include "skein/common/status.h"
@@ -71,6 +73,24 @@ absl::Status StateStore::RestoreBatch(absl::Span<const ChangelogRecord> records,
       "buffering a changelog offset"));
   return FromRocks(db()->Write(txn_->db()->write_options(), &batch),
                    absl::StrCat("restoring ", cf_name_));
+}
+
+namespace {
+constexpr absl::string_view kExpiryCutoffKey = "m/expired-before";
+}  // namespace
+
+absl::StatusOr<int64_t> StateStore::LoadExpiryCutoff() {
+  SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> value, Read(kExpiryCutoffKey));
+  if (!value.has_value()) return std::numeric_limits<int64_t>::min();
+  std::optional<int64_t> cutoff = encoding::DecodeInt64(*value);
+  if (!cutoff.has_value()) {
+    return absl::DataLossError(absl::StrCat("malformed expiry point in store ", cf_name_));
+  }
+  return *cutoff;
+}
+
+absl::Status StateStore::BufferExpiryCutoff(int64_t cutoff_ms) {
+  return BufferPut(kExpiryCutoffKey, encoding::EncodeInt64(cutoff_ms));
 }
 
 absl::StatusOr<std::optional<int64_t>> StateStore::ChangelogOffset() const {

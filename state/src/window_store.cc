@@ -55,7 +55,12 @@ std::string WindowStore::IndexKey(absl::string_view key, int64_t start_ms) {
 absl::StatusOr<std::unique_ptr<WindowStore>> WindowStore::Open(StateTransaction* txn,
                                                                const StoreId& id) {
   SKEIN_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * cf, AttachColumnFamily(txn, id));
-  return std::unique_ptr<WindowStore>(new WindowStore(txn, id, cf));
+  std::unique_ptr<WindowStore> store(new WindowStore(txn, id, cf));
+  // Resume retention where the last committed expiry left it, so late writes stay dropped
+  // after a restart and the next expiry scan starts past the old tombstones.
+  SKEIN_ASSIGN_OR_RETURN(int64_t cutoff, store->LoadExpiryCutoff());
+  store->committed_cutoff_ = store->pending_cutoff_ = cutoff;
+  return store;
 }
 
 absl::Status WindowStore::Put(absl::string_view key, int64_t window_start_ms,
@@ -158,6 +163,7 @@ absl::Status WindowStore::ExpireBefore(int64_t cutoff_ms) {
     SKEIN_RETURN_IF_ERROR(BufferDelete(DataKeyFromEncoded(encoded_key, start)));
     SKEIN_RETURN_IF_ERROR(BufferDelete(index_key));
   }
+  SKEIN_RETURN_IF_ERROR(BufferExpiryCutoff(cutoff_ms));
   pending_cutoff_ = cutoff_ms;
   return absl::OkStatus();
 }

@@ -102,5 +102,20 @@ TEST_F(SessionStoreTest, ChangelogRecordsRestore) {
   EXPECT_EQ(*replica->ChangelogOffset(), 3);
 }
 
+TEST_F(SessionStoreTest, CommittedExpiryPointSurvivesRestart) {
+  {
+    auto ss = *SessionStore::Open(txn_.get(), Id("sess"));
+    ASSERT_TRUE(ss->Put("k", 0, 10, "old").ok());
+    ASSERT_TRUE(ss->ExpireBefore(50).ok());
+    ASSERT_TRUE(txn_->Commit({}).ok());
+  }
+  Reopen();
+  auto ss = *SessionStore::Open(txn_.get(), Id("sess"));
+  EXPECT_EQ(ss->expired_before(), 50);
+  ASSERT_TRUE(ss->Put("k", 0, 40, "late").ok());
+  EXPECT_EQ(ss->dropped_late_writes(), 1u);
+  EXPECT_TRUE(ss->FindSessions("k", 0, 100)->empty());
+}
+
 }  // namespace
 }  // namespace skein::state

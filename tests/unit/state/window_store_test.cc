@@ -155,5 +155,24 @@ TEST_F(WindowStoreTest, KeysWithNulBytesExpireAndRestoreIntact) {
   EXPECT_EQ(*replica->Fetch("a", 0, 100), (std::vector<WindowEntry>{{"a", 10, "y"}}));
 }
 
+TEST_F(WindowStoreTest, CommittedExpiryPointSurvivesRestart) {
+  {
+    auto ws = *WindowStore::Open(txn_.get(), Id("win"));
+    ASSERT_TRUE(ws->Put("k", 100, "old").ok());
+    ASSERT_TRUE(ws->Put("k", 300, "new").ok());
+    ASSERT_TRUE(ws->ExpireBefore(200).ok());
+    ASSERT_TRUE(txn_->Commit({}).ok());
+    ASSERT_TRUE(ws->ExpireBefore(250).ok());  // never committed
+  }
+  Reopen();
+  auto ws = *WindowStore::Open(txn_.get(), Id("win"));
+  EXPECT_EQ(ws->expired_before(), 200);
+  ASSERT_TRUE(ws->Put("k", 150, "late").ok());
+  EXPECT_EQ(ws->dropped_late_writes(), 1u);
+  ASSERT_TRUE(ws->Put("k", 220, "accepted").ok());  // the uncommitted 250 is not in force
+  EXPECT_EQ(*ws->FetchAll(0, 1000),
+            (std::vector<WindowEntry>{{"k", 220, "accepted"}, {"k", 300, "new"}}));
+}
+
 }  // namespace
 }  // namespace skein::state

@@ -32,11 +32,13 @@ struct SessionEntry {
 //                                               that can overlap a new record start at a seek
 //   't' I64(end) OB(key) I64(start) -> ""      time index for expiry (see WindowStore for why
 //                                               an index rather than segments)
+//   'm/expired-before' -> I64(cutoff)          the committed expiry point, reloaded by Open()
 // The changelog key of a write is OB(key) I64(end) I64(start). Expiry is not logged.
 //
 // Owned by the task's operator; used only from the task's worker thread.
 class SessionStore : public StateStore {
  public:
+  // Same contract as WindowStore::Open.
   static absl::StatusOr<std::unique_ptr<SessionStore>> Open(StateTransaction* txn,
                                                              const StoreId& id);
 

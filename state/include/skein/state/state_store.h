@@ -96,6 +96,14 @@ class StateStore {
     return txn_->Log(id_, key, value);
   }
 
+  // The retention point of a time-indexed store (window, session), kept in its own column
+  // family under a key starting with 'm' (so only stores whose key spaces never start with 'm'
+  // may use it) and written through the transaction, so it commits with the deletes it
+  // summarises. LoadExpiryCutoff returns INT64_MIN when none was committed; DATA_LOSS when
+  // the stored value is malformed.
+  absl::StatusOr<int64_t> LoadExpiryCutoff();
+  absl::Status BufferExpiryCutoff(int64_t cutoff_ms);
+
   // Translates one changelog record into raw writes on `batch` (this store's column family).
   // DATA_LOSS for a key this store cannot have written.
   virtual absl::Status ApplyRestored(rocksdb::WriteBatch* batch, absl::string_view key,

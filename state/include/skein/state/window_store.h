@@ -30,6 +30,7 @@ struct WindowEntry {
 // encoding::AppendInt64):
 //   'd' OB(key) I64(start) -> value   data, in (key, start) order for per-key fetches
 //   't' I64(start) OB(key) -> ""      time index, in (start, key) order for expiry and FetchAll
+//   'm/expired-before' -> I64(cutoff)  the committed expiry point, reloaded by Open()
 // Why a time index rather than time-bucketed segments (a column family per time bucket, as
 // Kafka Streams does): segments make expiry a cheap DropColumnFamily, but every segment
 // would be a column family to create, attach, checkpoint and restore per task, buffered
@@ -40,11 +41,13 @@ struct WindowEntry {
 //
 // The changelog key of a write is OB(key) I64(start). Expiry is not logged: the changelog
 // topic has its own time retention, and after a restore the executor calls ExpireBefore
-// again (restored windows older than the store's expiry point are skipped).
+// again (restored windows older than the store's committed expiry point are skipped).
 //
 // Owned by the task's operator; used only from the task's worker thread.
 class WindowStore : public StateStore {
  public:
+  // Attaches the column family of `id`, binds it to `txn` and reloads the committed expiry
+  // point. INVALID_ARGUMENT for a bad id; DATA_LOSS for malformed store metadata.
   static absl::StatusOr<std::unique_ptr<WindowStore>> Open(StateTransaction* txn,
                                                             const StoreId& id);
 
