@@ -23,7 +23,8 @@ Commands:
   status   list Kafka nodes, the coordinator and executors up/down; exit 0 only if all are up
 
 Options:
-  --executors N         executors to run (default 2; an existing D keeps its count unless given)
+  --executors N         executors to run (default 2; an existing D keeps its count unless
+                        given; on a running cluster it adds or stops executors to match)
   --dir D               cluster directory (default <repo>/.run/cluster)
   --port-base P         Kafka port base (default 9092; see deploy/kafka.sh --help)
   --brokers 1|3         Kafka nodes (default 1)
@@ -105,32 +106,37 @@ env_get() {
   [[ -f "${dir}/cluster.env" ]] || return 0
   sed -n "s/^$1=//p" "${dir}/cluster.env" | tail -n1
 }
-executors="${opt_executors:-$(env_get EXECUTORS)}"
-executors="${executors:-2}"
-coord_port="${opt_coord_port:-$(env_get COORDINATOR_PORT)}"
-coord_port="${coord_port:-7070}"
-port_base="${opt_port_base:-$(env_get PORT_BASE)}"
-port_base="${port_base:-9092}"
-brokers="${opt_brokers:-$(env_get BROKERS)}"
-brokers="${brokers:-1}"
-build_dir="${opt_build_dir:-$(env_get BUILD_DIR)}"
-build_dir="$(skein_abspath "${build_dir:-${repo}/build}")"
-if ((coord_port + executors > 65535)); then
-  skein_die 2 "--coordinator-port ${coord_port} leaves no room for ${executors} executor ports"
-fi
-
-coord_addr="127.0.0.1:${coord_port}"
-coord_pidfile="${dir}/coordinator/coordinator.pid"
-coord_marker="--listen ${coord_addr}"
 exec_port() { echo $((coord_port + $1)); }
 exec_pidfile() { echo "${dir}/executors/exec-$1.pid"; }
 exec_marker() { echo "--listen 127.0.0.1:$(exec_port "$1")"; }
 
-kafka_args=(--dir "${dir}/kafka")
-# Pass the port base and node count only to a Kafka directory that does not exist yet or was
-# asked for explicitly; kafka.sh keeps (and checks) what an existing directory was made with.
-[[ -z "${opt_port_base}" && -f "${dir}/kafka/cluster.env" ]] || kafka_args+=(--port-base "${port_base}")
-[[ -z "${opt_brokers}" && -f "${dir}/kafka/cluster.env" ]] || kafka_args+=(--brokers "${brokers}")
+# Called after taking the directory lock by commands that change the cluster, so a concurrent
+# first start cannot leave them with stale settings.
+load_settings() {
+  executors="${opt_executors:-$(env_get EXECUTORS)}"
+  executors="${executors:-2}"
+  coord_port="${opt_coord_port:-$(env_get COORDINATOR_PORT)}"
+  coord_port="${coord_port:-7070}"
+  port_base="${opt_port_base:-$(env_get PORT_BASE)}"
+  port_base="${port_base:-9092}"
+  brokers="${opt_brokers:-$(env_get BROKERS)}"
+  brokers="${brokers:-1}"
+  build_dir="${opt_build_dir:-$(env_get BUILD_DIR)}"
+  build_dir="$(skein_abspath "${build_dir:-${repo}/build}")"
+  if ((coord_port + executors > 65535)); then
+    skein_die 2 "--coordinator-port ${coord_port} leaves no room for ${executors} executor ports"
+  fi
+
+  coord_addr="127.0.0.1:${coord_port}"
+  coord_pidfile="${dir}/coordinator/coordinator.pid"
+  coord_marker="--listen ${coord_addr}"
+
+  kafka_args=(--dir "${dir}/kafka")
+  # Pass the port base and node count only to a Kafka directory that does not exist yet or was
+  # asked for explicitly; kafka.sh keeps (and checks) what an existing directory was made with.
+  [[ -z "${opt_port_base}" && -f "${dir}/kafka/cluster.env" ]] || kafka_args+=(--port-base "${port_base}")
+  [[ -z "${opt_brokers}" && -f "${dir}/kafka/cluster.env" ]] || kafka_args+=(--brokers "${brokers}")
+}
 
 lock_dir() {
   mkdir -p "${dir}"
@@ -163,12 +169,13 @@ wait_listening() {
 cmd_start() {
   local t0 coord_bin exec_bin bootstrap i
   t0="$(skein_now_ms)"
+  lock_dir
+  load_settings
   coord_bin="${build_dir}/bin/skein-coordinator"
   exec_bin="${build_dir}/bin/skein-executor"
   [[ -x "${coord_bin}" ]] || skein_die "${coord_bin} not found or not executable (build first, or pass --build-dir)"
   ((executors == 0)) || [[ -x "${exec_bin}" ]] ||
     skein_die "${exec_bin} not found or not executable (build first, or pass --build-dir)"
-  lock_dir
 
   # Check our own ports before touching anything, so a clash fails fast and changes nothing.
   if ! skein_live_pid "${coord_pidfile}" "${coord_marker}" >/dev/null && skein_port_in_use "${coord_port}"; then
@@ -213,6 +220,16 @@ cmd_start() {
     skein_log "launched exec-${i} (pid $(<"$(exec_pidfile "${i}")")) on 127.0.0.1:$(exec_port "${i}")"
     started+=("${i}")
   done
+  # --executors is the wanted count: executors numbered above it are stopped.
+  local f j
+  for f in "${dir}"/executors/exec-*.pid; do
+    [[ -e "${f}" ]] || continue
+    j="${f##*/exec-}"
+    j="${j%.pid}"
+    if [[ "${j}" =~ ^[0-9]+$ ]] && ((j > executors)); then
+      skein_stop_pidfile "${f}" "$(exec_marker "${j}")" "${STOP_TIMEOUT_S}" "exec-${j}"
+    fi
+  done
   for i in "${started[@]}"; do
     wait_listening "$(exec_pidfile "${i}")" "$(exec_marker "${i}")" "$(exec_port "${i}")" \
       "exec-${i}" "${dir}/executors/exec-${i}.log"
@@ -227,6 +244,7 @@ cmd_stop() {
     return 0
   fi
   lock_dir
+  load_settings
   local f i pids=() marker
   # Every executor that has a pid file, whatever the count in cluster.env says.
   for f in "${dir}"/executors/exec-*.pid; do
@@ -248,6 +266,7 @@ cmd_stop() {
 
 cmd_status() {
   local rc=0 i pid
+  load_settings
   if [[ ! -f "${dir}/cluster.env" ]]; then
     echo "no cluster in ${dir}"
     return 1
