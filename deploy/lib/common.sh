@@ -79,7 +79,7 @@ skein_live_pid() {
   pid="$(<"${pidfile}")"
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
   kill -0 "${pid}" 2>/dev/null || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null || true)"
+  cmdline="$({ tr '\0' ' ' <"/proc/${pid}/cmdline"; } 2>/dev/null || true)"
   [[ "${cmdline}" == *"${marker}"* ]] || return 1
   printf '%s\n' "${pid}"
 }
