@@ -1,0 +1,119 @@
+#pragma once
+
+// Stateless operators of a stage: Source (decode), Filter, Project, Rekey, FlatMap, Sink
+// (encode). They work on batches of rows and never touch I/O: the stage task feeds them
+// records and takes their output records.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "skein/runtime/eval_context.h"
+#include "skein/runtime/expression.h"
+#include "skein/runtime/plan_types.h"
+#include "skein/runtime/processing_log.h"
+#include "skein/runtime/record.h"
+#include "skein/serde/format.h"
+#include "skein/v1/plan.pb.h"
+
+namespace skein::runtime {
+
+namespace internal {
+class JavaTimeFormat;
+}  // namespace internal
+
+// Counters of one task's operators, read by metrics and tests.
+struct OperatorMetrics {
+  uint64_t records_in = 0;        // records offered to the source
+  uint64_t records_out = 0;       // records produced by the sink
+  uint64_t deserialization_errors = 0;
+  uint64_t expression_errors = 0;
+  uint64_t serialization_errors = 0;
+  uint64_t filtered = 0;
+};
+
+// What every operator of a task shares: identity for the processing log, the log itself,
+// and the counters. Owned by the StageTask. Threading: the task's worker only.
+struct OperatorContext {
+  std::string query_id;
+  ProcessingLog* log = nullptr;  // never null (StageTask installs a NullProcessingLog)
+  OperatorMetrics metrics;
+
+  // Records a bad record: bumps no counter (the caller does), writes the processing log.
+  void Report(ProcessingLogEntry::Kind kind, std::string reason, const std::string& topic,
+              const RowRecord& row);
+};
+
+// A batch-to-batch operator (Filter, Project, Rekey, FlatMap). Created once per task.
+// Threading: the task's worker only.
+class RowOperator {
+ public:
+  virtual ~RowOperator() = default;
+  // Transforms `batch` in place (rows may be dropped or multiplied).
+  virtual void Process(RowBatch* batch) = 0;
+  virtual const RowSchema& output_schema() const = 0;
+};
+
+// Decodes records of one topic into rows of the source schema: key and value through the
+// topic's formats, header columns, pseudo columns (ROWTIME, ROWPARTITION, ROWOFFSET) and the
+// TIMESTAMP column if the source names one. Malformed records go to the processing log.
+class SourceOperator {
+ public:
+  static absl::StatusOr<std::unique_ptr<SourceOperator>> Create(const skein::v1::SourceOp& op,
+                                                                OperatorContext* ctx);
+  // Appends one row per well-formed record to *out.
+  void Decode(std::span<const Record> records, RowBatch* out);
+  const RowSchema& output_schema() const { return schema_; }
+  const std::string& topic() const { return topic_; }
+  bool is_table() const { return is_table_; }
+
+ private:
+  SourceOperator() = default;
+  bool DecodeOne(const Record& record, RowRecord* row);
+
+  OperatorContext* ctx_ = nullptr;
+  std::string topic_;
+  bool is_table_ = false;
+  RowSchema schema_;
+  std::vector<int> key_index_, value_index_;
+  std::unique_ptr<serde::Format> key_format_, value_format_;
+  int timestamp_column_ = -1;
+  std::shared_ptr<const internal::JavaTimeFormat> timestamp_format_;  // STRING time columns
+  std::vector<types::Value> key_scratch_, value_scratch_;
+};
+
+// Encodes rows into records for the sink topic; tables write tombstones for null values.
+class SinkOperator {
+ public:
+  static absl::StatusOr<std::unique_ptr<SinkOperator>> Create(const skein::v1::SinkOp& op,
+                                                              OperatorContext* ctx);
+  // Appends one record per row that encodes; the partition is chosen like Kafka's default
+  // partitioner (murmur2 of the key bytes) over `partitions`, or the row's input partition
+  // for a null key.
+  void Encode(const RowBatch& rows, int32_t partitions, std::vector<Record>* out);
+  const std::string& topic() const { return topic_; }
+
+ private:
+  SinkOperator() = default;
+
+  OperatorContext* ctx_ = nullptr;
+  std::string topic_;
+  bool is_table_ = false;
+  std::vector<int> key_index_, value_index_;
+  std::unique_ptr<serde::Format> key_format_, value_format_;
+  int timestamp_column_ = -1;
+  std::vector<types::Value> key_scratch_, value_scratch_;
+};
+
+// Builds a Filter/Project/Rekey/FlatMap operator over rows of `input`.
+absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Operator& op,
+                                                             const RowSchema& input,
+                                                             OperatorContext* ctx);
+
+// Kafka's default partitioner: murmur2 of the serialized key, made positive, modulo
+// `partitions` (so records land where a Java producer would put them).
+int32_t KafkaPartition(std::string_view key_bytes, int32_t partitions);
+
+}  // namespace skein::runtime

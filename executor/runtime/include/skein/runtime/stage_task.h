@@ -1,0 +1,71 @@
+#pragma once
+
+// A task: one stage of a physical plan running over one input partition, fed records by
+// whoever owns the I/O (the executor's Kafka consumer, or LocalRunner over InMemoryTopics).
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "skein/common/clock.h"
+#include "skein/runtime/operators.h"
+#include "skein/runtime/processing_log.h"
+#include "skein/runtime/record.h"
+#include "skein/v1/plan.pb.h"
+
+namespace skein::runtime {
+
+// Where a task's output records go. The executor implements it over a (transactional) Kafka
+// producer; InMemoryTopics-backed sinks serve `skein test`.
+// Threading: called from the task's worker only.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  // Partition count of a topic (so the sink operator can partition like Kafka).
+  virtual absl::StatusOr<int32_t> Partitions(std::string_view topic) = 0;
+  // UNAVAILABLE/ABORTED are for the caller to retry or restart the transaction.
+  virtual absl::Status Write(Record record) = 0;
+};
+
+struct TaskOptions {
+  ProcessingLog* log = nullptr;  // null: entries are dropped (counters still count)
+  Clock* clock = nullptr;        // null: Clock::Real(); stateful operators read time here
+};
+
+// Runs the operator chain of one stage: source decode, row operators, sink encode.
+// Created by the executor when a task is assigned (or by LocalRunner); owned by the worker
+// that runs it. Threading: single-threaded; distinct tasks run on distinct threads freely
+// (compiled expressions and formats are per task).
+class StageTask {
+ public:
+  // INVALID_ARGUMENT for a stage that does not start with a source and end with a sink, or
+  // whose expressions or formats do not compile.
+  static absl::StatusOr<std::unique_ptr<StageTask>> Create(const skein::v1::PhysicalPlan& plan,
+                                                           const skein::v1::Stage& stage,
+                                                           TaskOptions options = {});
+
+  // Decodes and processes a batch of records read from the source topic (any partitions),
+  // writing results to `sink` in input order. Bad records are logged and skipped; the status
+  // is only the sink's failure.
+  absl::Status ProcessBatch(std::span<const Record> records, RecordSink* sink);
+
+  const std::string& source_topic() const { return source_->topic(); }
+  const std::string& sink_topic() const { return sink_->topic(); }
+  const OperatorMetrics& metrics() const { return ctx_->metrics; }
+
+ private:
+  StageTask() = default;
+
+  std::unique_ptr<OperatorContext> ctx_;
+  std::unique_ptr<NullProcessingLog> null_log_;
+  std::unique_ptr<SourceOperator> source_;
+  std::vector<std::unique_ptr<RowOperator>> operators_;
+  std::unique_ptr<SinkOperator> sink_;
+  Clock* clock_ = nullptr;
+  RowBatch batch_;
+  std::vector<Record> out_;
+};
+
+}  // namespace skein::runtime

@@ -1,0 +1,175 @@
+// Date and time functions with Java-style patterns: TIMESTAMPTOSTRING, STRINGTOTIMESTAMP,
+// FORMAT_TIMESTAMP, PARSE_TIMESTAMP, FORMAT_DATE, PARSE_DATE, DATETOSTRING, STRINGTODATE,
+// FORMAT_TIME, PARSE_TIME, UNIX_TIMESTAMP, UNIX_DATE, FROM_UNIXTIME, FROM_DAYS.
+
+#include <chrono>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "expr_nodes.h"
+#include "function_util.h"
+#include "java_time_format.h"
+
+namespace skein::runtime::internal {
+namespace {
+
+using types::TypeKind;
+using types::Value;
+using Args = std::span<const Value>;
+
+constexpr int64_t kMsPerDay = 86'400'000;
+
+// Per-call-site state: the pattern and zone compiled once when they are literals.
+struct TimeState {
+  std::shared_ptr<const JavaTimeFormat> format;  // null: pattern varies per row
+  bool zone_constant = false;
+  int64_t offset_ms = 0;
+  std::string zone_name = "UTC";
+};
+
+// Binds a function whose pattern is argument `pattern_arg` and optional zone `zone_arg`.
+template <size_t kPatternArg, size_t kZoneArg>
+absl::StatusOr<BoundScalar> BindTime(CallInfo* info, ScalarFn fn) {
+  auto state = std::make_shared<TimeState>();
+  if (info->constant_args.size() > kPatternArg && info->constant_args[kPatternArg] &&
+      !info->constant_args[kPatternArg]->is_null()) {
+    absl::StatusOr<JavaTimeFormat> f =
+        JavaTimeFormat::Compile(info->constant_args[kPatternArg]->str());
+    if (!f.ok()) return f.status();
+    state->format = std::make_shared<JavaTimeFormat>(*std::move(f));
+  }
+  if (info->constant_args.size() <= kZoneArg) {
+    state->zone_constant = true;
+  } else if (info->constant_args[kZoneArg] && !info->constant_args[kZoneArg]->is_null()) {
+    absl::StatusOr<int64_t> off = ZoneOffsetMs(info->constant_args[kZoneArg]->str());
+    if (off.ok()) {
+      state->zone_constant = true;
+      state->offset_ms = *off;
+      state->zone_name = info->constant_args[kZoneArg]->str();
+    }
+  }
+  info->state = std::move(state);
+  return BoundScalar{fn, true};
+}
+
+// The format and zone for this row; false (with ctx error) if either is invalid.
+template <size_t kPatternArg, size_t kZoneArg>
+bool Resolve(Args a, const CallInfo& info, EvalContext& ctx, JavaTimeFormat* scratch,
+             const JavaTimeFormat** format, int64_t* offset, std::string* zone) {
+  const TimeState* st = info.State<TimeState>();
+  if (st->format) {
+    *format = st->format.get();
+  } else {
+    absl::StatusOr<JavaTimeFormat> f = JavaTimeFormat::Compile(a[kPatternArg].str());
+    if (!f.ok()) {
+      ctx.SetError(std::string(f.status().message()));
+      return false;
+    }
+    *scratch = *std::move(f);
+    *format = scratch;
+  }
+  if (st->zone_constant) {
+    *offset = st->offset_ms;
+    *zone = st->zone_name;
+  } else {
+    absl::StatusOr<int64_t> off = ZoneOffsetMs(a[kZoneArg].str());
+    if (!off.ok()) {
+      ctx.SetError(std::string(off.status().message()));
+      return false;
+    }
+    *offset = *off;
+    *zone = a[kZoneArg].str();
+  }
+  return true;
+}
+
+int64_t EpochMs(const Value& v) {
+  switch (v.kind()) {
+    case TypeKind::kTimestamp: return v.timestamp();
+    case TypeKind::kDate: return v.date() * kMsPerDay;
+    case TypeKind::kTime: return v.time();
+    default: return IntArg(v);
+  }
+}
+
+// X(value, pattern[, zone]) -> STRING for TIMESTAMPTOSTRING, FORMAT_TIMESTAMP, FORMAT_DATE,
+// FORMAT_TIME, DATETOSTRING.
+Value FormatFn(Args a, const CallInfo& info, EvalContext& ctx) {
+  JavaTimeFormat scratch = *JavaTimeFormat::Compile("");
+  const JavaTimeFormat* f = nullptr;
+  int64_t offset = 0;
+  std::string zone;
+  if (!Resolve<1, 2>(a, info, ctx, &scratch, &f, &offset, &zone)) return Value::Null();
+  int64_t ms = EpochMs(a[0]);
+  if (info.arg_types[0].kind() == TypeKind::kInteger) ms *= kMsPerDay;  // DATETOSTRING(days)
+  return Value::String(f->Format(ms, offset, zone));
+}
+
+// X(text, pattern[, zone]) -> result type for STRINGTOTIMESTAMP (BIGINT), PARSE_TIMESTAMP
+// (TIMESTAMP), PARSE_DATE (DATE), STRINGTODATE (INTEGER days), PARSE_TIME (TIME).
+Value ParseFn(Args a, const CallInfo& info, EvalContext& ctx) {
+  JavaTimeFormat scratch = *JavaTimeFormat::Compile("");
+  const JavaTimeFormat* f = nullptr;
+  int64_t offset = 0;
+  std::string zone;
+  if (!Resolve<1, 2>(a, info, ctx, &scratch, &f, &offset, &zone)) return Value::Null();
+  absl::StatusOr<int64_t> ms = f->Parse(a[0].str(), offset);
+  if (!ms.ok()) {
+    ctx.SetError(std::string(ms.status().message()));
+    return Value::Null();
+  }
+  int64_t days = *ms / kMsPerDay - ((*ms % kMsPerDay) < 0 ? 1 : 0);
+  switch (info.result_type.kind()) {
+    case TypeKind::kTimestamp: return Value::Timestamp(*ms);
+    case TypeKind::kDate: return Value::Date(static_cast<int32_t>(days));
+    case TypeKind::kInteger: return Value::Integer(static_cast<int32_t>(days));
+    case TypeKind::kTime: return Value::Time(static_cast<int32_t>(*ms - days * kMsPerDay));
+    default: return Value::Bigint(*ms);
+  }
+}
+
+absl::StatusOr<BoundScalar> BindFormat(CallInfo* info) { return BindTime<1, 2>(info, FormatFn); }
+absl::StatusOr<BoundScalar> BindParse(CallInfo* info) { return BindTime<1, 2>(info, ParseFn); }
+
+// UNIX_TIMESTAMP([ts]): the argument's epoch millis, or the wall clock.
+Value UnixTimestamp(Args a, const CallInfo&, EvalContext&) {
+  if (!a.empty()) return Value::Bigint(EpochMs(a[0]));
+  return Value::Bigint(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count());
+}
+
+Value UnixDate(Args a, const CallInfo&, EvalContext&) {
+  if (!a.empty()) return Value::Integer(a[0].date());
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  return Value::Integer(static_cast<int32_t>(ms / kMsPerDay));
+}
+
+Value FromUnixTime(Args a, const CallInfo&, EvalContext&) {
+  return Value::Timestamp(IntArg(a[0]));
+}
+
+Value FromDays(Args a, const CallInfo&, EvalContext&) {
+  return Value::Date(static_cast<int32_t>(IntArg(a[0])));
+}
+
+}  // namespace
+
+void RegisterDateTimeFunctions(FunctionRegistry* r) {
+  for (const char* name : {"TIMESTAMPTOSTRING", "FORMAT_TIMESTAMP", "FORMAT_DATE", "FORMAT_TIME",
+                           "DATETOSTRING"}) {
+    r->AddScalar(name, BindFormat);
+  }
+  for (const char* name : {"STRINGTOTIMESTAMP", "PARSE_TIMESTAMP", "PARSE_DATE", "PARSE_TIME",
+                           "STRINGTODATE"}) {
+    r->AddScalar(name, BindParse);
+  }
+  r->AddSimple("UNIX_TIMESTAMP", UnixTimestamp);
+  r->AddSimple("UNIX_DATE", UnixDate);
+  r->AddSimple("FROM_UNIXTIME", FromUnixTime);
+  r->AddSimple("FROM_DAYS", FromDays);
+}
+
+}  // namespace skein::runtime::internal

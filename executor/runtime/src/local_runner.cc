@@ -1,0 +1,94 @@
+#include "skein/runtime/local_runner.h"
+
+#include "absl/strings/ascii.h"
+#include "skein/common/status.h"
+
+namespace skein::runtime {
+
+// Writes task output into InMemoryTopics.
+class LocalRunner::TopicSink final : public RecordSink {
+ public:
+  explicit TopicSink(InMemoryTopics* topics) : topics_(topics) {}
+  absl::StatusOr<int32_t> Partitions(std::string_view topic) override {
+    return topics_->Partitions(topic);
+  }
+  absl::Status Write(Record record) override { return topics_->Append(std::move(record)).status(); }
+
+ private:
+  InMemoryTopics* topics_;
+};
+
+absl::Status LocalRunner::AddPlan(const skein::v1::PhysicalPlan& plan) {
+  bool latest = false;
+  auto it = plan.properties().find("auto.offset.reset");
+  if (it != plan.properties().end()) {
+    latest = absl::AsciiStrToLower(absl::string_view(it->second.data(), it->second.size())) ==
+             "latest";
+  }
+  std::vector<Task> added;
+  for (const auto& stage : plan.stages()) {
+    TaskOptions options;
+    options.log = log_;
+    options.clock = clock_;
+    SKEIN_ASSIGN_OR_RETURN(std::unique_ptr<StageTask> task,
+                           StageTask::Create(plan, stage, options));
+    const auto& source = stage.operators(0).source().topic();
+    const auto& sink = stage.operators(stage.operators_size() - 1).sink().topic();
+    if (!topics_->HasTopic(source.name())) {
+      SKEIN_RETURN_IF_ERROR(
+          topics_->CreateTopic(source.name(), std::max<int32_t>(1, source.partitions())));
+    }
+    if (!topics_->HasTopic(sink.name())) {
+      SKEIN_RETURN_IF_ERROR(
+          topics_->CreateTopic(sink.name(), std::max<int32_t>(1, sink.partitions())));
+    }
+    Task t;
+    t.query_id = plan.query_id();
+    t.task = std::move(task);
+    if (latest) {
+      SKEIN_ASSIGN_OR_RETURN(auto all, topics_->ReadAll(source.name()));
+      t.position = all.size();
+    }
+    added.push_back(std::move(t));
+  }
+  for (Task& t : added) tasks_.push_back(std::move(t));
+  return absl::OkStatus();
+}
+
+void LocalRunner::RemovePlan(const std::string& query_id) {
+  std::erase_if(tasks_, [&](const Task& t) { return t.query_id == query_id; });
+}
+
+absl::Status LocalRunner::RunUntilIdle() {
+  TopicSink sink(topics_);
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (Task& t : tasks_) {
+      SKEIN_ASSIGN_OR_RETURN(std::vector<Record> all, topics_->ReadAll(t.task->source_topic()));
+      if (t.position >= all.size()) continue;
+      std::span<const Record> fresh(all.data() + t.position, all.size() - t.position);
+      t.position = all.size();
+      progress = true;
+      SKEIN_RETURN_IF_ERROR(t.task->ProcessBatch(fresh, &sink));
+    }
+  }
+  return absl::OkStatus();
+}
+
+OperatorMetrics LocalRunner::Metrics(const std::string& query_id) const {
+  OperatorMetrics sum;
+  for (const Task& t : tasks_) {
+    if (t.query_id != query_id) continue;
+    const OperatorMetrics& m = t.task->metrics();
+    sum.records_in += m.records_in;
+    sum.records_out += m.records_out;
+    sum.deserialization_errors += m.deserialization_errors;
+    sum.expression_errors += m.expression_errors;
+    sum.serialization_errors += m.serialization_errors;
+    sum.filtered += m.filtered;
+  }
+  return sum;
+}
+
+}  // namespace skein::runtime

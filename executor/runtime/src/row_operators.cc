@@ -1,0 +1,266 @@
+// Filter, Project, Rekey and FlatMap: batch-to-batch operators over compiled expressions.
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "skein/common/status.h"
+#include "skein/runtime/operators.h"
+
+namespace skein::runtime {
+namespace {
+
+using types::Value;
+
+absl::StatusOr<std::vector<CompiledExpr>> CompileAll(
+    const google::protobuf::RepeatedPtrField<skein::v1::Expr>& exprs, const RowSchema& input) {
+  std::vector<CompiledExpr> out;
+  for (const auto& e : exprs) {
+    SKEIN_ASSIGN_OR_RETURN(CompiledExpr c,
+                           CompiledExpr::Compile(e, static_cast<int>(input.columns.size())));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Evaluates an expression for a row, reporting a per-record failure to the processing log;
+// the failed expression's value is NULL and the row carries on (ksqlDB's behaviour).
+Value EvalReporting(const CompiledExpr& expr, EvalContext& ec, OperatorContext* ctx,
+                    const RowRecord& row) {
+  ec.ClearError();
+  Value v = expr.Eval(ec);
+  if (ec.has_error()) {
+    ctx->metrics.expression_errors++;
+    ctx->Report(ProcessingLogEntry::Kind::kExpression,
+                absl::StrCat("Error computing expression ", expr.text(), ": ", ec.error()), "",
+                row);
+  }
+  return v;
+}
+
+// WHERE: keeps rows whose predicate is TRUE. Rows with a null value never pass.
+class FilterOperator final : public RowOperator {
+ public:
+  FilterOperator(CompiledExpr predicate, RowSchema schema, OperatorContext* ctx)
+      : predicate_(std::move(predicate)), schema_(std::move(schema)), ctx_(ctx) {}
+
+  void Process(RowBatch* batch) override {
+    size_t kept = 0;
+    for (size_t i = 0; i < batch->size(); ++i) {
+      RowRecord& row = (*batch)[i];
+      bool keep = false;
+      if (!row.value_null) {
+        ec_.row = row.values.data();
+        keep = IsTrue(EvalReporting(predicate_, ec_, ctx_, row));
+      }
+      if (!keep) {
+        ctx_->metrics.filtered++;
+        continue;
+      }
+      if (kept != i) (*batch)[kept] = std::move(row);
+      ++kept;
+    }
+    batch->resize(kept);
+  }
+  const RowSchema& output_schema() const override { return schema_; }
+
+ private:
+  CompiledExpr predicate_;
+  RowSchema schema_;
+  OperatorContext* ctx_;
+  EvalContext ec_;
+};
+
+// SELECT list, and Rekey (PARTITION BY): computes output columns from each input row. For a
+// row whose value is null only KEY outputs are computed (from the input row, whose key is
+// present); the value part stays null and the row passes through, as ksqlDB forwards null
+// stream values and table tombstones.
+class ProjectOperator final : public RowOperator {
+ public:
+  // `copy_from`: for Rekey, input columns [copy_from, end) follow the computed columns.
+  ProjectOperator(std::vector<CompiledExpr> exprs, RowSchema output, int copy_from,
+                  OperatorContext* ctx)
+      : exprs_(std::move(exprs)), output_(std::move(output)), copy_from_(copy_from), ctx_(ctx) {}
+
+  void Process(RowBatch* batch) override {
+    for (RowRecord& row : *batch) {
+      ec_.row = row.values.data();
+      scratch_.clear();
+      scratch_.reserve(output_.columns.size());
+      for (size_t i = 0; i < exprs_.size(); ++i) {
+        bool is_key = i < output_.columns.size() && output_.columns[i].kind == ColumnKind::kKey;
+        if (row.value_null && !is_key && copy_from_ < 0) {
+          scratch_.push_back(Value::Null());
+        } else {
+          scratch_.push_back(EvalReporting(exprs_[i], ec_, ctx_, row));
+        }
+      }
+      if (copy_from_ >= 0) {
+        for (size_t i = copy_from_; i < row.values.size(); ++i) {
+          scratch_.push_back(std::move(row.values[i]));
+        }
+      }
+      scratch_.resize(output_.columns.size());
+      row.values.swap(scratch_);
+    }
+  }
+  const RowSchema& output_schema() const override { return output_; }
+
+ private:
+  std::vector<CompiledExpr> exprs_;
+  RowSchema output_;
+  int copy_from_;
+  OperatorContext* ctx_;
+  EvalContext ec_;
+  std::vector<Value> scratch_;
+};
+
+// EXPLODE and other table functions: each input row yields as many rows as its longest
+// table-function result; shorter results are padded with NULL (ksqlDB). Rows whose table
+// functions yield nothing produce no output.
+class FlatMapOperator final : public RowOperator {
+ public:
+  struct Column {
+    std::optional<CompiledExpr> scalar;  // pass-through / scalar expression
+    TableFn table = nullptr;             // table function with its compiled arguments
+    CallInfo info;
+    std::vector<CompiledExpr> args;
+    std::string text;
+  };
+
+  FlatMapOperator(std::vector<Column> columns, RowSchema output, OperatorContext* ctx)
+      : columns_(std::move(columns)), output_(std::move(output)), ctx_(ctx) {}
+
+  void Process(RowBatch* batch) override {
+    RowBatch out;
+    out.reserve(batch->size());
+    std::vector<std::vector<Value>> produced(columns_.size());
+    std::vector<Value> args;
+    for (RowRecord& row : *batch) {
+      if (row.value_null) continue;
+      ec_.row = row.values.data();
+      size_t rows = 0;
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        produced[c].clear();
+        const Column& col = columns_[c];
+        if (col.table == nullptr) continue;
+        args.clear();
+        bool null_arg = false;
+        for (const CompiledExpr& a : col.args) {
+          args.push_back(EvalReporting(a, ec_, ctx_, row));
+          null_arg |= args.back().is_null();
+        }
+        if (null_arg) continue;
+        ec_.ClearError();
+        col.table(args, col.info, ec_, &produced[c]);
+        if (ec_.has_error()) {
+          ctx_->metrics.expression_errors++;
+          ctx_->Report(ProcessingLogEntry::Kind::kExpression,
+                       absl::StrCat("Error computing ", col.text, ": ", ec_.error()), "", row);
+        }
+        rows = std::max(rows, produced[c].size());
+      }
+      std::vector<Value> scalars(columns_.size());
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        if (columns_[c].scalar) scalars[c] = EvalReporting(*columns_[c].scalar, ec_, ctx_, row);
+      }
+      for (size_t r = 0; r < rows; ++r) {
+        RowRecord o;
+        o.timestamp = row.timestamp;
+        o.partition = row.partition;
+        o.offset = row.offset;
+        o.headers = row.headers;
+        o.values.reserve(columns_.size());
+        for (size_t c = 0; c < columns_.size(); ++c) {
+          if (columns_[c].table == nullptr) {
+            o.values.push_back(scalars[c]);
+          } else {
+            o.values.push_back(r < produced[c].size() ? produced[c][r] : Value::Null());
+          }
+        }
+        out.push_back(std::move(o));
+      }
+    }
+    batch->swap(out);
+  }
+  const RowSchema& output_schema() const override { return output_; }
+
+ private:
+  std::vector<Column> columns_;
+  RowSchema output_;
+  OperatorContext* ctx_;
+  EvalContext ec_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Operator& op,
+                                                             const RowSchema& input,
+                                                             OperatorContext* ctx) {
+  const int width = static_cast<int>(input.columns.size());
+  switch (op.op_case()) {
+    case skein::v1::Operator::kFilter: {
+      SKEIN_ASSIGN_OR_RETURN(CompiledExpr p,
+                             CompiledExpr::Compile(op.filter().predicate(), width));
+      return std::unique_ptr<RowOperator>(new FilterOperator(std::move(p), input, ctx));
+    }
+    case skein::v1::Operator::kProject: {
+      SKEIN_ASSIGN_OR_RETURN(std::vector<CompiledExpr> exprs,
+                             CompileAll(op.project().exprs(), input));
+      SKEIN_ASSIGN_OR_RETURN(RowSchema output, FromProto(op.project().output()));
+      if (output.columns.size() != exprs.size()) {
+        return absl::InvalidArgumentError("plan: project output schema does not match exprs");
+      }
+      return std::unique_ptr<RowOperator>(
+          new ProjectOperator(std::move(exprs), std::move(output), -1, ctx));
+    }
+    case skein::v1::Operator::kRekey: {
+      // Output = the new key columns, then the input's columns after its own key columns.
+      SKEIN_ASSIGN_OR_RETURN(std::vector<CompiledExpr> exprs,
+                             CompileAll(op.rekey().key_exprs(), input));
+      SKEIN_ASSIGN_OR_RETURN(RowSchema output, FromProto(op.rekey().output()));
+      int input_keys = static_cast<int>(input.IndexesOf(ColumnKind::kKey).size());
+      if (output.columns.size() != exprs.size() + input.columns.size() - input_keys) {
+        return absl::InvalidArgumentError(
+            "plan: rekey output must be the new keys followed by the input's non-key columns");
+      }
+      return std::unique_ptr<RowOperator>(
+          new ProjectOperator(std::move(exprs), std::move(output), input_keys, ctx));
+    }
+    case skein::v1::Operator::kFlatMap: {
+      SKEIN_ASSIGN_OR_RETURN(RowSchema output, FromProto(op.flat_map().output()));
+      if (output.columns.size() != static_cast<size_t>(op.flat_map().exprs_size())) {
+        return absl::InvalidArgumentError("plan: flat_map output schema does not match exprs");
+      }
+      std::vector<FlatMapOperator::Column> columns;
+      bool any_table = false;
+      for (const auto& e : op.flat_map().exprs()) {
+        FlatMapOperator::Column col;
+        col.text = e.text();
+        absl::StatusOr<TableFn> table =
+            e.has_call() ? FunctionRegistry::Builtins().FindTable(e.call().function())
+                         : absl::StatusOr<TableFn>(absl::NotFoundError(""));
+        if (table.ok()) {
+          any_table = true;
+          col.table = *table;
+          SKEIN_ASSIGN_OR_RETURN(col.info.result_type, FromProto(e.type()));
+          for (const auto& a : e.call().args()) {
+            SKEIN_ASSIGN_OR_RETURN(CompiledExpr c, CompiledExpr::Compile(a, width));
+            col.info.arg_types.push_back(c.type());
+            col.args.push_back(std::move(c));
+          }
+        } else {
+          SKEIN_ASSIGN_OR_RETURN(CompiledExpr c, CompiledExpr::Compile(e, width));
+          col.scalar = std::move(c);
+        }
+        columns.push_back(std::move(col));
+      }
+      if (!any_table) return absl::InvalidArgumentError("plan: flat_map without a table function");
+      return std::unique_ptr<RowOperator>(
+          new FlatMapOperator(std::move(columns), std::move(output), ctx));
+    }
+    default:
+      return absl::InvalidArgumentError("plan: not a row operator");
+  }
+}
+
+}  // namespace skein::runtime

@@ -1,0 +1,291 @@
+// Source (decode) and Sink (encode) operators.
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "expr_nodes.h"
+#include "java_time_format.h"
+#include "skein/common/status.h"
+#include "skein/runtime/operators.h"
+#include "skein/types/text.h"
+
+namespace skein::runtime {
+
+using types::SqlType;
+using types::TypeKind;
+using types::Value;
+
+namespace {
+
+serde::FormatOptions Options(const skein::v1::Format& format, bool is_key) {
+  serde::FormatOptions options;
+  options.is_key = is_key;
+  for (const auto& [k, v] : format.properties()) options.properties[k] = v;
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<serde::Format>> MakeSideFormat(
+    const skein::v1::Format& format, const std::vector<types::Column>& columns, bool is_key) {
+  std::string name = format.name().empty() ? (columns.empty() ? "NONE" : "JSON") : format.name();
+  return serde::MakeFormat(name, columns, Options(format, is_key));
+}
+
+Value HeaderValue(const RowColumn& col, const std::vector<Header>* headers) {
+  if (headers == nullptr) {
+    return col.header_key.empty() ? Value::Array({}) : Value::Null();
+  }
+  if (!col.header_key.empty()) {
+    // The last header with the key wins, as ksqlDB's HEADER('k') column.
+    for (auto it = headers->rbegin(); it != headers->rend(); ++it) {
+      if (it->first == col.header_key) {
+        return it->second ? Value::Bytes(*it->second) : Value::Null();
+      }
+    }
+    return Value::Null();
+  }
+  std::vector<Value> all;
+  for (const Header& h : *headers) {
+    all.push_back(Value::Struct(
+        {Value::String(h.first), h.second ? Value::Bytes(*h.second) : Value::Null()}));
+  }
+  return Value::Array(std::move(all));
+}
+
+}  // namespace
+
+void OperatorContext::Report(ProcessingLogEntry::Kind kind, std::string reason,
+                             const std::string& topic, const RowRecord& row) {
+  ProcessingLogEntry e;
+  e.kind = kind;
+  e.query_id = query_id;
+  e.reason = std::move(reason);
+  e.topic = topic;
+  e.partition = row.partition;
+  e.offset = row.offset;
+  log->Write(e);
+}
+
+absl::StatusOr<std::unique_ptr<SourceOperator>> SourceOperator::Create(
+    const skein::v1::SourceOp& op, OperatorContext* ctx) {
+  std::unique_ptr<SourceOperator> s(new SourceOperator());
+  s->ctx_ = ctx;
+  s->topic_ = op.topic().name();
+  s->is_table_ = op.is_table();
+  SKEIN_ASSIGN_OR_RETURN(s->schema_, FromProto(op.schema()));
+  s->key_index_ = s->schema_.IndexesOf(ColumnKind::kKey);
+  s->value_index_ = s->schema_.IndexesOf(ColumnKind::kValue);
+  SKEIN_ASSIGN_OR_RETURN(s->key_format_,
+                         MakeSideFormat(op.topic().key_format(),
+                                        s->schema_.SerdeColumns(ColumnKind::kKey), true));
+  SKEIN_ASSIGN_OR_RETURN(s->value_format_,
+                         MakeSideFormat(op.topic().value_format(),
+                                        s->schema_.SerdeColumns(ColumnKind::kValue), false));
+  s->timestamp_column_ = op.timestamp_column();
+  if (s->timestamp_column_ >= static_cast<int>(s->schema_.columns.size())) {
+    return absl::InvalidArgumentError("plan: source timestamp column out of range");
+  }
+  if (!op.timestamp_format().empty()) {
+    SKEIN_ASSIGN_OR_RETURN(internal::JavaTimeFormat f,
+                           internal::JavaTimeFormat::Compile(op.timestamp_format()));
+    s->timestamp_format_ = std::make_shared<internal::JavaTimeFormat>(std::move(f));
+  }
+  s->key_scratch_.resize(s->key_index_.size());
+  s->value_scratch_.resize(s->value_index_.size());
+  return s;
+}
+
+bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
+  row->values.assign(schema_.columns.size(), Value::Null());
+  row->timestamp = record.timestamp;
+  row->partition = record.partition;
+  row->offset = record.offset;
+  row->headers = &record.headers;
+  std::optional<std::string_view> key, value;
+  if (record.key) key = *record.key;
+  if (record.value) value = *record.value;
+
+  absl::StatusOr<serde::RecordKind> k = key_format_->Decode(key, key_scratch_);
+  if (!k.ok()) {
+    ctx_->metrics.deserialization_errors++;
+    ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
+                 absl::StrCat("Failed to deserialize key: ", k.status().message()), topic_,
+                 *row);
+    return false;
+  }
+  absl::StatusOr<serde::RecordKind> v = value_format_->Decode(value, value_scratch_);
+  if (!v.ok()) {
+    ctx_->metrics.deserialization_errors++;
+    ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
+                 absl::StrCat("Failed to deserialize value: ", v.status().message()), topic_,
+                 *row);
+    return false;
+  }
+  for (size_t i = 0; i < key_index_.size(); ++i) {
+    row->values[key_index_[i]] = std::move(key_scratch_[i]);
+  }
+  for (size_t i = 0; i < value_index_.size(); ++i) {
+    row->values[value_index_[i]] = std::move(value_scratch_[i]);
+  }
+  // A Kafka null value is a tombstone for tables and a null row for streams; a format with no
+  // value columns (NONE) always decodes as null but the record is still a present row.
+  row->value_null =
+      !record.value.has_value() || (!value_index_.empty() && *v == serde::RecordKind::kNull);
+
+  if (timestamp_column_ >= 0) {
+    const Value& t = row->values[timestamp_column_];
+    int64_t ts = -1;
+    if (t.kind() == TypeKind::kTimestamp) {
+      ts = t.timestamp();
+    } else if (t.kind() == TypeKind::kBigint || t.kind() == TypeKind::kInteger) {
+      ts = t.kind() == TypeKind::kBigint ? t.bigint() : t.integer();
+    } else if (t.kind() == TypeKind::kString) {
+      absl::StatusOr<int64_t> parsed = timestamp_format_ ? timestamp_format_->Parse(t.str(), 0)
+                                                         : types::ParseTimestamp(t.str());
+      if (!parsed.ok()) {
+        ctx_->metrics.deserialization_errors++;
+        ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
+                     absl::StrCat("Failed to extract timestamp: ", parsed.status().message()),
+                     topic_, *row);
+        return false;
+      }
+      ts = *parsed;
+    }
+    if (ts < 0) {
+      // Kafka Streams cannot process a record without a valid timestamp: log and skip it.
+      if (row->value_null) {
+        ts = record.timestamp;
+      } else {
+        ctx_->metrics.deserialization_errors++;
+        ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
+                     "Invalid (null or negative) timestamp column value", topic_, *row);
+        return false;
+      }
+    }
+    row->timestamp = ts;
+  }
+
+  for (size_t i = 0; i < schema_.columns.size(); ++i) {
+    const RowColumn& c = schema_.columns[i];
+    if (c.kind == ColumnKind::kPseudo) {
+      if (c.name == "ROWTIME") {
+        row->values[i] = c.type.kind() == TypeKind::kTimestamp ? Value::Timestamp(row->timestamp)
+                                                               : Value::Bigint(row->timestamp);
+      } else if (c.name == "ROWPARTITION") {
+        row->values[i] = Value::Integer(record.partition);
+      } else if (c.name == "ROWOFFSET") {
+        row->values[i] = Value::Bigint(record.offset);
+      }
+    } else if (c.kind == ColumnKind::kHeader) {
+      row->values[i] = HeaderValue(c, &record.headers);
+    }
+  }
+  return true;
+}
+
+void SourceOperator::Decode(std::span<const Record> records, RowBatch* out) {
+  for (const Record& r : records) {
+    ctx_->metrics.records_in++;
+    out->emplace_back();
+    if (!DecodeOne(r, &out->back())) out->pop_back();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<SinkOperator>> SinkOperator::Create(const skein::v1::SinkOp& op,
+                                                                   OperatorContext* ctx) {
+  std::unique_ptr<SinkOperator> s(new SinkOperator());
+  s->ctx_ = ctx;
+  s->topic_ = op.topic().name();
+  s->is_table_ = op.is_table();
+  SKEIN_ASSIGN_OR_RETURN(RowSchema schema, FromProto(op.schema()));
+  s->key_index_ = schema.IndexesOf(ColumnKind::kKey);
+  s->value_index_ = schema.IndexesOf(ColumnKind::kValue);
+  SKEIN_ASSIGN_OR_RETURN(s->key_format_,
+                         MakeSideFormat(op.topic().key_format(),
+                                        schema.SerdeColumns(ColumnKind::kKey), true));
+  SKEIN_ASSIGN_OR_RETURN(s->value_format_,
+                         MakeSideFormat(op.topic().value_format(),
+                                        schema.SerdeColumns(ColumnKind::kValue), false));
+  s->timestamp_column_ = op.timestamp_column();
+  s->key_scratch_.resize(s->key_index_.size());
+  s->value_scratch_.resize(s->value_index_.size());
+  return s;
+}
+
+void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<Record>* out) {
+  for (const RowRecord& row : rows) {
+    for (size_t i = 0; i < key_index_.size(); ++i) key_scratch_[i] = row.values[key_index_[i]];
+    Record rec;
+    rec.topic = topic_;
+    rec.timestamp = row.timestamp;
+    if (timestamp_column_ >= 0 && static_cast<size_t>(timestamp_column_) < row.values.size()) {
+      const Value& t = row.values[timestamp_column_];
+      if (t.kind() == TypeKind::kTimestamp) rec.timestamp = t.timestamp();
+      if (t.kind() == TypeKind::kBigint) rec.timestamp = t.bigint();
+    }
+    std::string bytes;
+    absl::StatusOr<serde::RecordKind> k = key_format_->Encode(key_scratch_, &bytes);
+    if (!k.ok()) {
+      ctx_->metrics.serialization_errors++;
+      ctx_->Report(ProcessingLogEntry::Kind::kSerialization,
+                   absl::StrCat("Failed to serialize key: ", k.status().message()), topic_, row);
+      continue;
+    }
+    if (*k == serde::RecordKind::kPresent) rec.key = std::move(bytes);
+    if (!row.value_null) {
+      for (size_t i = 0; i < value_index_.size(); ++i) {
+        value_scratch_[i] = row.values[value_index_[i]];
+      }
+      std::string value_bytes;
+      absl::StatusOr<serde::RecordKind> v = value_format_->Encode(value_scratch_, &value_bytes);
+      if (!v.ok()) {
+        ctx_->metrics.serialization_errors++;
+        ctx_->Report(ProcessingLogEntry::Kind::kSerialization,
+                     absl::StrCat("Failed to serialize value: ", v.status().message()), topic_,
+                     row);
+        continue;
+      }
+      if (*v == serde::RecordKind::kPresent) rec.value = std::move(value_bytes);
+    }
+    rec.partition = rec.key ? KafkaPartition(*rec.key, partitions)
+                            : std::min(row.partition, std::max(partitions, 1) - 1);
+    ctx_->metrics.records_out++;
+    out->push_back(std::move(rec));
+  }
+}
+
+int32_t KafkaPartition(std::string_view key, int32_t partitions) {
+  if (partitions <= 1) return 0;
+  // Murmur2, exactly as org.apache.kafka.common.utils.Utils.murmur2.
+  const uint32_t seed = 0x9747b28c, m = 0x5bd1e995;
+  const int r = 24;
+  const size_t length = key.size();
+  uint32_t h = seed ^ static_cast<uint32_t>(length);
+  const size_t length4 = length / 4;
+  const auto* data = reinterpret_cast<const unsigned char*>(key.data());
+  for (size_t i = 0; i < length4; ++i) {
+    size_t i4 = i * 4;
+    uint32_t k = static_cast<uint32_t>(data[i4]) | (static_cast<uint32_t>(data[i4 + 1]) << 8) |
+                 (static_cast<uint32_t>(data[i4 + 2]) << 16) |
+                 (static_cast<uint32_t>(data[i4 + 3]) << 24);
+    k *= m;
+    k ^= k >> r;
+    k *= m;
+    h *= m;
+    h ^= k;
+  }
+  size_t tail = length & ~size_t{3};
+  switch (length % 4) {
+    case 3: h ^= static_cast<uint32_t>(data[tail + 2]) << 16; [[fallthrough]];
+    case 2: h ^= static_cast<uint32_t>(data[tail + 1]) << 8; [[fallthrough]];
+    case 1:
+      h ^= static_cast<uint32_t>(data[tail]);
+      h *= m;
+  }
+  h ^= h >> 13;
+  h *= m;
+  h ^= h >> 15;
+  return static_cast<int32_t>((h & 0x7fffffff) % static_cast<uint32_t>(partitions));
+}
+
+}  // namespace skein::runtime
