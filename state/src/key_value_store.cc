@@ -13,8 +13,8 @@ absl::StatusOr<uint64_t> IntProperty(rocksdb::DB* db, rocksdb::ColumnFamilyHandl
                                      const std::string& property) {
   uint64_t value = 0;
   if (!db->GetIntProperty(cf, property, &value)) {
-    return absl::InternalError(absl::StrCat("RocksDB property ", property, " unavailable for ",
-                                            cf->GetName()));
+    return absl::InternalError(
+        absl::StrCat("RocksDB property ", property, " unavailable for ", cf->GetName()));
   }
   return value;
 }
@@ -46,7 +46,9 @@ std::unique_ptr<RawIterator> KeyValueStore::PrefixScan(absl::string_view prefix)
   return Scan(std::string(prefix), encoding::PrefixSuccessor(prefix));
 }
 
-std::unique_ptr<RawIterator> KeyValueStore::All() const { return Scan(std::string(), std::nullopt); }
+std::unique_ptr<RawIterator> KeyValueStore::All() const {
+  return Scan(std::string(), std::nullopt);
+}
 
 absl::StatusOr<uint64_t> KeyValueStore::ApproximateSizeBytes() const {
   SKEIN_ASSIGN_OR_RETURN(uint64_t live, IntProperty(db(), cf(), "rocksdb.estimate-live-data-size"));

@@ -58,8 +58,8 @@ absl::StatusOr<std::unique_ptr<SessionStore>> SessionStore::Open(StateTransactio
 absl::Status SessionStore::Put(absl::string_view key, int64_t start_ms, int64_t end_ms,
                                absl::string_view value) {
   if (start_ms > end_ms) {
-    return absl::InvalidArgumentError(absl::StrCat("session start ", start_ms,
-                                                   " is after its end ", end_ms));
+    return absl::InvalidArgumentError(
+        absl::StrCat("session start ", start_ms, " is after its end ", end_ms));
   }
   if (end_ms < pending_cutoff_) {
     ++dropped_late_writes_;

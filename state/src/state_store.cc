@@ -41,7 +41,7 @@ StateStore::StateStore(StateTransaction* txn, StoreId id, rocksdb::ColumnFamilyH
 StateStore::~StateStore() { txn_->Unregister(this); }
 
 absl::StatusOr<rocksdb::ColumnFamilyHandle*> StateStore::AttachColumnFamily(StateTransaction* txn,
-                                                                           const StoreId& id) {
+                                                                            const StoreId& id) {
   SKEIN_CHECK(txn != nullptr);
   return txn->db()->Attach(id);
 }
@@ -67,10 +67,10 @@ absl::Status StateStore::RestoreBatch(absl::Span<const ChangelogRecord> records,
     if (record.value.has_value()) value = absl::string_view(*record.value);
     SKEIN_RETURN_IF_ERROR(ApplyRestored(&batch, record.key, value));
   }
-  SKEIN_RETURN_IF_ERROR(FromRocks(
-      batch.Put(db()->DefaultColumnFamily(), TenantStateDb::ChangelogOffsetKey(cf_name_),
-                encoding::EncodeInt64(next_offset)),
-      "buffering a changelog offset"));
+  SKEIN_RETURN_IF_ERROR(
+      FromRocks(batch.Put(db()->DefaultColumnFamily(), TenantStateDb::ChangelogOffsetKey(cf_name_),
+                          encoding::EncodeInt64(next_offset)),
+                "buffering a changelog offset"));
   return FromRocks(db()->Write(txn_->db()->write_options(), &batch),
                    absl::StrCat("restoring ", cf_name_));
 }

@@ -64,10 +64,10 @@ absl::Status StateTransaction::Commit(const ChangelogOffsets& offsets) {
     }
   }
   for (const auto& [name, offset] : offsets) {
-    SKEIN_RETURN_IF_ERROR(FromRocks(batch_.Put(db_->db()->DefaultColumnFamily(),
-                                               TenantStateDb::ChangelogOffsetKey(name),
-                                               encoding::EncodeInt64(offset)),
-                                    "buffering a changelog offset"));
+    SKEIN_RETURN_IF_ERROR(FromRocks(
+        batch_.Put(db_->db()->DefaultColumnFamily(), TenantStateDb::ChangelogOffsetKey(name),
+                   encoding::EncodeInt64(offset)),
+        "buffering a changelog offset"));
   }
   rocksdb::WriteOptions wo = db_->write_options();
   SKEIN_RETURN_IF_ERROR(FromRocks(db_->db()->Write(wo, batch_.GetWriteBatch()),

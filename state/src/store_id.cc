@@ -20,14 +20,14 @@ bool IsNameChar(char c) {
 
 absl::Status ValidateName(absl::string_view name, absl::string_view what) {
   if (name.empty() || name.size() > kMaxNameLength) {
-    return absl::InvalidArgumentError(absl::StrCat(what, " '", name, "' must be 1..",
-                                                   kMaxNameLength, " characters long"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " '", name, "' must be 1..", kMaxNameLength, " characters long"));
   }
   for (size_t i = 0; i < name.size(); ++i) {
     if (!IsNameChar(name[i])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(what, " '", name, "' has an invalid character at position ", i,
-                       ": use only letters, digits, '_' and '-'"));
+      return absl::InvalidArgumentError(absl::StrCat(what, " '", name,
+                                                     "' has an invalid character at position ", i,
+                                                     ": use only letters, digits, '_' and '-'"));
     }
   }
   return absl::OkStatus();
@@ -53,8 +53,9 @@ absl::StatusOr<StoreId> StoreId::Parse(absl::string_view column_family_name) {
   StoreId id;
   if (parts.size() != 4 || !absl::SimpleAtoi(parts[1], &id.stage) ||
       !absl::SimpleAtoi(parts[2], &id.partition)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", column_family_name, "' is not a store column family name (<query>.<stage>.<partition>.<store>)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", column_family_name,
+                     "' is not a store column family name (<query>.<stage>.<partition>.<store>)"));
   }
   id.query = std::string(parts[0]);
   id.store = std::string(parts[3]);

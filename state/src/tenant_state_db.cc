@@ -5,10 +5,10 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "rocks_status.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
-#include "rocks_status.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
 #include "skein/state/encoding.h"
@@ -21,8 +21,8 @@ constexpr absl::string_view kChangelogOffsetPrefix = "skein/changelog-offset/";
 // Prefers LZ4 (cheap CPU, decent ratio for serialized rows) when this RocksDB build has it.
 rocksdb::CompressionType PickCompression() {
   const std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
-  const bool has_lz4 = std::find(supported.begin(), supported.end(),
-                                 rocksdb::kLZ4Compression) != supported.end();
+  const bool has_lz4 =
+      std::find(supported.begin(), supported.end(), rocksdb::kLZ4Compression) != supported.end();
   return has_lz4 ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
 }
 
@@ -124,8 +124,8 @@ absl::StatusOr<std::unique_ptr<TenantStateDb>> TenantStateDb::Open(
 
   rocksdb::WriteOptions write_options;
   write_options.sync = options.sync_commits;
-  auto result = std::unique_ptr<TenantStateDb>(new TenantStateDb(
-      tenant, path, std::move(cache), std::move(wbm), cf_options, write_options));
+  auto result = std::unique_ptr<TenantStateDb>(
+      new TenantStateDb(tenant, path, std::move(cache), std::move(wbm), cf_options, write_options));
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -211,13 +211,15 @@ bool TenantStateDb::HasColumnFamily(absl::string_view name) const {
 absl::StatusOr<std::optional<int64_t>> TenantStateDb::ChangelogOffset(
     absl::string_view column_family_name) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ChangelogOffsetKey(column_family_name), &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), ChangelogOffsetKey(column_family_name), &value);
   if (s.IsNotFound()) return std::optional<int64_t>();
-  if (!s.ok()) return FromRocks(s, absl::StrCat("reading changelog offset of ", column_family_name));
+  if (!s.ok())
+    return FromRocks(s, absl::StrCat("reading changelog offset of ", column_family_name));
   std::optional<int64_t> offset = encoding::DecodeInt64(value);
   if (!offset.has_value()) {
-    return absl::DataLossError(absl::StrCat("changelog offset of ", column_family_name,
-                                            " is ", value.size(), " bytes, expected 8"));
+    return absl::DataLossError(absl::StrCat("changelog offset of ", column_family_name, " is ",
+                                            value.size(), " bytes, expected 8"));
   }
   return offset;
 }

@@ -113,7 +113,9 @@ TEST(EncodingTest, CompositeKeysSortByKeyThenTime) {
 TEST(EncodingTest, OrderedBytesEscapesNulAndRejectsMalformed) {
   std::string e;
   AppendOrderedBytes(&e, absl::string_view("a\0b", 3));
-  EXPECT_EQ(e, std::string("a\x00\xff" "b\x00\x01", 6));
+  EXPECT_EQ(e, std::string("a\x00\xff"
+                           "b\x00\x01",
+                           6));
   absl::string_view encoded;
   absl::string_view in = e;
   ASSERT_TRUE(SkipOrderedBytes(&in, &encoded));

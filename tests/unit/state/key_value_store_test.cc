@@ -16,7 +16,7 @@ TEST_F(KeyValueStoreTest, PutGetDelete) {
 
   EXPECT_EQ(*kv.Get("a"), std::nullopt);
   ASSERT_TRUE(kv.Put("a", "1").ok());
-  ASSERT_TRUE(kv.Put("a", "2").ok());  // overwrite
+  ASSERT_TRUE(kv.Put("a", "2").ok());                   // overwrite
   ASSERT_TRUE(kv.Put(std::string("\0k", 2), "").ok());  // NUL key, empty value
   EXPECT_EQ(*kv.Get("a"), "2");
   EXPECT_EQ(*kv.Get(std::string("\0k", 2)), "");

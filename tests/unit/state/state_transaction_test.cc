@@ -50,8 +50,7 @@ TEST_F(StateTransactionTest, CommitThenRestartShowsDataAndChangelogOffsets) {
     ASSERT_TRUE(kv->Put("k", "committed").ok());
     ASSERT_TRUE(ws->Put("k", 100, "w").ok());
     ASSERT_TRUE(ss->Put("k", 1, 5, "s").ok());
-    ASSERT_TRUE(
-        txn_->Commit({{"q1.0.0.kv", 7}, {"q1.0.0.win", 3}, {"q1.0.0.sess", 12}}).ok());
+    ASSERT_TRUE(txn_->Commit({{"q1.0.0.kv", 7}, {"q1.0.0.win", 3}, {"q1.0.0.sess", 12}}).ok());
     ASSERT_TRUE(kv->Put("k", "uncommitted").ok());
     ASSERT_TRUE(kv->Put("lost", "x").ok());
     // No commit: a crash here loses the buffer; Kafka aborts the matching transaction.

@@ -40,7 +40,7 @@ class SessionStore : public StateStore {
  public:
   // Same contract as WindowStore::Open.
   static absl::StatusOr<std::unique_ptr<SessionStore>> Open(StateTransaction* txn,
-                                                             const StoreId& id);
+                                                            const StoreId& id);
 
   // Writes the session. INVALID_ARGUMENT when start > end. A session that already expired
   // (end < expired_before()) is not stored and is counted in dropped_late_writes().

@@ -42,10 +42,10 @@ struct TenantStateOptions {
 
 // Memory the tenant's instance holds right now, for quota accounting.
 struct StateMemoryUsage {
-  size_t memtable_bytes = 0;      // all memtables (active and immutable) of all stores
-  size_t block_cache_bytes = 0;   // cached blocks, index and filters (memtable charges excluded)
-  size_t charged_bytes = 0;       // what the capped cache counts: blocks + memtable charges
-  size_t capacity_bytes = 0;      // the budget
+  size_t memtable_bytes = 0;     // all memtables (active and immutable) of all stores
+  size_t block_cache_bytes = 0;  // cached blocks, index and filters (memtable charges excluded)
+  size_t charged_bytes = 0;      // what the capped cache counts: blocks + memtable charges
+  size_t capacity_bytes = 0;     // the budget
 };
 
 // One RocksDB instance per tenant per executor, under `<data_dir>/tenants/<tenant>/`, with one
@@ -63,9 +63,9 @@ class TenantStateDb {
   // Creates `<data_dir>/tenants/<tenant>/` if needed and opens (or creates) the instance with
   // every existing column family. INVALID_ARGUMENT for a bad tenant name; FAILED_PRECONDITION
   // or UNAVAILABLE when RocksDB cannot open (e.g. the directory is used by another process).
-  static absl::StatusOr<std::unique_ptr<TenantStateDb>> Open(const std::string& data_dir,
-                                                            const std::string& tenant,
-                                                            const TenantStateOptions& options = {});
+  static absl::StatusOr<std::unique_ptr<TenantStateDb>> Open(
+      const std::string& data_dir, const std::string& tenant,
+      const TenantStateOptions& options = {});
 
   TenantStateDb(const TenantStateDb&) = delete;
   TenantStateDb& operator=(const TenantStateDb&) = delete;
@@ -86,7 +86,8 @@ class TenantStateDb {
 
   // The changelog position the committed local state of store `column_family_name` reflects:
   // the offset of the next changelog record to restore. nullopt when never committed.
-  absl::StatusOr<std::optional<int64_t>> ChangelogOffset(absl::string_view column_family_name) const;
+  absl::StatusOr<std::optional<int64_t>> ChangelogOffset(
+      absl::string_view column_family_name) const;
   absl::StatusOr<std::optional<int64_t>> ChangelogOffset(const StoreId& id) const {
     return ChangelogOffset(id.ColumnFamilyName());
   }

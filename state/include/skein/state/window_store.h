@@ -49,7 +49,7 @@ class WindowStore : public StateStore {
   // Attaches the column family of `id`, binds it to `txn` and reloads the committed expiry
   // point. INVALID_ARGUMENT for a bad id; DATA_LOSS for malformed store metadata.
   static absl::StatusOr<std::unique_ptr<WindowStore>> Open(StateTransaction* txn,
-                                                            const StoreId& id);
+                                                           const StoreId& id);
 
   // Writes the window. A window that already expired (start < expired_before()) is not
   // stored, as a late record for a closed window; it is counted in dropped_late_writes().
