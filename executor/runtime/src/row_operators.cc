@@ -76,7 +76,8 @@ class FilterOperator final : public RowOperator {
 // stream values and table tombstones.
 class ProjectOperator final : public RowOperator {
  public:
-  // `copy_from`: for Rekey, input columns [copy_from, end) follow the computed columns.
+  // `copy_from`: for Rekey, input columns [copy_from, end) follow the computed columns;
+  // -1 for a projection.
   ProjectOperator(std::vector<CompiledExpr> exprs, RowSchema output, int copy_from,
                   OperatorContext* ctx)
       : exprs_(std::move(exprs)), output_(std::move(output)), copy_from_(copy_from), ctx_(ctx) {}
@@ -214,17 +215,16 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Op
           new ProjectOperator(std::move(exprs), std::move(output), -1, ctx));
     }
     case skein::v1::Operator::kRekey: {
-      // Output = the new key columns, then the input's columns after its own key columns.
+      // Output = the new key columns, then every input column (old keys become values).
       SKEIN_ASSIGN_OR_RETURN(std::vector<CompiledExpr> exprs,
                              CompileAll(op.rekey().key_exprs(), input));
       SKEIN_ASSIGN_OR_RETURN(RowSchema output, FromProto(op.rekey().output()));
-      int input_keys = static_cast<int>(input.IndexesOf(ColumnKind::kKey).size());
-      if (output.columns.size() != exprs.size() + input.columns.size() - input_keys) {
+      if (output.columns.size() != exprs.size() + input.columns.size()) {
         return absl::InvalidArgumentError(
-            "plan: rekey output must be the new keys followed by the input's non-key columns");
+            "plan: rekey output must be the new keys followed by every input column");
       }
       return std::unique_ptr<RowOperator>(
-          new ProjectOperator(std::move(exprs), std::move(output), input_keys, ctx));
+          new ProjectOperator(std::move(exprs), std::move(output), 0, ctx));
     }
     case skein::v1::Operator::kFlatMap: {
       SKEIN_ASSIGN_OR_RETURN(RowSchema output, FromProto(op.flat_map().output()));

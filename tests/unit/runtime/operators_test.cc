@@ -193,13 +193,17 @@ TEST_F(StageTest, ExpressionErrorsAreLoggedAndTheRowContinues) {
 }
 
 TEST_F(StageTest, RekeyMovesTheKey) {
-  // PARTITION BY NAME: output = [NAME KEY, ID, NAME, ROWTIME] (new key, then input non-keys).
+  // PARTITION BY NAME: output = [NAME KEY, K, ID, NAME, ROWTIME] (new key, then every input
+  // column, the old key as a value).
   skein::v1::Operator rekey;
   *rekey.mutable_rekey()->add_key_exprs() = Col(2, kStr);
-  auto rekeyed = MakeSchema({KeyCol("NAME", kStr), Column("ID", kInt), Column("NAME2", kStr),
-                             PseudoCol("ROWTIME", kBig)});
+  auto rekeyed = MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr), Column("ID", kInt),
+                             Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
   *rekey.mutable_rekey()->mutable_output() = rekeyed;
-  auto sink_schema = MakeSchema({KeyCol("NAME", kStr), Column("ID", kInt)});
+  // The sink writes the new key and ID (the plan's sink schema lists the row's columns).
+  auto sink_schema = MakeSchema({KeyCol("NEWKEY", kStr), PseudoCol("K", kStr),
+                                 Column("ID", kInt), PseudoCol("NAME", kStr),
+                                 PseudoCol("ROWTIME", kBig)});
   Produce("input", "a", R"({"ID": 1, "NAME": "n1"})");
   Produce("input", "b", R"({"ID": 2})");
   Run(OnePlan({SourceOperatorProto(InputSource()), rekey, Sink(sink_schema)}));
