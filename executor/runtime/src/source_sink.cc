@@ -18,6 +18,14 @@ using types::Value;
 
 namespace {
 
+// Whether `indexes` is first, first + 1, ... (a contiguous slice of the row).
+bool IsRun(const std::vector<int>& indexes, int first) {
+  for (size_t i = 0; i < indexes.size(); ++i) {
+    if (indexes[i] != first + static_cast<int>(i)) return false;
+  }
+  return true;
+}
+
 serde::FormatOptions Options(const skein::v1::Format& format, bool is_key) {
   serde::FormatOptions options;
   options.is_key = is_key;
@@ -92,11 +100,13 @@ absl::StatusOr<std::unique_ptr<SourceOperator>> SourceOperator::Create(
   }
   s->key_scratch_.resize(s->key_index_.size());
   s->value_scratch_.resize(s->value_index_.size());
+  s->contiguous_ = IsRun(s->key_index_, 0) &&
+                   IsRun(s->value_index_, static_cast<int>(s->key_index_.size()));
   return s;
 }
 
 bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
-  row->values.assign(schema_.columns.size(), Value::Null());
+  row->values.resize(schema_.columns.size());
   row->timestamp = record.timestamp;
   row->partition = record.partition;
   row->offset = record.offset;
@@ -105,7 +115,12 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
   if (record.key) key = *record.key;
   if (record.value) value = *record.value;
 
-  absl::StatusOr<serde::RecordKind> k = key_format_->Decode(key, key_scratch_);
+  const size_t nk = key_index_.size(), nv = value_index_.size();
+  std::span<Value> key_out = contiguous_ ? std::span<Value>(row->values.data(), nk)
+                                         : std::span<Value>(key_scratch_);
+  std::span<Value> value_out = contiguous_ ? std::span<Value>(row->values.data() + nk, nv)
+                                           : std::span<Value>(value_scratch_);
+  absl::StatusOr<serde::RecordKind> k = key_format_->Decode(key, key_out);
   if (!k.ok()) {
     ctx_->metrics.deserialization_errors++;
     ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
@@ -113,7 +128,7 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
                  *row);
     return false;
   }
-  absl::StatusOr<serde::RecordKind> v = value_format_->Decode(value, value_scratch_);
+  absl::StatusOr<serde::RecordKind> v = value_format_->Decode(value, value_out);
   if (!v.ok()) {
     ctx_->metrics.deserialization_errors++;
     ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
@@ -121,11 +136,9 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
                  *row);
     return false;
   }
-  for (size_t i = 0; i < key_index_.size(); ++i) {
-    row->values[key_index_[i]] = std::move(key_scratch_[i]);
-  }
-  for (size_t i = 0; i < value_index_.size(); ++i) {
-    row->values[value_index_[i]] = std::move(value_scratch_[i]);
+  if (!contiguous_) {
+    for (size_t i = 0; i < nk; ++i) row->values[key_index_[i]] = std::move(key_scratch_[i]);
+    for (size_t i = 0; i < nv; ++i) row->values[value_index_[i]] = std::move(value_scratch_[i]);
   }
   // A Kafka null value is a tombstone for tables and a null row for streams; a format with no
   // value columns (NONE) always decodes as null but the record is still a present row.
@@ -209,12 +222,22 @@ absl::StatusOr<std::unique_ptr<SinkOperator>> SinkOperator::Create(const skein::
   s->timestamp_column_ = op.timestamp_column();
   s->key_scratch_.resize(s->key_index_.size());
   s->value_scratch_.resize(s->value_index_.size());
+  s->contiguous_ = IsRun(s->key_index_, s->key_index_.empty() ? 0 : s->key_index_[0]) &&
+                   IsRun(s->value_index_, s->value_index_.empty() ? 0 : s->value_index_[0]);
   return s;
 }
 
 void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<Record>* out) {
+  const size_t nk = key_index_.size(), nv = value_index_.size();
   for (const RowRecord& row : rows) {
-    for (size_t i = 0; i < key_index_.size(); ++i) key_scratch_[i] = row.values[key_index_[i]];
+    std::span<const Value> keys(key_scratch_), values(value_scratch_);
+    if (contiguous_) {
+      keys = std::span<const Value>(row.values.data() + (nk ? key_index_[0] : 0), nk);
+      values = std::span<const Value>(row.values.data() + (nv ? value_index_[0] : 0), nv);
+    } else {
+      for (size_t i = 0; i < nk; ++i) key_scratch_[i] = row.values[key_index_[i]];
+      for (size_t i = 0; i < nv; ++i) value_scratch_[i] = row.values[value_index_[i]];
+    }
     Record rec;
     rec.topic = topic_;
     rec.timestamp = row.timestamp;
@@ -224,7 +247,7 @@ void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<
       if (t.kind() == TypeKind::kBigint) rec.timestamp = t.bigint();
     }
     std::string bytes;
-    absl::StatusOr<serde::RecordKind> k = key_format_->Encode(key_scratch_, &bytes);
+    absl::StatusOr<serde::RecordKind> k = key_format_->Encode(keys, &bytes);
     if (!k.ok()) {
       ctx_->metrics.serialization_errors++;
       ctx_->Report(ProcessingLogEntry::Kind::kSerialization,
@@ -233,11 +256,8 @@ void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<
     }
     if (*k == serde::RecordKind::kPresent) rec.key = std::move(bytes);
     if (!row.value_null) {
-      for (size_t i = 0; i < value_index_.size(); ++i) {
-        value_scratch_[i] = row.values[value_index_[i]];
-      }
       std::string value_bytes;
-      absl::StatusOr<serde::RecordKind> v = value_format_->Encode(value_scratch_, &value_bytes);
+      absl::StatusOr<serde::RecordKind> v = value_format_->Encode(values, &value_bytes);
       if (!v.ok()) {
         ctx_->metrics.serialization_errors++;
         ctx_->Report(ProcessingLogEntry::Kind::kSerialization,

@@ -81,6 +81,8 @@ class SourceOperator {
   std::unique_ptr<serde::Format> key_format_, value_format_;
   int timestamp_column_ = -1;
   std::shared_ptr<const internal::JavaTimeFormat> timestamp_format_;  // STRING time columns
+  // Keys then values at the start of the row (the usual layout): decode in place.
+  bool contiguous_ = false;
   std::vector<types::Value> key_scratch_, value_scratch_;
 };
 
@@ -104,6 +106,8 @@ class SinkOperator {
   std::vector<int> key_index_, value_index_;
   std::unique_ptr<serde::Format> key_format_, value_format_;
   int timestamp_column_ = -1;
+  // Key and value columns each form a contiguous run of the row: encode without copying.
+  bool contiguous_ = false;
   std::vector<types::Value> key_scratch_, value_scratch_;
 };
 
