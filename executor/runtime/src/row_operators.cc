@@ -37,7 +37,9 @@ Value EvalReporting(const CompiledExpr& expr, EvalContext& ec, OperatorContext* 
   return v;
 }
 
-// WHERE: keeps rows whose predicate is TRUE. Rows with a null value never pass.
+// WHERE: keeps rows whose predicate is TRUE. Over a stream, other rows and rows with a null
+// value are dropped; over a table they are forwarded as tombstones (KTable#filter), so a row
+// that stops matching is deleted downstream.
 class FilterOperator final : public RowOperator {
  public:
   FilterOperator(CompiledExpr predicate, RowSchema schema, OperatorContext* ctx)
@@ -54,7 +56,11 @@ class FilterOperator final : public RowOperator {
       }
       if (!keep) {
         ctx_->metrics.filtered++;
-        continue;
+        if (!ctx_->table) continue;
+        row.value_null = true;
+        for (size_t c = 0; c < row.values.size(); ++c) {
+          if (schema_.columns[c].kind == ColumnKind::kValue) row.values[c] = Value::Null();
+        }
       }
       if (kept != i) (*batch)[kept] = std::move(row);
       ++kept;

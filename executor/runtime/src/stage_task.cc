@@ -24,6 +24,7 @@ absl::StatusOr<std::unique_ptr<StageTask>> StageTask::Create(const skein::v1::Ph
   t->clock_ = options.clock ? options.clock : Clock::Real();
   SKEIN_ASSIGN_OR_RETURN(t->source_,
                          SourceOperator::Create(stage.operators(0).source(), t->ctx_.get()));
+  t->ctx_->table = t->source_->is_table();
   const RowSchema* schema = &t->source_->output_schema();
   for (int i = 1; i < n - 1; ++i) {
     absl::StatusOr<std::unique_ptr<RowOperator>> op =

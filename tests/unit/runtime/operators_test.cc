@@ -172,6 +172,25 @@ TEST_F(StageTest, TableTombstonesAreForwarded) {
   EXPECT_EQ(out[1].value, Opt(R"({"NAME":"x","D":4,"T":0})"));
 }
 
+TEST_F(StageTest, TableFilterTurnsNonMatchingRowsIntoTombstones) {
+  skein::v1::Operator filter;
+  *filter.mutable_filter()->mutable_predicate() = Call(">", kBool, {Col(1, kInt), Int(1)});
+  auto out = MakeSchema({KeyCol("K", kStr), Column("ID", kInt), Column("NAME", kStr),
+                         PseudoCol("ROWTIME", kBig)});
+  Produce("input", "a", R"({"ID": 5, "NAME": "x"})");
+  Produce("input", "a", R"({"ID": 0, "NAME": "x"})");
+  Produce("input", "b", std::nullopt);
+  Run(OnePlan({SourceOperatorProto(InputSource(/*is_table=*/true)), filter,
+               Sink(out, /*is_table=*/true)}));
+  auto records = Output("output");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].value, Opt(R"({"ID":5,"NAME":"x"})"));
+  EXPECT_EQ(records[1].key, Opt("a"));
+  EXPECT_EQ(records[1].value, std::nullopt);
+  EXPECT_EQ(records[2].key, Opt("b"));
+  EXPECT_EQ(records[2].value, std::nullopt);
+}
+
 TEST_F(StageTest, ExpressionErrorsAreLoggedAndTheRowContinues) {
   skein::v1::Operator project;
   auto* p = project.mutable_project();

@@ -39,6 +39,9 @@ struct OperatorMetrics {
 struct OperatorContext {
   std::string query_id;
   ProcessingLog* log = nullptr;  // never null (StageTask installs a NullProcessingLog)
+  // The stage reads a table (changelog semantics): a filter turns a row that fails its
+  // predicate into a tombstone instead of dropping it, as Kafka Streams' KTable#filter does.
+  bool table = false;
   OperatorMetrics metrics;
 
   // Records a bad record: bumps no counter (the caller does), writes the processing log.
