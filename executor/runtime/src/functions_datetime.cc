@@ -19,12 +19,10 @@ using Args = std::span<const Value>;
 
 constexpr int64_t kMsPerDay = 86'400'000;
 
-// Per-call-site state: the pattern and zone compiled once when they are literals.
+// Per-call-site state: the pattern and zone resolved once when they are literals.
 struct TimeState {
   std::shared_ptr<const JavaTimeFormat> format;  // null: pattern varies per row
-  bool zone_constant = false;
-  int64_t offset_ms = 0;
-  std::string zone_name = "UTC";
+  std::shared_ptr<const TimeZone> zone;          // null: zone varies per row
 };
 
 // Binds a function whose pattern is argument `pattern_arg` and optional zone `zone_arg`.
@@ -39,14 +37,14 @@ absl::StatusOr<BoundScalar> BindTime(CallInfo* info, ScalarFn fn) {
     state->format = std::make_shared<JavaTimeFormat>(*std::move(f));
   }
   if (info->constant_args.size() <= kZoneArg) {
-    state->zone_constant = true;
+    absl::StatusOr<std::shared_ptr<const TimeZone>> utc = TimeZone::Find("UTC");
+    if (!utc.ok()) return utc.status();
+    state->zone = *utc;
   } else if (info->constant_args[kZoneArg] && !info->constant_args[kZoneArg]->is_null()) {
-    absl::StatusOr<int64_t> off = ZoneOffsetMs(info->constant_args[kZoneArg]->str());
-    if (off.ok()) {
-      state->zone_constant = true;
-      state->offset_ms = *off;
-      state->zone_name = info->constant_args[kZoneArg]->str();
-    }
+    // An unknown literal zone is left to the per-row path, which reports it per record.
+    absl::StatusOr<std::shared_ptr<const TimeZone>> z =
+        TimeZone::Find(info->constant_args[kZoneArg]->str());
+    if (z.ok()) state->zone = *z;
   }
   info->state = std::move(state);
   return BoundScalar{fn, true};
@@ -54,31 +52,29 @@ absl::StatusOr<BoundScalar> BindTime(CallInfo* info, ScalarFn fn) {
 
 // The format and zone for this row; false (with ctx error) if either is invalid.
 template <size_t kPatternArg, size_t kZoneArg>
-bool Resolve(Args a, const CallInfo& info, EvalContext& ctx, JavaTimeFormat* scratch,
-             const JavaTimeFormat** format, int64_t* offset, std::string* zone) {
+bool Resolve(Args a, const CallInfo& info, EvalContext& ctx,
+             std::shared_ptr<const JavaTimeFormat>* format,
+             std::shared_ptr<const TimeZone>* zone) {
   const TimeState* st = info.State<TimeState>();
   if (st->format) {
-    *format = st->format.get();
+    *format = st->format;
   } else {
     absl::StatusOr<JavaTimeFormat> f = JavaTimeFormat::Compile(a[kPatternArg].str());
     if (!f.ok()) {
       ctx.SetError(std::string(f.status().message()));
       return false;
     }
-    *scratch = *std::move(f);
-    *format = scratch;
+    *format = std::make_shared<JavaTimeFormat>(*std::move(f));
   }
-  if (st->zone_constant) {
-    *offset = st->offset_ms;
-    *zone = st->zone_name;
+  if (st->zone) {
+    *zone = st->zone;
   } else {
-    absl::StatusOr<int64_t> off = ZoneOffsetMs(a[kZoneArg].str());
-    if (!off.ok()) {
-      ctx.SetError(std::string(off.status().message()));
+    absl::StatusOr<std::shared_ptr<const TimeZone>> z = TimeZone::Find(a[kZoneArg].str());
+    if (!z.ok()) {
+      ctx.SetError(std::string(z.status().message()));
       return false;
     }
-    *offset = *off;
-    *zone = a[kZoneArg].str();
+    *zone = *z;
   }
   return true;
 }
@@ -95,25 +91,21 @@ int64_t EpochMs(const Value& v) {
 // X(value, pattern[, zone]) -> STRING for TIMESTAMPTOSTRING, FORMAT_TIMESTAMP, FORMAT_DATE,
 // FORMAT_TIME, DATETOSTRING.
 Value FormatFn(Args a, const CallInfo& info, EvalContext& ctx) {
-  JavaTimeFormat scratch = *JavaTimeFormat::Compile("");
-  const JavaTimeFormat* f = nullptr;
-  int64_t offset = 0;
-  std::string zone;
-  if (!Resolve<1, 2>(a, info, ctx, &scratch, &f, &offset, &zone)) return Value::Null();
+  std::shared_ptr<const JavaTimeFormat> f;
+  std::shared_ptr<const TimeZone> zone;
+  if (!Resolve<1, 2>(a, info, ctx, &f, &zone)) return Value::Null();
   int64_t ms = EpochMs(a[0]);
   if (info.arg_types[0].kind() == TypeKind::kInteger) ms *= kMsPerDay;  // DATETOSTRING(days)
-  return Value::String(f->Format(ms, offset, zone));
+  return Value::String(f->Format(ms, *zone));
 }
 
 // X(text, pattern[, zone]) -> result type for STRINGTOTIMESTAMP (BIGINT), PARSE_TIMESTAMP
 // (TIMESTAMP), PARSE_DATE (DATE), STRINGTODATE (INTEGER days), PARSE_TIME (TIME).
 Value ParseFn(Args a, const CallInfo& info, EvalContext& ctx) {
-  JavaTimeFormat scratch = *JavaTimeFormat::Compile("");
-  const JavaTimeFormat* f = nullptr;
-  int64_t offset = 0;
-  std::string zone;
-  if (!Resolve<1, 2>(a, info, ctx, &scratch, &f, &offset, &zone)) return Value::Null();
-  absl::StatusOr<int64_t> ms = f->Parse(a[0].str(), offset);
+  std::shared_ptr<const JavaTimeFormat> f;
+  std::shared_ptr<const TimeZone> zone;
+  if (!Resolve<1, 2>(a, info, ctx, &f, &zone)) return Value::Null();
+  absl::StatusOr<int64_t> ms = f->Parse(a[0].str(), *zone);
   if (!ms.ok()) {
     ctx.SetError(std::string(ms.status().message()));
     return Value::Null();

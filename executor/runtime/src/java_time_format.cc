@@ -3,6 +3,11 @@
 #include "expr_nodes.h"
 
 #include <cstdio>
+#include <optional>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -121,8 +126,9 @@ absl::StatusOr<JavaTimeFormat> JavaTimeFormat::Compile(std::string_view pattern)
   return f;
 }
 
-std::string JavaTimeFormat::Format(int64_t epoch_ms, int64_t offset_ms,
-                                   std::string_view zone_name) const {
+std::string JavaTimeFormat::Format(int64_t epoch_ms, const TimeZone& zone) const {
+  const int64_t offset_ms = zone.OffsetAtUtc(epoch_ms);
+  const std::string zone_name = zone.NameAt(epoch_ms);
   int64_t local = epoch_ms + offset_ms;
   int64_t days = FloorDiv(local, kMsPerDay);
   int64_t ms_of_day = local - days * kMsPerDay;
@@ -178,7 +184,7 @@ std::string JavaTimeFormat::Format(int64_t epoch_ms, int64_t offset_ms,
 }
 
 absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
-                                              int64_t default_offset_ms) const {
+                                              const TimeZone& default_zone) const {
   auto fail = [&]() {
     return absl::InvalidArgumentError(absl::StrCat("Text '", AV(text),
                                                    "' could not be parsed with pattern '",
@@ -188,7 +194,8 @@ absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
   int month = 1, day = 1, hour = 0, minute = 0, second = 0, millis = 0;
   int day_of_year = 0;
   bool pm = false, has_ampm = false;
-  int64_t offset = default_offset_ms;
+  std::shared_ptr<const TimeZone> zone_in_text;
+  std::optional<int64_t> offset;  // from the text
   size_t pos = 0;
   for (size_t ti = 0; ti < tokens_.size(); ++ti) {
     const Token& t = tokens_[ti];
@@ -270,17 +277,30 @@ absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
         size_t end = pos;
         while (end < text.size() && !absl::ascii_isspace(text[end])) ++end;
         absl::StatusOr<int64_t> off = ZoneOffsetMs(text.substr(pos, end - pos));
-        if (!off.ok()) {
-          // Common North-American abbreviations ksqlDB users write in tests.
-          std::string_view zone = text.substr(pos, end - pos);
-          if (zone == "PST") off = -8 * 3600000LL;
-          else if (zone == "PDT") off = -7 * 3600000LL;
-          else if (zone == "EST") off = -5 * 3600000LL;
-          else if (zone == "EDT") off = -4 * 3600000LL;
-          else if (zone == "CET") off = 1 * 3600000LL;
-          else return fail();
+        std::shared_ptr<const TimeZone> region;
+        if (!off.ok() && (t.letter == 'z' || t.letter == 'V')) {
+          // Java resolves zone names to regions: "PST" means America/Los_Angeles, whose
+          // offset at that date may well be daylight time.
+          std::string_view name = text.substr(pos, end - pos);
+          static constexpr std::pair<std::string_view, std::string_view> kAbbrev[] = {
+              {"PST", "America/Los_Angeles"}, {"PDT", "America/Los_Angeles"},
+              {"MST", "America/Denver"},      {"MDT", "America/Denver"},
+              {"CST", "America/Chicago"},     {"CDT", "America/Chicago"},
+              {"EST", "America/New_York"},    {"EDT", "America/New_York"},
+              {"BST", "Europe/London"},       {"CET", "Europe/Paris"},
+              {"CEST", "Europe/Paris"}};
+          for (const auto& [abbrev, region_id] : kAbbrev) {
+            if (name == abbrev) name = region_id;
+          }
+          auto found = TimeZone::Find(name);
+          if (found.ok()) region = *found;
         }
-        offset = *off;
+        if (region) {
+          zone_in_text = region;
+        } else if (!off.ok()) {
+          return fail();
+        }
+        if (!region) offset = *off;
         pos = end;
         break;
       }
@@ -294,8 +314,107 @@ absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
   }
   int64_t days = day_of_year > 0 ? types::DaysFromCivil(year, 1, 1) + day_of_year - 1
                                  : types::DaysFromCivil(year, month, day);
-  return days * kMsPerDay + hour * 3600000LL + minute * 60000LL + second * 1000LL + millis -
-         offset;
+  const int64_t local = days * kMsPerDay + hour * 3600000LL + minute * 60000LL +
+                        second * 1000LL + millis;
+  if (offset) return local - *offset;
+  const TimeZone& zone = zone_in_text ? *zone_in_text : default_zone;
+  return local - zone.OffsetAtLocal(local);
+}
+
+
+namespace {
+
+int64_t ReadBig(const std::string& d, size_t off, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(d[off + i]);
+  if (bytes == 4) return static_cast<int32_t>(static_cast<uint32_t>(v));
+  return static_cast<int64_t>(v);
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const TimeZone>> TimeZone::Find(std::string_view id) {
+  static std::mutex mu;
+  static auto* cache = new std::map<std::string, std::shared_ptr<const TimeZone>, std::less<>>();
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = cache->find(id); it != cache->end()) return it->second;
+  auto zone = std::make_shared<TimeZone>();
+  zone->id_ = std::string(id);
+  absl::StatusOr<int64_t> fixed = ZoneOffsetMs(id);
+  if (fixed.ok()) {
+    zone->types_.push_back(Type{*fixed, std::string(id)});
+  } else {
+    // Region ids only: letters, digits, '/', '_', '-', '+'; never a path that climbs out.
+    bool safe = !id.empty() && id.find("..") == std::string_view::npos && id[0] != '/';
+    for (char c : id) {
+      safe &= absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
+              c == '-' || c == '+';
+    }
+    std::ifstream in(safe ? absl::StrCat("/usr/share/zoneinfo/", AV(id)) : std::string(),
+                     std::ios::binary);
+    std::stringstream buf;
+    if (in) buf << in.rdbuf();
+    const std::string d = buf.str();
+    auto bad = [&] { return absl::InvalidArgumentError(absl::StrCat("Unknown time-zone ID: ", AV(id))); };
+    if (d.size() < 44 || d.compare(0, 4, "TZif") != 0 || d[4] < '2') return bad();
+    // Skip the v1 block (32-bit times), then read the v2 block (64-bit times).
+    auto counts = [&](size_t off, int64_t c[6]) {
+      for (int i = 0; i < 6; ++i) c[i] = ReadBig(d, off + 20 + 4 * i, 4);
+    };
+    int64_t c[6];
+    counts(0, c);  // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
+    size_t off = 44 + c[3] * 5 + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0];
+    if (d.size() < off + 44 || d.compare(off, 4, "TZif") != 0) return bad();
+    counts(off, c);
+    size_t p = off + 44;
+    const int64_t timecnt = c[3], typecnt = c[4], charcnt = c[5];
+    if (typecnt <= 0 ||
+        d.size() < p + static_cast<size_t>(timecnt * 9 + typecnt * 6 + charcnt)) {
+      return bad();
+    }
+    for (int64_t i = 0; i < timecnt; ++i) zone->transitions_ms_.push_back(ReadBig(d, p + 8 * i, 8) * 1000);
+    p += timecnt * 8;
+    for (int64_t i = 0; i < timecnt; ++i) {
+      uint8_t t = static_cast<uint8_t>(d[p + i]);
+      if (t >= typecnt) return bad();
+      zone->transition_types_.push_back(t);
+    }
+    p += timecnt;
+    const size_t chars = p + typecnt * 6;
+    for (int64_t i = 0; i < typecnt; ++i) {
+      Type t;
+      t.offset_ms = ReadBig(d, p + 6 * i, 4) * 1000;
+      size_t abbr = static_cast<unsigned char>(d[p + 6 * i + 5]);
+      if (abbr < static_cast<size_t>(charcnt)) t.abbrev = std::string(d.c_str() + chars + abbr);
+      zone->types_.push_back(std::move(t));
+    }
+  }
+  (*cache)[std::string(id)] = zone;
+  return std::shared_ptr<const TimeZone>(zone);
+}
+
+size_t TimeZone::TypeAt(int64_t utc_ms) const {
+  if (transitions_ms_.empty() || utc_ms < transitions_ms_.front()) return initial_type_;
+  size_t lo = 0, hi = transitions_ms_.size();
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (transitions_ms_[mid] <= utc_ms) lo = mid; else hi = mid;
+  }
+  return transition_types_[lo];
+}
+
+int64_t TimeZone::OffsetAtUtc(int64_t utc_ms) const { return types_[TypeAt(utc_ms)].offset_ms; }
+
+int64_t TimeZone::OffsetAtLocal(int64_t local_ms) const {
+  // Try the offsets in force around the local time; the earlier valid one wins.
+  int64_t first = OffsetAtUtc(local_ms - OffsetAtUtc(local_ms));
+  if (OffsetAtUtc(local_ms - first) == first) return first;
+  return OffsetAtUtc(local_ms - first);
+}
+
+std::string TimeZone::NameAt(int64_t utc_ms) const {
+  const std::string& a = types_[TypeAt(utc_ms)].abbrev;
+  return a.empty() ? id_ : a;
 }
 
 }  // namespace skein::runtime::internal

@@ -97,6 +97,7 @@ absl::StatusOr<std::unique_ptr<SourceOperator>> SourceOperator::Create(
     SKEIN_ASSIGN_OR_RETURN(internal::JavaTimeFormat f,
                            internal::JavaTimeFormat::Compile(op.timestamp_format()));
     s->timestamp_format_ = std::make_shared<internal::JavaTimeFormat>(std::move(f));
+    SKEIN_ASSIGN_OR_RETURN(s->utc_, internal::TimeZone::Find("UTC"));
   }
   s->key_scratch_.resize(s->key_index_.size());
   s->value_scratch_.resize(s->value_index_.size());
@@ -153,8 +154,9 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
     } else if (t.kind() == TypeKind::kBigint || t.kind() == TypeKind::kInteger) {
       ts = t.kind() == TypeKind::kBigint ? t.bigint() : t.integer();
     } else if (t.kind() == TypeKind::kString) {
-      absl::StatusOr<int64_t> parsed = timestamp_format_ ? timestamp_format_->Parse(t.str(), 0)
-                                                         : types::ParseTimestamp(t.str());
+      absl::StatusOr<int64_t> parsed =
+          timestamp_format_ ? timestamp_format_->Parse(t.str(), *utc_)
+                            : types::ParseTimestamp(t.str());
       if (!parsed.ok()) {
         ctx_->metrics.deserialization_errors++;
         ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,

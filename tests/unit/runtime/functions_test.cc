@@ -123,6 +123,28 @@ TEST(DateTimeFunctionsTest, FormatAndParseTimestamps) {
   EXPECT_FALSE(bad.error.empty());
 }
 
+TEST(DateTimeFunctionsTest, RegionTimeZonesFromTheTzDatabase) {
+  auto fmt = Call("TIMESTAMPTOSTRING", kStr,
+                  {Col(0, kBig), Str("yyyy-MM-dd HH:mm:ss zzz"), Col(1, kStr)});
+  EXPECT_EQ(Eval(fmt, {Value::Bigint(1526075913000), S("America/Los_Angeles")}),
+            S("2018-05-11 14:58:33 PDT"));
+  EXPECT_EQ(Eval(fmt, {Value::Bigint(1526075913000), S("Europe/London")}),
+            S("2018-05-11 22:58:33 BST"));
+  EXPECT_EQ(Eval(fmt, {Value::Bigint(1515715200000), S("America/Los_Angeles")}),
+            S("2018-01-11 16:00:00 PST"));
+  EvalResult bad = Evaluate(fmt, {Value::Bigint(0), S("Mars/Olympus_Mons")});
+  EXPECT_TRUE(bad.value.is_null());
+  EXPECT_EQ(bad.error, "Unknown time-zone ID: Mars/Olympus_Mons");
+  EXPECT_TRUE(Evaluate(fmt, {Value::Bigint(0), S("../../etc/passwd")}).value.is_null());
+  // "PST" in the text means the Los Angeles region: daylight time in May.
+  auto parse = Call("PARSE_TIMESTAMP", SqlType::Timestamp(),
+                    {Col(0, kStr), Str("yyyy-MM-dd'T'HH:mm:ss zzz")});
+  EXPECT_EQ(Eval(parse, {S("2018-05-11T21:58:33 PST")}), Value::Timestamp(1526101113000));
+  auto parse_in = Call("STRINGTOTIMESTAMP", kBig,
+                       {Col(0, kStr), Str("yyyy-MM-dd HH:mm:ss"), Str("America/New_York")});
+  EXPECT_EQ(Eval(parse_in, {S("2018-05-11 17:58:33")}), Value::Bigint(1526075913000));
+}
+
 TEST(DateTimeFunctionsTest, Dates) {
   auto parse = Call("PARSE_DATE", SqlType::Date(), {Col(0, kStr), Str("yyyy-MM-dd")});
   EXPECT_EQ(Eval(parse, {S("2003-12-24")}), Value::Date(12410));

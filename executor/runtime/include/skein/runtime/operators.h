@@ -22,6 +22,7 @@ namespace skein::runtime {
 
 namespace internal {
 class JavaTimeFormat;
+class TimeZone;
 }  // namespace internal
 
 // Counters of one task's operators, read by metrics and tests.
@@ -84,6 +85,7 @@ class SourceOperator {
   std::unique_ptr<serde::Format> key_format_, value_format_;
   int timestamp_column_ = -1;
   std::shared_ptr<const internal::JavaTimeFormat> timestamp_format_;  // STRING time columns
+  std::shared_ptr<const internal::TimeZone> utc_;
   // Keys then values at the start of the row (the usual layout): decode in place.
   bool contiguous_ = false;
   std::vector<types::Value> key_scratch_, value_scratch_;
