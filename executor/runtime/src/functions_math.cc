@@ -19,10 +19,12 @@ using types::TypeKind;
 using types::Value;
 using Args = std::span<const Value>;
 
-Int128 DivHalfUp(Int128 n, Int128 d) {
+// Divides by d > 0 rounding half towards positive infinity, as ksqlDB's ROUND does for both
+// signs (HALF_UP for positive values, HALF_DOWN for negative ones, like Math.round).
+Int128 DivHalfCeiling(Int128 n, Int128 d) {
   Int128 q = n / d, r = n % d;
-  if (r < 0) r = -r;
-  if (2 * r >= d) q += n < 0 ? -1 : 1;
+  if (r > 0 && 2 * r >= d) q += 1;
+  if (r < 0 && 2 * -r > d) q -= 1;
   return q;
 }
 
@@ -33,7 +35,7 @@ Int128 RoundDecimal(Int128 u, int scale, int digits, bool truncate) {
   int drop = scale - digits;
   if (drop > 38) return 0;
   Int128 p = types::Pow10(drop);
-  Int128 q = truncate ? u / p : DivHalfUp(u, p);
+  Int128 q = truncate ? u / p : DivHalfCeiling(u, p);
   return q * p;
 }
 

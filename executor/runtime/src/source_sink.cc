@@ -158,6 +158,12 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
           timestamp_format_ ? timestamp_format_->Parse(t.str(), *utc_)
                             : types::ParseTimestamp(t.str());
       if (!parsed.ok()) {
+        if (ctx_->throw_on_invalid_timestamp) {
+          ctx_->fatal = absl::FailedPreconditionError(absl::StrCat(
+              "Fatal user code error in TimestampExtractor callback for record at ", topic_,
+              "-", record.partition, "@", record.offset, ": ", parsed.status().message()));
+          return false;
+        }
         ctx_->metrics.deserialization_errors++;
         ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
                      absl::StrCat("Failed to extract timestamp: ", parsed.status().message()),
@@ -170,6 +176,11 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
       // Kafka Streams cannot process a record without a valid timestamp: log and skip it.
       if (row->value_null) {
         ts = record.timestamp;
+      } else if (ctx_->throw_on_invalid_timestamp) {
+        ctx_->fatal = absl::FailedPreconditionError(absl::StrCat(
+            "Fatal user code error in TimestampExtractor callback for record at ", topic_, "-",
+            record.partition, "@", record.offset, ": null or negative timestamp"));
+        return false;
       } else {
         ctx_->metrics.deserialization_errors++;
         ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
@@ -244,9 +255,21 @@ void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<
     rec.topic = topic_;
     rec.timestamp = row.timestamp;
     if (timestamp_column_ >= 0 && static_cast<size_t>(timestamp_column_) < row.values.size()) {
+      // The sink's TIMESTAMP column sets the record time; a null or negative one cannot be
+      // written to Kafka, so the row is logged and dropped (ksqlDB's behaviour).
       const Value& t = row.values[timestamp_column_];
-      if (t.kind() == TypeKind::kTimestamp) rec.timestamp = t.timestamp();
-      if (t.kind() == TypeKind::kBigint) rec.timestamp = t.bigint();
+      int64_t ts = -1;
+      if (t.kind() == TypeKind::kTimestamp) ts = t.timestamp();
+      if (t.kind() == TypeKind::kBigint) ts = t.bigint();
+      if (t.kind() == TypeKind::kInteger) ts = t.integer();
+      if (ts < 0) {
+        ctx_->metrics.serialization_errors++;
+        ctx_->Report(ProcessingLogEntry::Kind::kSerialization,
+                     "Invalid (null or negative) value for the sink's TIMESTAMP column", topic_,
+                     row);
+        continue;
+      }
+      rec.timestamp = ts;
     }
     std::string bytes;
     absl::StatusOr<serde::RecordKind> k = key_format_->Encode(keys, &bytes);

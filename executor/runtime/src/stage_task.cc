@@ -25,6 +25,10 @@ absl::StatusOr<std::unique_ptr<StageTask>> StageTask::Create(const skein::v1::Ph
   SKEIN_ASSIGN_OR_RETURN(t->source_,
                          SourceOperator::Create(stage.operators(0).source(), t->ctx_.get()));
   t->ctx_->table = t->source_->is_table();
+  if (auto it = plan.properties().find("ksql.timestamp.throw.on.invalid");
+      it != plan.properties().end()) {
+    t->ctx_->throw_on_invalid_timestamp = it->second == "true";
+  }
   const RowSchema* schema = &t->source_->output_schema();
   for (int i = 1; i < n - 1; ++i) {
     absl::StatusOr<std::unique_ptr<RowOperator>> op =
@@ -43,6 +47,7 @@ absl::StatusOr<std::unique_ptr<StageTask>> StageTask::Create(const skein::v1::Ph
 absl::Status StageTask::ProcessBatch(std::span<const Record> records, RecordSink* sink) {
   batch_.clear();
   source_->Decode(records, &batch_);
+  if (!ctx_->fatal.ok()) return ctx_->fatal;
   for (auto& op : operators_) {
     if (batch_.empty()) break;
     op->Process(&batch_);

@@ -71,6 +71,10 @@ TEST(MathFunctionsTest, RoundAndTrunc) {
   EXPECT_EQ(rn(1.2, 10), Value::Double(1.2));
   EXPECT_EQ(rn(1.2, -1), Value::Double(0.0));
   EXPECT_EQ(rn(15.0, -1), Value::Double(20.0));
+  // Ties go towards positive infinity for negative values too (ksqlDB's ROUND).
+  EXPECT_EQ(rn(-1.5, 0), Value::Double(-1.0));
+  EXPECT_EQ(rn(-1.25, 1), Value::Double(-1.2));
+  EXPECT_EQ(rn(-1.26, 1), Value::Double(-1.3));
   SqlType d3316 = SqlType::Decimal(33, 16);
   std::string big = "12345678987654321.2345678987654321";
   Value r2 = Eval(Call("ROUND", d3316, {Dec(big, 33, 16), Int(2)}));

@@ -276,6 +276,38 @@ TEST_F(StageTest, TimestampColumnSetsRowtimeAndOutputTimestamp) {
   EXPECT_EQ(log_.total(), 1u);
 }
 
+TEST_F(StageTest, SinkTimestampColumnDropsNegativeTimes) {
+  skein::v1::Operator project;
+  *project.mutable_project()->add_exprs() = Col(0, kStr);
+  *project.mutable_project()->add_exprs() = Cast(Col(1, kInt), kBig);
+  auto out_schema = MakeSchema({KeyCol("K", kStr), Column("TS", kBig)});
+  *project.mutable_project()->mutable_output() = out_schema;
+  skein::v1::Operator sink = Sink(out_schema);
+  sink.mutable_sink()->set_timestamp_column(1);
+  Produce("input", "a", R"({"ID": 7})", 100);
+  Produce("input", "b", R"({"ID": -2})", 100);
+  Run(OnePlan({SourceOperatorProto(InputSource()), project, sink}));
+  auto out = Output("output");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].timestamp, 7);
+  EXPECT_EQ(log_.total(), 1u);
+}
+
+TEST_F(StageTest, ThrowOnInvalidTimestampStopsTheTask) {
+  skein::v1::SourceOp src = InputSource();
+  src.set_timestamp_column(1);
+  auto out_schema = MakeSchema({KeyCol("K", kStr), Column("ID", kInt)});
+  skein::v1::PhysicalPlan plan = OnePlan({SourceOperatorProto(src), Sink(out_schema)});
+  (*plan.mutable_properties())["ksql.timestamp.throw.on.invalid"] = "true";
+  Produce("input", "a", R"({"ID": -1})");
+  LocalRunner runner(&topics_, &log_);
+  ASSERT_TRUE(runner.AddPlan(plan).ok());
+  absl::Status s = runner.RunUntilIdle();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("Fatal user code error in TimestampExtractor"),
+            absl::string_view::npos);
+}
+
 TEST_F(StageTest, PseudoColumnsPartitionAndOffset) {
   skein::v1::SourceOp src;
   *src.mutable_topic() = Topic("p", "KAFKA", "JSON", 2);

@@ -43,6 +43,11 @@ struct OperatorContext {
   // The stage reads a table (changelog semantics): a filter turns a row that fails its
   // predicate into a tombstone instead of dropping it, as Kafka Streams' KTable#filter does.
   bool table = false;
+  // ksql.timestamp.throw.on.invalid: an unusable event time stops the task instead of
+  // skipping the record.
+  bool throw_on_invalid_timestamp = false;
+  // Set by an operator that must stop the task; ProcessBatch returns it.
+  absl::Status fatal;
   OperatorMetrics metrics;
 
   // Records a bad record: bumps no counter (the caller does), writes the processing log.
