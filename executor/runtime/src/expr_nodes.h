@@ -24,7 +24,7 @@ using EvalPtr = std::shared_ptr<const Evaluator>;
 absl::StatusOr<EvalPtr> MakeArithmetic(std::string_view op, EvalPtr lhs, EvalPtr rhs,
                                        types::SqlType type);
 absl::StatusOr<EvalPtr> MakeNegate(EvalPtr operand, types::SqlType type);
-// "=", "<>", "<", "<=", ">", ">=": NULL if either side is NULL.
+// "=", "<>", "<", "<=", ">", ">=": FALSE if either side is NULL (ksqlDB).
 absl::StatusOr<EvalPtr> MakeComparison(std::string_view op, EvalPtr lhs, EvalPtr rhs);
 EvalPtr MakeIsDistinct(EvalPtr lhs, EvalPtr rhs);
 // LIKE with % and _ wildcards and an optional escape character; case-sensitive.

@@ -266,10 +266,12 @@ class CompareEval final : public Evaluator {
   CompareEval(CmpOp op, EvalPtr l, EvalPtr r)
       : Evaluator(SqlType::Boolean()), op_(op), l_(std::move(l)), r_(std::move(r)) {}
   Value Eval(EvalContext& ctx) const override {
+    // ksqlDB compares with NULL as FALSE (not SQL's UNKNOWN): `NULL = NULL` and `1 <> NULL`
+    // are both false, in projections as well as in WHERE (qtt null.json "null equals").
     Value a = l_->Eval(ctx);
-    if (a.is_null()) return a;
+    if (a.is_null()) return Value::Boolean(false);
     Value b = r_->Eval(ctx);
-    if (b.is_null()) return b;
+    if (b.is_null()) return Value::Boolean(false);
     int c = CompareSql(a, b);
     switch (op_) {
       case CmpOp::kEq: return Value::Boolean(c == 0);
@@ -360,7 +362,7 @@ class BetweenEval final : public Evaluator {
     Value v = args_[0]->Eval(ctx);
     Value lo = args_[1]->Eval(ctx);
     Value hi = args_[2]->Eval(ctx);
-    if (v.is_null() || lo.is_null() || hi.is_null()) return Value::Null();
+    if (v.is_null() || lo.is_null() || hi.is_null()) return Value::Boolean(false);
     return Value::Boolean(CompareSql(v, lo) >= 0 && CompareSql(v, hi) <= 0);
   }
 

@@ -95,7 +95,9 @@ class ProjectOperator final : public RowOperator {
       scratch_.reserve(output_.columns.size());
       for (size_t i = 0; i < exprs_.size(); ++i) {
         bool is_key = i < output_.columns.size() && output_.columns[i].kind == ColumnKind::kKey;
-        if (row.value_null && !is_key && copy_from_ < 0) {
+        if (row.value_null && (copy_from_ >= 0 || !is_key)) {
+          // A null-value row keeps only what it has: its existing key for a projection; a
+          // rekey has nothing to compute the new key from, so it is NULL (ksqlDB).
           scratch_.push_back(Value::Null());
         } else {
           scratch_.push_back(EvalReporting(exprs_[i], ec_, ctx_, row));

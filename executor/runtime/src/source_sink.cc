@@ -279,7 +279,11 @@ void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<
                    absl::StrCat("Failed to serialize key: ", k.status().message()), topic_, row);
       continue;
     }
-    if (*k == serde::RecordKind::kPresent) rec.key = std::move(bytes);
+    // A key whose columns are all NULL is a Kafka null key (ksqlDB writes a null key struct
+    // as null, whatever the format would make of its fields).
+    bool all_null = nk > 0 && std::all_of(keys.begin(), keys.end(),
+                                          [](const Value& v) { return v.is_null(); });
+    if (*k == serde::RecordKind::kPresent && !all_null) rec.key = std::move(bytes);
     if (!row.value_null) {
       std::string value_bytes;
       absl::StatusOr<serde::RecordKind> v = value_format_->Encode(values, &value_bytes);

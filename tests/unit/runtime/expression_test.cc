@@ -39,9 +39,11 @@ TEST(ExpressionTest, ThreeValuedLogic) {
   EXPECT_EQ(Eval(Call("NOT", kBool, {Col(0, kBool)}), {f}), t);
 }
 
-TEST(ExpressionTest, ComparisonsWithNullAreNull) {
+TEST(ExpressionTest, ComparisonsWithNullAreFalseAsInKsqlDb) {
   auto expr = Call("=", kBool, {Col(0, kInt), Col(1, kBig)});
-  EXPECT_TRUE(Eval(expr, {Value::Integer(1), Value::Null()}).is_null());
+  EXPECT_EQ(Eval(expr, {Value::Integer(1), Value::Null()}), Value::Boolean(false));
+  auto ne = Call("<>", kBool, {Col(0, kInt), Col(1, kBig)});
+  EXPECT_EQ(Eval(ne, {Value::Null(), Value::Null()}), Value::Boolean(false));
   EXPECT_EQ(Eval(expr, {Value::Integer(12), Value::Bigint(12)}), Value::Boolean(true));
   auto distinct = Call("IS_DISTINCT", kBool, {Col(0, kInt), Col(1, kInt)});
   EXPECT_EQ(Eval(distinct, {Value::Null(), Value::Null()}), Value::Boolean(false));
@@ -172,7 +174,7 @@ TEST(ExpressionTest, InAndBetween) {
   auto between = Call("BETWEEN", kBool, {Col(0, kInt), Int(2), Int(4)});
   EXPECT_EQ(Eval(between, {Value::Integer(2)}), Value::Boolean(true));
   EXPECT_EQ(Eval(between, {Value::Integer(5)}), Value::Boolean(false));
-  EXPECT_TRUE(Eval(between, {Value::Null()}).is_null());
+  EXPECT_EQ(Eval(between, {Value::Null()}), Value::Boolean(false));
   auto sb = Call("BETWEEN", kBool, {Col(0, kStr), Str("b"), Str("c")});
   EXPECT_EQ(Eval(sb, {Value::String("ba")}), Value::Boolean(true));
   EXPECT_EQ(Eval(sb, {Value::String("a")}), Value::Boolean(false));

@@ -234,6 +234,22 @@ TEST_F(StageTest, RekeyMovesTheKey) {
   EXPECT_EQ(out[1].value, Opt(R"({"ID":2})"));
 }
 
+TEST_F(StageTest, RekeyOfANullValueRowGivesANullKey) {
+  skein::v1::Operator rekey;
+  *rekey.mutable_rekey()->add_key_exprs() = Call("COALESCE", kStr, {Col(2, kStr), Str("x")});
+  *rekey.mutable_rekey()->mutable_output() =
+      MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr), Column("ID", kInt),
+                  Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
+  auto sink_schema = MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr),
+                                 Column("ID", kInt), Column("NAME", kStr)});
+  Produce("input", "a", std::nullopt);
+  Run(OnePlan({SourceOperatorProto(InputSource()), rekey, Sink(sink_schema)}));
+  auto out = Output("output");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].key, std::nullopt);
+  EXPECT_EQ(out[0].value, std::nullopt);
+}
+
 TEST_F(StageTest, ExplodeEmitsOneRowPerElementPaddingShorterArrays) {
   skein::v1::SourceOp src;
   *src.mutable_topic() = Topic("arrays", "KAFKA", "JSON");
