@@ -22,6 +22,35 @@ absl::StatusOr<std::vector<CompiledExpr>> CompileAll(
   return out;
 }
 
+// Whether an expression reads only KEY columns of `input` (so it can be computed for a row
+// whose value is null).
+bool OnlyKeyColumns(const skein::v1::Expr& e, const RowSchema& input) {
+  switch (e.node_case()) {
+    case skein::v1::Expr::kColumn:
+      return e.column() < input.columns.size() &&
+             input.columns[e.column()].kind == ColumnKind::kKey;
+    case skein::v1::Expr::kCall:
+      for (const auto& a : e.call().args()) {
+        if (!OnlyKeyColumns(a, input)) return false;
+      }
+      return true;
+    case skein::v1::Expr::kCast:
+      return OnlyKeyColumns(e.cast().operand(), input);
+    case skein::v1::Expr::kCaseExpr:
+      for (const auto& w : e.case_expr().when()) {
+        if (!OnlyKeyColumns(w, input)) return false;
+      }
+      for (const auto& t : e.case_expr().then()) {
+        if (!OnlyKeyColumns(t, input)) return false;
+      }
+      return !e.case_expr().has_else_expr() || OnlyKeyColumns(e.case_expr().else_expr(), input);
+    case skein::v1::Expr::kLambda:
+      return OnlyKeyColumns(e.lambda().body(), input);
+    default:
+      return true;
+  }
+}
+
 // Evaluates an expression for a row, reporting a per-record failure to the processing log;
 // the failed expression's value is NULL and the row carries on (ksqlDB's behaviour).
 Value EvalReporting(const CompiledExpr& expr, EvalContext& ec, OperatorContext* ctx,
@@ -84,9 +113,14 @@ class ProjectOperator final : public RowOperator {
  public:
   // `copy_from`: for Rekey, input columns [copy_from, end) follow the computed columns;
   // -1 for a projection.
-  ProjectOperator(std::vector<CompiledExpr> exprs, RowSchema output, int copy_from,
-                  OperatorContext* ctx)
-      : exprs_(std::move(exprs)), output_(std::move(output)), copy_from_(copy_from), ctx_(ctx) {}
+  // `key_only[i]`: expression i reads only key columns, so a null-value row can compute it.
+  ProjectOperator(std::vector<CompiledExpr> exprs, std::vector<bool> key_only, RowSchema output,
+                  int copy_from, OperatorContext* ctx)
+      : exprs_(std::move(exprs)),
+        key_only_(std::move(key_only)),
+        output_(std::move(output)),
+        copy_from_(copy_from),
+        ctx_(ctx) {}
 
   void Process(RowBatch* batch) override {
     for (RowRecord& row : *batch) {
@@ -95,9 +129,9 @@ class ProjectOperator final : public RowOperator {
       scratch_.reserve(output_.columns.size());
       for (size_t i = 0; i < exprs_.size(); ++i) {
         bool is_key = i < output_.columns.size() && output_.columns[i].kind == ColumnKind::kKey;
-        if (row.value_null && (copy_from_ >= 0 || !is_key)) {
-          // A null-value row keeps only what it has: its existing key for a projection; a
-          // rekey has nothing to compute the new key from, so it is NULL (ksqlDB).
+        if (row.value_null && (copy_from_ >= 0 ? !key_only_[i] : !is_key)) {
+          // A null-value row has only its key: a projection keeps its key columns, a rekey
+          // computes the new key only from old key columns, else it is NULL (ksqlDB).
           scratch_.push_back(Value::Null());
         } else {
           scratch_.push_back(EvalReporting(exprs_[i], ec_, ctx_, row));
@@ -116,6 +150,7 @@ class ProjectOperator final : public RowOperator {
 
  private:
   std::vector<CompiledExpr> exprs_;
+  std::vector<bool> key_only_;
   RowSchema output_;
   int copy_from_;
   OperatorContext* ctx_;
@@ -220,7 +255,7 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Op
         return absl::InvalidArgumentError("plan: project output schema does not match exprs");
       }
       return std::unique_ptr<RowOperator>(
-          new ProjectOperator(std::move(exprs), std::move(output), -1, ctx));
+          new ProjectOperator(std::move(exprs), {}, std::move(output), -1, ctx));
     }
     case skein::v1::Operator::kRekey: {
       // Output = the new key columns, then every input column (old keys become values).
@@ -231,8 +266,10 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Op
         return absl::InvalidArgumentError(
             "plan: rekey output must be the new keys followed by every input column");
       }
-      return std::unique_ptr<RowOperator>(
-          new ProjectOperator(std::move(exprs), std::move(output), 0, ctx));
+      std::vector<bool> key_only;
+      for (const auto& e : op.rekey().key_exprs()) key_only.push_back(OnlyKeyColumns(e, input));
+      return std::unique_ptr<RowOperator>(new ProjectOperator(
+          std::move(exprs), std::move(key_only), std::move(output), 0, ctx));
     }
     case skein::v1::Operator::kFlatMap: {
       SKEIN_ASSIGN_OR_RETURN(RowSchema output, FromProto(op.flat_map().output()));

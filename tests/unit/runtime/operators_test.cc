@@ -250,6 +250,22 @@ TEST_F(StageTest, RekeyOfANullValueRowGivesANullKey) {
   EXPECT_EQ(out[0].value, std::nullopt);
 }
 
+TEST_F(StageTest, RekeyOfANullValueRowStillComputesKeyOnlyExpressions) {
+  skein::v1::Operator rekey;
+  *rekey.mutable_rekey()->add_key_exprs() = Call("UCASE", kStr, {Col(0, kStr)});
+  *rekey.mutable_rekey()->mutable_output() =
+      MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr), Column("ID", kInt),
+                  Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
+  auto sink_schema = MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr),
+                                 Column("ID", kInt), Column("NAME", kStr)});
+  Produce("input", "a", std::nullopt);
+  Run(OnePlan({SourceOperatorProto(InputSource()), rekey, Sink(sink_schema)}));
+  auto out = Output("output");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].key, Opt("A"));
+  EXPECT_EQ(out[0].value, std::nullopt);
+}
+
 TEST_F(StageTest, ExplodeEmitsOneRowPerElementPaddingShorterArrays) {
   skein::v1::SourceOp src;
   *src.mutable_topic() = Topic("arrays", "KAFKA", "JSON");
