@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "skein/compiler/catalog.h"
 #include "skein/sql/ast.h"
+#include "skein/sql/statement.h"
 #include "skein/types/schema.h"
 #include "skein/v1/plan.pb.h"
 
