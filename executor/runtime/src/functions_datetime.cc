@@ -105,7 +105,10 @@ Value ParseFn(Args a, const CallInfo& info, EvalContext& ctx) {
   std::shared_ptr<const JavaTimeFormat> f;
   std::shared_ptr<const TimeZone> zone;
   if (!Resolve<1, 2>(a, info, ctx, &f, &zone)) return Value::Null();
-  absl::StatusOr<int64_t> ms = f->Parse(a[0].str(), *zone);
+  // ksqlDB's date parsers ignore text after the pattern ("2003-12-24-01-01" as yyyy-MM-dd).
+  const TypeKind rk = info.result_type.kind();
+  const bool date_only = rk == TypeKind::kDate || rk == TypeKind::kInteger;
+  absl::StatusOr<int64_t> ms = f->Parse(a[0].str(), *zone, date_only);
   if (!ms.ok()) {
     ctx.SetError(std::string(ms.status().message()));
     return Value::Null();

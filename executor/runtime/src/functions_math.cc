@@ -155,7 +155,6 @@ double Degrees(double x) { return x * 180.0 / std::numbers::pi; }
 double Radians(double x) { return x / 180.0 * std::numbers::pi; }
 double Exp(double x) { return std::exp(x); }
 double Ln(double x) { return std::log(x); }
-double Log10(double x) { return std::log10(x); }
 double Sqrt(double x) { return std::sqrt(x); }
 double Cbrt(double x) { return std::cbrt(x); }
 double Sin(double x) { return std::sin(x); }
@@ -168,9 +167,15 @@ double Sinh(double x) { return std::sinh(x); }
 double Cosh(double x) { return std::cosh(x); }
 double Tanh(double x) { return std::tanh(x); }
 
+// LOG(x) is the natural logarithm (as ksqlDB's UDF, despite the name); LOG(base, x) is NaN
+// for a base that is not positive or is 1.
 Value Log(Args a, const CallInfo& info, EvalContext&) {
-  if (a.size() == 1) return DoubleResult(std::log10(a[0].AsDouble()), info.result_type);
-  return DoubleResult(std::log(a[1].AsDouble()) / std::log(a[0].AsDouble()), info.result_type);
+  if (a.size() == 1) return DoubleResult(std::log(a[0].AsDouble()), info.result_type);
+  double base = a[0].AsDouble();
+  if (base <= 0 || base == 1) {
+    return DoubleResult(std::numeric_limits<double>::quiet_NaN(), info.result_type);
+  }
+  return DoubleResult(std::log(a[1].AsDouble()) / std::log(base), info.result_type);
 }
 
 Value Power(Args a, const CallInfo& info, EvalContext&) {
@@ -246,7 +251,6 @@ void RegisterMathFunctions(FunctionRegistry* r) {
   r->AddSimple("GREATEST", Extreme<true>, /*null_on_null=*/false);
   r->AddSimple("LEAST", Extreme<false>, /*null_on_null=*/false);
   r->AddSimple("NULLIF", NullIf, /*null_on_null=*/false);
-  (void)Log10;
 }
 
 }  // namespace skein::runtime::internal

@@ -184,7 +184,8 @@ std::string JavaTimeFormat::Format(int64_t epoch_ms, const TimeZone& zone) const
 }
 
 absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
-                                              const TimeZone& default_zone) const {
+                                              const TimeZone& default_zone,
+                                              bool allow_trailing) const {
   auto fail = [&]() {
     return absl::InvalidArgumentError(absl::StrCat("Text '", AV(text),
                                                    "' could not be parsed with pattern '",
@@ -306,7 +307,7 @@ absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
       }
     }
   }
-  if (pos != text.size()) return fail();
+  if (pos != text.size() && !allow_trailing) return fail();
   if (has_ampm && pm && hour < 12) hour += 12;
   if (has_ampm && !pm && hour == 12) hour = 0;
   if (month < 1 || month > 12 || day < 1 || day > 31 || minute > 59 || second > 59) {

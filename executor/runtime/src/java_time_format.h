@@ -26,8 +26,10 @@ class JavaTimeFormat {
   // Formats epoch milliseconds as wall time in `zone`.
   std::string Format(int64_t epoch_ms, const TimeZone& zone) const;
   // Parses text into epoch milliseconds; `default_zone` applies when the text has no zone.
+  // `allow_trailing`: text after the pattern is ignored (ksqlDB's date parsing does this).
   // INVALID_ARGUMENT naming the text and pattern on mismatch.
-  absl::StatusOr<int64_t> Parse(std::string_view text, const TimeZone& default_zone) const;
+  absl::StatusOr<int64_t> Parse(std::string_view text, const TimeZone& default_zone,
+                                bool allow_trailing) const;
 
   const std::string& pattern() const { return pattern_; }
 

@@ -144,6 +144,7 @@ class ProjectOperator final : public RowOperator {
       }
       scratch_.resize(output_.columns.size());
       row.values.swap(scratch_);
+      if (copy_from_ >= 0) row.key_null = false;
     }
   }
   const RowSchema& output_schema() const override { return output_; }
@@ -213,6 +214,7 @@ class FlatMapOperator final : public RowOperator {
         o.partition = row.partition;
         o.offset = row.offset;
         o.headers = row.headers;
+        o.key_null = row.key_null;
         o.values.reserve(columns_.size());
         for (size_t c = 0; c < columns_.size(); ++c) {
           if (columns_[c].table == nullptr) {

@@ -109,6 +109,7 @@ absl::StatusOr<std::unique_ptr<SourceOperator>> SourceOperator::Create(
 bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
   row->values.resize(schema_.columns.size());
   row->timestamp = record.timestamp;
+  row->key_null = !record.key.has_value();
   row->partition = record.partition;
   row->offset = record.offset;
   row->headers = &record.headers;
@@ -155,7 +156,7 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
       ts = t.kind() == TypeKind::kBigint ? t.bigint() : t.integer();
     } else if (t.kind() == TypeKind::kString) {
       absl::StatusOr<int64_t> parsed =
-          timestamp_format_ ? timestamp_format_->Parse(t.str(), *utc_)
+          timestamp_format_ ? timestamp_format_->Parse(t.str(), *utc_, false)
                             : types::ParseTimestamp(t.str());
       if (!parsed.ok()) {
         if (ctx_->throw_on_invalid_timestamp) {
@@ -279,10 +280,10 @@ void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<
                    absl::StrCat("Failed to serialize key: ", k.status().message()), topic_, row);
       continue;
     }
-    // A key whose columns are all NULL is a Kafka null key (ksqlDB writes a null key struct
-    // as null, whatever the format would make of its fields).
-    bool all_null = nk > 0 && std::all_of(keys.begin(), keys.end(),
-                                          [](const Value& v) { return v.is_null(); });
+    // A null input key whose columns are still all NULL stays a Kafka null key (ksqlDB keeps
+    // the null key struct), whatever the format would make of its fields.
+    bool all_null = row.key_null && std::all_of(keys.begin(), keys.end(),
+                                                [](const Value& v) { return v.is_null(); });
     if (*k == serde::RecordKind::kPresent && !all_null) rec.key = std::move(bytes);
     if (!row.value_null) {
       std::string value_bytes;

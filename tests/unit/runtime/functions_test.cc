@@ -92,7 +92,10 @@ TEST(MathFunctionsTest, TranscendentalEdgeCases) {
   EXPECT_EQ(Eval(Call("LN", kDbl, {Int(0)})),
             Value::Double(-std::numeric_limits<double>::infinity()));
   EXPECT_EQ(Eval(Call("LOG", kDbl, {Int(1)})), Value::Double(0.0));
-  EXPECT_EQ(Eval(Call("LOG", kDbl, {Int(100)})), Value::Double(2.0));
+  EXPECT_EQ(Eval(Call("LOG", kDbl, {Int(13)})), Value::Double(std::log(13.0)));  // natural
+  EXPECT_EQ(Eval(Call("LOG", kDbl, {Int(10), Int(100)})), Value::Double(2.0));
+  EXPECT_TRUE(std::isnan(Eval(Call("LOG", kDbl, {Int(1), Int(13)})).dbl()));
+  EXPECT_TRUE(std::isnan(Eval(Call("LOG", kDbl, {Int(0), Int(13)})).dbl()));
   EXPECT_EQ(Eval(Call("SQRT", kDbl, {Int(4)})), Value::Double(2.0));
   EXPECT_EQ(Eval(Call("CBRT", kDbl, {Int(-8)})), Value::Double(-2.0));
   EXPECT_EQ(Eval(Call("POWER", kDbl, {Int(15), Int(-1)})), Value::Double(1.0 / 15));
@@ -153,6 +156,7 @@ TEST(DateTimeFunctionsTest, Dates) {
   auto parse = Call("PARSE_DATE", SqlType::Date(), {Col(0, kStr), Str("yyyy-MM-dd")});
   EXPECT_EQ(Eval(parse, {S("2003-12-24")}), Value::Date(12410));
   EXPECT_TRUE(Eval(parse, {S("2004")}).is_null());
+  EXPECT_EQ(Eval(parse, {S("2003-12-24-01-01")}), Value::Date(12410));  // trailing text ignored
   auto fmt = Call("FORMAT_DATE", kStr, {Col(0, SqlType::Date()), Str("dd/MM/yyyy EEE")});
   EXPECT_EQ(Eval(fmt, {Value::Date(12410)}), S("24/12/2003 Wed"));
   auto md = Call("PARSE_DATE", SqlType::Date(), {Col(0, kStr), Str("MMM d, yyyy")});

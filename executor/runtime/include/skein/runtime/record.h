@@ -34,6 +34,9 @@ struct Record {
 struct RowRecord {
   std::vector<types::Value> values;
   bool value_null = false;
+  // The record's key was a Kafka null: a sink writes a null key again if the key columns are
+  // still all NULL (a rekey computes a new key and clears this).
+  bool key_null = false;
   int64_t timestamp = 0;
   int32_t partition = 0;
   int64_t offset = -1;
