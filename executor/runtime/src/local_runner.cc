@@ -87,6 +87,7 @@ OperatorMetrics LocalRunner::Metrics(const std::string& query_id) const {
     sum.expression_errors += m.expression_errors;
     sum.serialization_errors += m.serialization_errors;
     sum.filtered += m.filtered;
+    sum.null_key_dropped += m.null_key_dropped;
   }
   return sum;
 }

@@ -113,6 +113,12 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
   row->partition = record.partition;
   row->offset = record.offset;
   row->headers = &record.headers;
+  if (is_table_ && !record.key.has_value() && !key_index_.empty()) {
+    // A table is keyed: a record without a key cannot be an upsert, so it is skipped as
+    // Kafka Streams' table source does (counted, not an error).
+    ctx_->metrics.null_key_dropped++;
+    return false;
+  }
   std::optional<std::string_view> key, value;
   if (record.key) key = *record.key;
   if (record.value) value = *record.value;

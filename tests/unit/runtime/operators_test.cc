@@ -172,6 +172,17 @@ TEST_F(StageTest, TableTombstonesAreForwarded) {
   EXPECT_EQ(out[1].value, Opt(R"({"NAME":"x","D":4,"T":0})"));
 }
 
+TEST_F(StageTest, TablesSkipRecordsWithoutAKey) {
+  Produce("input", "a", R"({"ID": 5, "NAME": "x"})");
+  Produce("input", std::nullopt, R"({"ID": 6, "NAME": "y"})");
+  Run(FilterProjectPlan(/*is_table=*/true));
+  auto out = Output("output");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].key, Opt("a"));
+  EXPECT_EQ(metrics_.null_key_dropped, 1u);
+  EXPECT_EQ(log_.total(), 0u);
+}
+
 TEST_F(StageTest, TableFilterTurnsNonMatchingRowsIntoTombstones) {
   skein::v1::Operator filter;
   *filter.mutable_filter()->mutable_predicate() = Call(">", kBool, {Col(1, kInt), Int(1)});

@@ -33,6 +33,7 @@ struct OperatorMetrics {
   uint64_t expression_errors = 0;
   uint64_t serialization_errors = 0;
   uint64_t filtered = 0;
+  uint64_t null_key_dropped = 0;  // table records without a key (Kafka Streams skips them)
 };
 
 // What every operator of a task shares: identity for the processing log, the log itself,
