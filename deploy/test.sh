@@ -20,7 +20,7 @@ cmake --build "$build" -j "${SKEIN_JOBS:-2}"
 build_done=$SECONDS
 
 cd "$build"
-labels='unit|integration'
+labels='unit|integration|conformance'
 set +e
 ctest -L "$labels" --output-on-failure --no-tests=error "$@" 2>&1 | tee "$build/ctest.log"
 rc=${PIPESTATUS[0]}

@@ -1,11 +1,15 @@
 // skein: the command-line client of a Skein cluster.
 
 #include <cstdio>
+#include <iostream>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/time/clock.h"
 #include "admin_commands.h"
+#include "local_engine.h"
+#include "skein/testrunner/runner.h"
 #include "skein/common/version.h"
 
 namespace {
@@ -37,10 +41,34 @@ int main(int argc, char** argv) {
   CLI::App* cluster_info =
       cluster->add_subcommand("info", "coordinator, Kafka and membership summary");
 
+  CLI::App* test = app.add_subcommand(
+      "test", "run SQL statements against input records, no cluster (ksql-test-runner files)");
+  std::string statements_path, input_path, output_path;
+  test->add_option("--statements,-s", statements_path, "SQL statements file")->required();
+  test->add_option("--input,-i", input_path, "input records JSON ({\"inputs\": [...]})")->required();
+  test->add_option("--output,-o", output_path, "expected output JSON ({\"outputs\": [...]})")
+      ->required();
+  CLI::App* qtt = app.add_subcommand("qtt", "run ksqlDB query-validation test (QTT) files");
+  std::vector<std::string> qtt_paths;
+  std::string qtt_filter;
+  bool qtt_verbose = false;
+  qtt->add_option("paths", qtt_paths, "QTT files or directories of them")->required();
+  qtt->add_option("--filter", qtt_filter, "run only cases whose name contains this");
+  qtt->add_flag("--verbose,-v", qtt_verbose, "also list passed and skipped cases");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+
+  if (test->parsed()) {
+    return skein::testrunner::RunSkeinTest(statements_path, input_path, output_path,
+                                           skein::cli::MakeLocalEngine, std::cout);
+  }
+  if (qtt->parsed()) {
+    return skein::testrunner::RunQtt(qtt_paths, qtt_filter, qtt_verbose,
+                                     skein::cli::MakeLocalEngine, std::cout);
   }
 
   skein::cli::AdminClient client(coordinator);
