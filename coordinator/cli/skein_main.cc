@@ -9,8 +9,8 @@
 #include "absl/time/clock.h"
 #include "admin_commands.h"
 #include "local_engine.h"
-#include "skein/testrunner/runner.h"
 #include "skein/common/version.h"
+#include "skein/testrunner/runner.h"
 
 namespace {
 
@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
       "test", "run SQL statements against input records, no cluster (ksql-test-runner files)");
   std::string statements_path, input_path, output_path;
   test->add_option("--statements,-s", statements_path, "SQL statements file")->required();
-  test->add_option("--input,-i", input_path, "input records JSON ({\"inputs\": [...]})")->required();
+  test->add_option("--input,-i", input_path, "input records JSON ({\"inputs\": [...]})")
+      ->required();
   test->add_option("--output,-o", output_path, "expected output JSON ({\"outputs\": [...]})")
       ->required();
   CLI::App* qtt = app.add_subcommand("qtt", "run ksqlDB query-validation test (QTT) files");
