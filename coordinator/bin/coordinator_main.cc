@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <string>
 
-#include "CLI/CLI.hpp"
 #include "skein/common/clock.h"
+#include "skein/common/daemon_flags.h"
 #include "skein/common/logging.h"
 #include "skein/common/signals.h"
 #include "skein/common/version.h"
@@ -13,13 +13,12 @@
 int main(int argc, char** argv) {
   skein::BlockTerminationSignals();
   CLI::App app{"skein-coordinator: the Skein control plane (catalog, assignment, admin API)"};
-  app.set_config("--config", "", "read flags from a TOML/INI file (flag = value per line)");
-  app.set_version_flag("--version", std::string(skein::kVersion));
+  skein::DaemonFlags daemon_flags;
+  skein::AddDaemonFlags(app, &daemon_flags);
   std::string listen = "127.0.0.1:7070";
   std::string bootstrap = "127.0.0.1:9092";
   int64_t lease_ms = 3000;
   int64_t kafka_timeout_ms = 10000;
-  std::string log_level = "info";
   app.add_option("--listen", listen, "gRPC listen address HOST:PORT")->capture_default_str();
   app.add_option("--bootstrap", bootstrap, "Kafka bootstrap servers")
       ->envname("SKEIN_KAFKA_BOOTSTRAP")
@@ -31,19 +30,12 @@ int main(int argc, char** argv) {
   app.add_option("--kafka-timeout-ms", kafka_timeout_ms, "how long to wait for Kafka at start-up")
       ->check(CLI::Range(int64_t{100}, int64_t{600000}))
       ->capture_default_str();
-  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
-      ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (std::optional<int> exit_code = skein::ParseFlags(app, argc, argv)) return *exit_code;
 
   auto fail = [](const absl::Status& status) {
-    std::fprintf(stderr, "skein-coordinator: error: %s\n", std::string(status.message()).c_str());
-    return 2;
+    return skein::ExitWithError("skein-coordinator", status);
   };
-  if (absl::Status s = skein::SetLogLevel(log_level); !s.ok()) return fail(s);
+  if (absl::Status s = skein::ApplyDaemonFlags(daemon_flags); !s.ok()) return fail(s);
   absl::StatusOr<skein::HostPort> listen_addr = skein::ParseHostPort(listen);
   if (!listen_addr.ok()) return fail(listen_addr.status());
 

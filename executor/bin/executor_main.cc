@@ -3,10 +3,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
-#include "CLI/CLI.hpp"
 #include "skein/common/clock.h"
+#include "skein/common/daemon_flags.h"
 #include "skein/common/logging.h"
 #include "skein/common/signals.h"
 #include "skein/common/version.h"
@@ -15,13 +16,13 @@
 int main(int argc, char** argv) {
   skein::BlockTerminationSignals();
   CLI::App app{"skein-executor: runs tenants' tasks for a Skein cluster"};
-  app.set_config("--config", "", "read flags from a TOML/INI file (flag = value per line)");
-  app.set_version_flag("--version", std::string(skein::kVersion));
+  skein::DaemonFlags daemon_flags;
+  skein::AddDaemonFlags(app, &daemon_flags);
   skein::executor::ExecutorOptions options;
   std::string listen = "127.0.0.1:0";
   int64_t connect_timeout_ms = 10000;
-  std::string log_level = "info";
-  app.add_option("--id", options.id, "stable executor id (default: HOSTNAME-PORT)");
+  app.add_option("--id", options.id,
+                 "stable executor id (default: HOSTNAME-<data dir name>, stable across restarts)");
   app.add_option("--coordinator", options.coordinator, "coordinator address HOST:PORT")
       ->envname("SKEIN_COORDINATOR")
       ->capture_default_str();
@@ -35,19 +36,12 @@ int main(int argc, char** argv) {
                  "how long to wait for the coordinator at start-up")
       ->check(CLI::Range(int64_t{100}, int64_t{600000}))
       ->capture_default_str();
-  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
-      ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (std::optional<int> exit_code = skein::ParseFlags(app, argc, argv)) return *exit_code;
 
   auto fail = [](const absl::Status& status) {
-    std::fprintf(stderr, "skein-executor: error: %s\n", std::string(status.message()).c_str());
-    return 2;
+    return skein::ExitWithError("skein-executor", status);
   };
-  if (absl::Status s = skein::SetLogLevel(log_level); !s.ok()) return fail(s);
+  if (absl::Status s = skein::ApplyDaemonFlags(daemon_flags); !s.ok()) return fail(s);
   absl::StatusOr<skein::HostPort> listen_addr = skein::ParseHostPort(listen);
   if (!listen_addr.ok()) return fail(listen_addr.status());
   options.listen = *listen_addr;
@@ -55,7 +49,9 @@ int main(int argc, char** argv) {
   if (options.id.empty()) {
     char host[256] = {0};
     gethostname(host, sizeof(host) - 1);
-    options.id = std::string(host) + "-" + std::to_string(getpid());
+    std::filesystem::path dir(options.data_dir);
+    if (!dir.has_filename()) dir = dir.parent_path();  // "data/exec-1/"
+    options.id = std::string(host) + "-" + dir.filename().string();
   }
   skein::executor::ExecutorNode node(options, skein::Clock::Real());
   if (absl::Status s = node.Start(); !s.ok()) return fail(s);
