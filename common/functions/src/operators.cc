@@ -65,7 +65,8 @@ absl::StatusOr<SqlType> ArithmeticResultType(ArithmeticOp op, const std::optiona
   }
   if (!left.IsNumeric() || !right.IsNumeric()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("Unsupported arithmetic types. ", left.ToString(), " ", right.ToString()));
+        absl::StrCat("Unsupported arithmetic types. ", std::string(types::TypeKindName(left.kind())),
+                     " ", std::string(types::TypeKindName(right.kind()))));
   }
   if (left.kind() == TypeKind::kDouble || right.kind() == TypeKind::kDouble) {
     return SqlType::Double();

@@ -52,6 +52,25 @@ absl::Status TypeSupported(const std::string& format, const SqlType& t) {
   return absl::OkStatus();
 }
 
+// ksqlDB's validation of VALUE_DELIMITER / KEY_DELIMITER: one character, or TAB / SPACE.
+absl::Status CheckDelimiter(const char* prop, const std::string& v) {
+  const std::string upper = absl::AsciiStrToUpper(v);
+  if (upper == "TAB" || upper == "SPACE") return absl::OkStatus();
+  const std::string head =
+      absl::StrCat("Failed to prepare statement: Configuration ", prop, " is invalid: ");
+  if (v.empty() || v == " " || v == "\t") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        head, "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, "
+              "please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'"));
+  }
+  if (v.size() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        head, "Invalid delimiter value: '", v,
+        "'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ResolveFormats(const PropertyMap& props, const FormatInfo* inherit_key,
@@ -80,27 +99,34 @@ absl::Status ResolveFormats(const PropertyMap& props, const FormatInfo* inherit_
     *value = FormatInfo{*v, {}};
   } else if (inherit_value) {
     *value = *inherit_value;
+    // A derived source wraps single values unless its own WITH clause says otherwise.
+    value->properties.erase("WRAP_SINGLE_VALUE");
   } else {
     return absl::InvalidArgumentError(
-        "Missing required property \"VALUE_FORMAT\" which has no default value.");
+        "Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide "
+        "one or set a default via the 'ksql.persistence.default.format.value' config.");
   }
   for (const FormatInfo* f : {key, value}) {
     if (!KnownFormat(f->name)) return absl::InvalidArgumentError("Unknown format: " + f->name);
   }
   if (auto w = props.find("WRAP_SINGLE_VALUE"); w != props.end()) {
     value->properties["WRAP_SINGLE_VALUE"] = absl::AsciiStrToLower(w->second);
-  }
-  if (auto d = props.find("VALUE_DELIMITER"); d != props.end()) {
-    if (d->second.empty()) {
-      return absl::InvalidArgumentError(
-          "Failed to prepare statement: Configuration VALUE_DELIMITER is invalid: Delimiter "
-          "cannot be empty, if you meant to have a tab separated file, please specify 'TAB' as "
-          "the delimiter");
+    if ((value->name == "DELIMITED" || value->name == "KAFKA") &&
+        absl::AsciiStrToLower(w->second) == "true") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Format '", value->name, "' does not support 'WRAP_SINGLE_VALUE' set to 'true'."));
     }
-    value->properties["DELIMITER"] = d->second;
   }
-  if (auto d = props.find("KEY_DELIMITER"); d != props.end()) {
-    key->properties["DELIMITER"] = d->second;
+  for (const auto& [prop, format] : {std::pair<const char*, FormatInfo*>{"VALUE_DELIMITER", value},
+                                     {"KEY_DELIMITER", key}}) {
+    auto d = props.find(prop);
+    if (d == props.end()) continue;
+    SKEIN_RETURN_IF_ERROR(CheckDelimiter(prop, d->second));
+    if (format->name != "DELIMITED") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(format->name, " does not support the following configs: [delimiter]"));
+    }
+    format->properties["DELIMITER"] = d->second;
   }
   return absl::OkStatus();
 }
@@ -141,8 +167,13 @@ absl::Status CheckSchemaFormats(const types::Schema& schema, const FormatInfo& k
         "Got: ", persistence()));
   }
   if (value.name == "NONE" && schema.num_values() > 0) {
-    return absl::InvalidArgumentError("The 'NONE' format can only be used when no columns are "
-                                      "defined.");
+    std::vector<std::string> cols;
+    for (const auto& c : schema.ValueColumns()) {
+      cols.push_back(absl::StrCat("`", c.name, "` ", c.type.ToString()));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("The 'NONE' format can only be used when no columns are defined. Got: [",
+                     absl::StrJoin(cols, ", "), "]"));
   }
   if (key.name == "NONE" && !keys.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -169,6 +200,11 @@ absl::Status CheckSchemaFormats(const types::Schema& schema, const FormatInfo& k
 absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::CreateSource& stmt,
                                              std::string_view text) {
   const std::string kind = Kind(stmt.is_table);
+  if (stmt.or_replace && stmt.is_source) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Cannot add ", kind, " '", stmt.name, "': CREATE OR REPLACE is not supported on source ",
+        kind, "s."));
+  }
   if (const DataSource* existing = catalog.FindSource(stmt.name)) {
     if (stmt.if_not_exists) {
       StatementResult r;
@@ -245,8 +281,21 @@ absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::Create
   src.schema = *schema;
   src.topic = topic->second;
   if (auto p = props.find("PARTITIONS"); p != props.end()) src.partitions = std::stoi(p->second);
+  // Formats missing from the WITH clause come from the session defaults, as in ksqlDB.
+  PropertyMap format_props = props;
+  if (!props.count("FORMAT")) {
+    const auto& session = catalog.properties();
+    for (const auto& [prop, config] :
+         {std::pair<const char*, const char*>{"KEY_FORMAT", "ksql.persistence.default.format.key"},
+          {"VALUE_FORMAT", "ksql.persistence.default.format.value"}}) {
+      auto d = session.find(config);
+      if (!props.count(prop) && d != session.end() && !d->second.empty()) {
+        format_props[prop] = d->second;
+      }
+    }
+  }
   SKEIN_RETURN_IF_ERROR(
-      ResolveFormats(props, nullptr, nullptr, &src.key_format, &src.value_format));
+      ResolveFormats(format_props, nullptr, nullptr, &src.key_format, &src.value_format));
   SKEIN_RETURN_IF_ERROR(CheckSchemaFormats(src.schema, src.key_format, src.value_format));
   if (auto ts = props.find("TIMESTAMP"); ts != props.end()) {
     std::string col = absl::AsciiStrToUpper(ts->second);

@@ -1,5 +1,9 @@
 #include "expr_analyzer.h"
 
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "skein/common/status.h"
 #include "skein/compiler/compiler.h"
@@ -64,6 +68,10 @@ absl::StatusOr<SqlType> ResolveType(const sql::DataType& t) {
     case sql::TypeKind::kCustom:
       break;
   }
+  if (absl::AsciiStrToUpper(t.name) == "NULL") {
+    // NULL is a literal, not a type: ksqlDB's grammar rejects it as a syntax error.
+    return ErrorAt(t.pos, "Syntax Error\nunexpected 'NULL' — expected a type");
+  }
   return ErrorAt(t.pos, absl::StrCat("Unknown type: ", t.name));
 }
 
@@ -123,7 +131,86 @@ absl::StatusOr<SqlType> DecimalLiteralType(const std::string& text) {
   return SqlType::Decimal(precision, scale);
 }
 
+// `message` without the "line L:C: " prefix ErrorAt adds.
+std::string StripPosition(absl::string_view message) {
+  if (absl::StartsWith(message, "line ")) {
+    const size_t colon = message.find(": ");
+    if (colon != absl::string_view::npos) message.remove_prefix(colon + 2);
+  }
+  return std::string(message);
+}
+
+bool IsScalarLiteral(const sql::Expr& e) {
+  switch (e.kind) {
+    case sql::ExprKind::kBooleanLiteral:
+    case sql::ExprKind::kIntegerLiteral:
+    case sql::ExprKind::kBigIntLiteral:
+    case sql::ExprKind::kDecimalLiteral:
+    case sql::ExprKind::kDoubleLiteral:
+    case sql::ExprKind::kStringLiteral:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+absl::StatusOr<v1::Expr> CoerceStringLiteral(const TypedExpr& literal, const std::string& text,
+                                             const SqlType& target) {
+  auto cast = [](v1::Expr operand, const SqlType& to) {
+    v1::Expr c;
+    *c.mutable_type() = TypeToProto(to);
+    c.set_text(operand.text());
+    *c.mutable_cast()->mutable_operand() = std::move(operand);
+    return c;
+  };
+  bool ok = true;
+  bool via_double = false;
+  switch (target.kind()) {
+    case TypeKind::kBoolean: {
+      // ksqlDB accepts any non-empty prefix of TRUE/YES/FALSE/NO, in any case ('tr', 'Y').
+      const std::string lower = absl::AsciiStrToLower(text);
+      auto prefix_of = [&](absl::string_view word) {
+        return !lower.empty() && absl::StartsWith(word, lower);
+      };
+      const bool is_true = prefix_of("true") || prefix_of("yes");
+      if (is_true || prefix_of("false") || prefix_of("no")) {
+        v1::Expr b;
+        *b.mutable_type() = TypeToProto(SqlType::Boolean());
+        b.set_text(literal.expr.text());
+        b.mutable_literal()->set_bool_value(is_true);
+        return b;
+      }
+      ok = false;
+      break;
+    }
+    case TypeKind::kInteger:
+    case TypeKind::kBigint:
+    case TypeKind::kDouble:
+    case TypeKind::kDecimal:
+      ok = types::CastValue(types::Value::String(text), SqlType::String(), target).ok();
+      if (!ok && target.kind() != TypeKind::kDouble && target.kind() != TypeKind::kDecimal) {
+        // An exponent form of an integral number, e.g. '2e1'.
+        absl::StatusOr<double> d = types::ParseDouble(text);
+        via_double = d.ok() && std::isfinite(*d) && std::trunc(*d) == *d;
+        ok = via_double &&
+             types::CastValue(types::Value::Double(*d), SqlType::Double(), target).ok();
+      }
+      break;
+    default:
+      break;
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid input syntax for type ",
+                                                   std::string(types::TypeKindName(target.kind())),
+                                                   ": \"",
+                                                   text, "\"."));
+  }
+  if (via_double) return cast(cast(literal.expr, SqlType::Double()), target);
+  return cast(literal.expr, target);
+}
+
 
 absl::StatusOr<v1::Expr> CoerceTo(const TypedExpr& e, const SqlType& target) {
   if (!e.type) {
@@ -325,13 +412,37 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top
             common = a.type;
           } else {
             auto c = functions::CommonSuperType(*common, *a.type);
+            const sql::Expr& item = *e.children[i];
+            // ksqlDB's IN-list coercion: a string literal is parsed as the common type (and a
+            // bad literal is rejected now), any literal converts to a STRING common type.
+            const std::string predicate = clause_ == "WHERE" ? "Invalid Predicate: " : "";
             if (!c && a.type->kind() == TypeKind::kString &&
-                e.children[i]->kind == sql::ExprKind::kStringLiteral) {
-              c = common;  // a string literal is parsed as the operand's type at run time
+                item.kind == sql::ExprKind::kStringLiteral) {
+              absl::StatusOr<v1::Expr> parsed = CoerceStringLiteral(a, item.text, *common);
+              if (!parsed.ok()) {
+                return ErrorAt(item.pos, absl::StrCat(predicate, parsed.status().message()));
+              }
+              c = common;
+            }
+            if (!c && e.kind == sql::ExprKind::kIn && common->kind() == TypeKind::kString &&
+                IsScalarLiteral(item)) {
+              c = common;
+            }
+            if (!c && e.kind == sql::ExprKind::kIn) {
+              // A constructor is built as the common type when its elements fit it.
+              absl::StatusOr<std::optional<v1::Expr>> built = CoerceConstructor(item, *common);
+              if (!built.ok()) {
+                return ErrorAt(item.pos,
+                               absl::StrCat(predicate, StripPosition(built.status().message())));
+              }
+              if (*built) {
+                a = TypedExpr{**built, *common};
+                c = common;
+              }
             }
             if (!c) {
               return ErrorAt(e.children[i]->pos,
-                             absl::StrCat("operator does not exist: ", common->ToString(), " = ",
+                             absl::StrCat(predicate, "operator does not exist: ", common->ToString(), " = ",
                                           a.type->ToString(), " (", sql::ExprToSql(*e.children[i]),
                                           ")\nHint: You might need to add explicit type casts."));
             }
@@ -342,8 +453,16 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top
       }
       const SqlType t = common ? *common : SqlType::String();
       std::vector<v1::Expr> args;
-      for (auto& a : items) {
-        if (a.type && *a.type != t && a.type->kind() == TypeKind::kString) {
+      for (size_t i = 0; i < items.size(); ++i) {
+        const TypedExpr& a = items[i];
+        if (a.type && *a.type != t && e.children[i]->kind == sql::ExprKind::kStringLiteral) {
+          absl::StatusOr<v1::Expr> c = CoerceStringLiteral(a, e.children[i]->text, t);
+          if (!c.ok()) return ErrorAt(e.children[i]->pos, std::string(c.status().message()));
+          args.push_back(*std::move(c));
+          continue;
+        }
+        if (a.type && *a.type != t &&
+            (a.type->kind() == TypeKind::kString || t.kind() == TypeKind::kString)) {
           v1::Expr c;
           *c.mutable_type() = TypeToProto(t);
           *c.mutable_cast()->mutable_operand() = a.expr;
@@ -364,7 +483,12 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top
       SKEIN_ASSIGN_OR_RETURN(SqlType target, ResolveType(*e.type));
       if (operand.type) {
         absl::Status s = types::CheckCast(*operand.type, target);
-        if (!s.ok()) return ErrorAt(e.pos, std::string(s.message()));
+        if (!s.ok()) {
+          const char* prefix = clause_ == "SELECT"  ? "Invalid Select: "
+                               : clause_ == "WHERE" ? "Invalid Predicate: "
+                                                    : "";
+          return ErrorAt(e.pos, absl::StrCat(prefix, s.message()));
+        }
       }
       v1::Expr out;
       *out.mutable_type() = TypeToProto(target);

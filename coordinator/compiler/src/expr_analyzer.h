@@ -54,6 +54,13 @@ class ExprAnalyzer {
   absl::StatusOr<TypedExpr> Function(const sql::Expr& expr, bool top_level);
   absl::StatusOr<TypedExpr> CaseExpr(const sql::Expr& expr);
   absl::StatusOr<TypedExpr> Constructor(const sql::Expr& expr);
+  // Analyzes ARRAY/MAP/STRUCT constructor `expr` as a value of `target`, element by element
+  // (ksqlDB's IN-list coercion: string literals parsed as the element type, struct fields
+  // matched by name, missing fields NULL, extra fields dropped). nullopt when `expr` is not a
+  // constructor or does not fit `target`; INVALID_ARGUMENT for a string literal that does not
+  // parse as its element type.
+  absl::StatusOr<std::optional<v1::Expr>> CoerceConstructor(const sql::Expr& expr,
+                                                            const types::SqlType& target);
 
   const std::vector<ScopeColumn>* scope_;
   std::string clause_;
@@ -63,6 +70,14 @@ class ExprAnalyzer {
 // Implicit conversion of an analyzed expression to `target` (typed NULL for a NULL literal, a
 // Cast node for widening). INVALID_ARGUMENT when the types are not implicitly compatible.
 absl::StatusOr<v1::Expr> CoerceTo(const TypedExpr& e, const types::SqlType& target);
+
+// ksqlDB's coercion of a string literal (`text`, analyzed as `literal`) to a primitive
+// `target` in IN lists and ARRAY/MAP constructors: the text must parse as the target now
+// ("2e1" is accepted for an integer type when it denotes an integral number).
+// INVALID_ARGUMENT `invalid input syntax for type BIGINT: "x".` otherwise. Non-primitive
+// targets get a plain CAST.
+absl::StatusOr<v1::Expr> CoerceStringLiteral(const TypedExpr& literal, const std::string& text,
+                                             const types::SqlType& target);
 
 // Converts a syntactic type to a SqlType (validating DECIMAL bounds).
 absl::StatusOr<types::SqlType> ResolveType(const sql::DataType& type);

@@ -1,5 +1,7 @@
 // Operators, function calls, CASE and constructors of ExprAnalyzer (see expr_analyzer.h).
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "expr_analyzer.h"
@@ -108,7 +110,10 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Binary(const sql::Expr& e) {
   }
   auto result = functions::ArithmeticResultType(ArithmeticOf(e.binary_op), left.type, right.type);
   if (!result.ok()) {
-    return ErrorAt(e.pos, absl::StrCat("Error processing expression: ", text, ". ",
+    const std::string where =
+        clause_ == "WHERE" || clause_ == "HAVING" ? absl::StrCat("Error in ", clause_, " expression: ")
+                                                  : "";
+    return ErrorAt(e.pos, absl::StrCat(where, "Error processing expression: ", text, ". ",
                                        result.status().message()));
   }
   if (result->kind() == TypeKind::kString) {
@@ -137,6 +142,14 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Comparison(const sql::Expr& e, const Typ
   const std::string text = sql::ExprToSql(e);
   const auto op = *ComparisonOf(e.binary_op);
   SqlType t = left.type ? *left.type : (right.type ? *right.type : SqlType::String());
+  if (!left.type && !right.type) {
+    // Two untyped NULLs have no comparison type; ksqlDB rejects them.
+    std::string shown = text;
+    if (shown.size() > 2 && shown.front() == '(' && shown.back() == ')') {
+      shown = shown.substr(1, shown.size() - 2);
+    }
+    return ErrorAt(e.pos, absl::StrCat("Comparison with NULL not supported: ", shown));
+  }
   if (left.type && right.type) {
     auto ct = functions::ComparisonType(op, *left.type, *right.type);
     if (!ct) {
@@ -267,7 +280,10 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::CaseExpr(const sql::Expr& e) {
     SKEIN_RETURN_IF_ERROR(unify(el, *e.else_result));
     else_expr = std::move(el);
   }
-  const SqlType t = result ? *result : SqlType::String();
+  if (!result) {
+    return ErrorAt(e.pos, "Invalid Case expression. All case branches have NULL type");
+  }
+  const SqlType t = *result;
   v1::Expr out;
   *out.mutable_type() = TypeToProto(t);
   out.set_text(text);
@@ -292,6 +308,14 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Constructor(const sql::Expr& e) {
     items.push_back(std::move(a));
   }
   if (e.kind == sql::ExprKind::kStruct) {
+    for (size_t i = 0; i < e.names.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (e.names[i] == e.names[j]) {
+          return ErrorAt(e.pos, absl::StrCat("Duplicate field names found in STRUCT: '",
+                                             sql::ExprToSql(e), "'"));
+        }
+      }
+    }
     std::vector<std::pair<std::string, SqlType>> fields;
     std::vector<v1::Expr> args;
     for (size_t i = 0; i < items.size(); ++i) {
@@ -304,10 +328,22 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Constructor(const sql::Expr& e) {
   }
   // ARRAY: all elements; MAP: keys at even and values at odd positions.
   const size_t stride = e.kind == sql::ExprKind::kMap ? 2 : 1;
+  if (items.empty()) {
+    return ErrorAt(e.pos, stride == 2
+                              ? "Map constructor cannot be empty. Please supply at least one key "
+                                "value pair (see https://github.com/confluentinc/ksql/issues/4239)."
+                              : "Array constructor cannot be empty. Please supply at least one "
+                                "element (see https://github.com/confluentinc/ksql/issues/4239).");
+  }
+  // String literals take the type of the other elements (ksqlDB parses them as that type), so
+  // they are left out of the common type unless nothing else is typed.
+  auto is_string_literal = [&](size_t i) {
+    return e.children[i]->kind == sql::ExprKind::kStringLiteral;
+  };
   std::vector<std::optional<SqlType>> common(stride);
   for (size_t i = 0; i < items.size(); ++i) {
     auto& c = common[i % stride];
-    if (!items[i].type) continue;
+    if (!items[i].type || is_string_literal(i)) continue;
     if (!c) {
       c = items[i].type;
       continue;
@@ -320,17 +356,103 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Constructor(const sql::Expr& e) {
     }
     c = s;
   }
-  if (items.empty() || !common[0] || (stride == 2 && !common[1])) {
-    return ErrorAt(e.pos, absl::StrCat("Cannot construct ", stride == 2 ? "a map" : "an array",
-                                       " with all NULL values"));
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (is_string_literal(i) && !common[i % stride]) common[i % stride] = SqlType::String();
+  }
+  if (!common[0] || (stride == 2 && !common[1])) {
+    if (stride == 1) {
+      return ErrorAt(e.pos,
+                     "Cannot construct an array with all NULL elements (see "
+                     "https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may "
+                     "cast a NULL value to the desired type.");
+    }
+    const char* what = common[0] ? "values" : "keys";
+    const char* one = common[0] ? "value" : "key";
+    return ErrorAt(e.pos, absl::StrCat("Cannot construct a map with all NULL ", what,
+                                       " (see https://github.com/confluentinc/ksql/issues/4239). "
+                                       "As a workaround, you may cast a NULL ", one,
+                                       " to the desired type."));
   }
   std::vector<v1::Expr> args;
   for (size_t i = 0; i < items.size(); ++i) {
-    SKEIN_ASSIGN_OR_RETURN(v1::Expr a, CoerceTo(items[i], *common[i % stride]));
+    const SqlType& target = *common[i % stride];
+    if (is_string_literal(i) && target.kind() != TypeKind::kString) {
+      absl::StatusOr<v1::Expr> a = CoerceStringLiteral(items[i], e.children[i]->text, target);
+      if (!a.ok()) return ErrorAt(e.children[i]->pos, std::string(a.status().message()));
+      args.push_back(*std::move(a));
+      continue;
+    }
+    SKEIN_ASSIGN_OR_RETURN(v1::Expr a, CoerceTo(items[i], target));
     args.push_back(std::move(a));
   }
   SqlType t = stride == 2 ? SqlType::Map(*common[0], *common[1]) : SqlType::Array(*common[0]);
   return Make(MakeCall(stride == 2 ? "MAP" : "ARRAY", std::move(args), t, text), t);
+}
+
+absl::StatusOr<std::optional<v1::Expr>> ExprAnalyzer::CoerceConstructor(const sql::Expr& e,
+                                                                        const SqlType& target) {
+  using MaybeExpr = std::optional<v1::Expr>;
+  auto element = [&](const sql::Expr& x, const SqlType& t) -> absl::StatusOr<MaybeExpr> {
+    if (x.kind == sql::ExprKind::kArray || x.kind == sql::ExprKind::kMap ||
+        x.kind == sql::ExprKind::kStruct) {
+      return CoerceConstructor(x, t);
+    }
+    SKEIN_ASSIGN_OR_RETURN(TypedExpr a, AnalyzeNode(x, false));
+    if (x.kind == sql::ExprKind::kStringLiteral && t.IsPrimitive() &&
+        t.kind() != TypeKind::kString) {
+      absl::StatusOr<v1::Expr> c = CoerceStringLiteral(a, x.text, t);
+      if (!c.ok()) return ErrorAt(x.pos, std::string(c.status().message()));
+      return MaybeExpr(*std::move(c));
+    }
+    if (a.type && !types::CanImplicitlyCast(*a.type, t)) return MaybeExpr();
+    absl::StatusOr<v1::Expr> c = CoerceTo(a, t);
+    if (!c.ok()) return MaybeExpr();
+    return MaybeExpr(*std::move(c));
+  };
+  const std::string text = sql::ExprToSql(e);
+  std::vector<v1::Expr> args;
+  if (e.kind == sql::ExprKind::kArray && target.kind() == TypeKind::kArray &&
+      !e.children.empty()) {
+    for (const auto& c : e.children) {
+      SKEIN_ASSIGN_OR_RETURN(MaybeExpr x, element(*c, target.element()));
+      if (!x) return MaybeExpr();
+      args.push_back(*std::move(x));
+    }
+    return MaybeExpr(MakeCall("ARRAY", std::move(args), target, text));
+  }
+  if (e.kind == sql::ExprKind::kMap && target.kind() == TypeKind::kMap && !e.children.empty()) {
+    for (size_t i = 0; i < e.children.size(); ++i) {
+      SKEIN_ASSIGN_OR_RETURN(MaybeExpr x,
+                             element(*e.children[i], i % 2 == 0 ? target.key() : target.value()));
+      if (!x) return MaybeExpr();
+      args.push_back(*std::move(x));
+    }
+    return MaybeExpr(MakeCall("MAP", std::move(args), target, text));
+  }
+  if (e.kind == sql::ExprKind::kStruct && target.kind() == TypeKind::kStruct) {
+    for (size_t f = 0; f < target.num_fields(); ++f) {
+      auto it = std::find(e.names.begin(), e.names.end(), target.field_name(f));
+      if (it == e.names.end()) {
+        sql::Expr null_literal;
+        null_literal.kind = sql::ExprKind::kNullLiteral;
+        SKEIN_ASSIGN_OR_RETURN(TypedExpr n, AnalyzeNode(null_literal, false));
+        SKEIN_ASSIGN_OR_RETURN(v1::Expr typed, CoerceTo(n, target.field_type(f)));
+        args.push_back(std::move(typed));
+        continue;
+      }
+      const size_t i = static_cast<size_t>(it - e.names.begin());
+      SKEIN_ASSIGN_OR_RETURN(MaybeExpr x, element(*e.children[i], target.field_type(f)));
+      if (!x) return MaybeExpr();
+      args.push_back(*std::move(x));
+    }
+    for (size_t i = 0; i < e.names.size(); ++i) {
+      if (target.FieldIndex(e.names[i]) < 0) {
+        SKEIN_RETURN_IF_ERROR(AnalyzeNode(*e.children[i], false).status());  // still checked
+      }
+    }
+    return MaybeExpr(MakeCall("STRUCT", std::move(args), target, text));
+  }
+  return MaybeExpr();
 }
 
 }  // namespace skein::compiler

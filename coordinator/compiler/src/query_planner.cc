@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "expr_analyzer.h"
 #include "skein/common/status.h"
+#include "skein/sql/parser.h"
 #include "skein/sql/printer.h"
 #include "statements.h"
 
@@ -65,6 +66,32 @@ struct OutputItem {
   std::string key_source_text;  // source expression text when this item is a key
 };
 
+
+void QualifyColumns(sql::Expr* e, const std::string& source) {
+  if (e == nullptr) return;
+  if (e->kind == sql::ExprKind::kColumnRef && e->qualifier.empty()) e->qualifier = source;
+  if (e->kind == sql::ExprKind::kLambda) return;  // lambda parameters are not columns
+  for (auto& c : e->children) QualifyColumns(c.get(), source);
+  QualifyColumns(e->operand.get(), source);
+  QualifyColumns(e->else_result.get(), source);
+}
+
+// `e` as ksqlDB prints it in messages about a query's key: column references qualified by the
+// source (`ABS(INPUT.ID)`).
+std::string QualifiedSql(const sql::Expr& e, const std::string& source) {
+  const std::string text = sql::ExprToSql(e);
+  absl::StatusOr<sql::ExprPtr> copy = sql::ParseExpression(text);
+  if (!copy.ok()) return text;
+  QualifyColumns(copy->get(), source);
+  return sql::ExprToSql(**copy);
+}
+
+// "A", "A and B", "A, B and C".
+std::string JoinWithAnd(const std::vector<std::string>& items) {
+  if (items.size() <= 1) return items.empty() ? "" : items[0];
+  std::vector<std::string> head(items.begin(), items.end() - 1);
+  return absl::StrCat(absl::StrJoin(head, ", "), " and ", items.back());
+}
 }  // namespace
 
 absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql::Statement& stmt,
@@ -110,6 +137,10 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
     if (existing_sink->is_table) {
       return absl::InvalidArgumentError(absl::StrCat(
           "INSERT INTO can only be used to insert into a stream. ", sink_name, " is a table."));
+    }
+    if (existing_sink->is_read_only) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Cannot insert into read-only stream: ", sink_name));
     }
   } else if (existing_sink != nullptr && !or_replace) {
     if (if_not_exists) {
@@ -283,6 +314,13 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
       o.expr = *CoerceTo(t, o.type);
     }
     if (!item.alias.empty()) {
+      const std::string upper = absl::AsciiStrToUpper(item.alias);
+      if (upper == "ROWTIME" || upper == "ROWPARTITION" || upper == "ROWOFFSET" ||
+          upper == "WINDOWSTART" || upper == "WINDOWEND") {
+        return absl::InvalidArgumentError(
+            absl::StrCat("`", item.alias, "` is a reserved column name. You cannot use it as an "
+                         "alias for a column."));
+      }
       o.name = item.alias;
     } else if (k >= 0 && shift > 0) {
       o.name = partition_names[static_cast<size_t>(k)];  // shares the PARTITION BY name
@@ -305,19 +343,24 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
     }
     items.push_back(std::move(o));
   }
-  if (sel.saw_table_function()) {
-    return absl::UnimplementedError("table functions (EXPLODE) are not supported yet");
-  }
-  for (size_t k = 0; k < key_texts.size(); ++k) {
-    if (!key_found[k]) {
-      const bool is_column = partition_texts.empty() || !partition_column_refs.empty();
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
-          "The query used to build `", sink_name, "` must include the ",
-          partition_texts.empty() ? "key column " : (is_column ? "partitioning column " :
-                                                     "partitioning expression "),
-          key_texts[k], " in its projection (eg, SELECT ", key_texts[k], "...)."));
+  if (std::find(key_found.begin(), key_found.end(), false) != key_found.end()) {
+    // ksqlDB names every key (not only the missing ones); partitioning expressions are printed
+    // with their columns qualified by the source.
+    std::vector<std::string> shown;
+    if (partition_texts.empty()) {
+      shown = key_texts;
+    } else {
+      const std::string source = q->from.alias.empty() ? q->from.name : q->from.alias;
+      for (const auto& e : q->partition_by) shown.push_back(QualifiedSql(*e, source));
     }
+    const bool many = shown.size() > 1;
+    const std::string what = partition_texts.empty()
+                                 ? (many ? "key columns " : "key column ")
+                                 : (many ? "partitioning expressions " : "partitioning expression ");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
+        "The query used to build `", sink_name, "` must include the ", what, JoinWithAnd(shown),
+        " in its projection (eg, SELECT ", absl::StrJoin(shown, ", "), "...)."));
   }
   // Output schema: keys first (key order), then values in projection order.
   types::Schema::Builder out_builder;
@@ -357,7 +400,15 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
   if (out_schema->num_values() == 0) {
     return absl::InvalidArgumentError("The projection contains no value columns.");
   }
-  *stage.add_operators()->mutable_project() = project;
+  if (sel.saw_table_function()) {
+    // Table functions sit at the top of select items (the analyzer rejects them elsewhere), so
+    // the projection becomes a FlatMapOp over the same expressions.
+    v1::FlatMapOp* flat_map = stage.add_operators()->mutable_flat_map();
+    *flat_map->mutable_exprs() = project.exprs();
+    *flat_map->mutable_output() = project.output();
+  } else {
+    *stage.add_operators()->mutable_project() = project;
+  }
 
   // ---- sink.
   SKEIN_ASSIGN_OR_RETURN(PropertyMap props, CollectProperties(*with));
@@ -377,12 +428,25 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
     sink.topic = t != props.end() ? t->second : sink_name;
     sink.partitions = src->partitions;
     if (auto p = props.find("PARTITIONS"); p != props.end()) sink.partitions = std::stoi(p->second);
-    if (props.count("KEY_FORMAT") && out_schema->num_keys() == 0) {
-      return absl::InvalidArgumentError("Key format specified for stream without key columns.");
-    }
+    // An unknown format name is reported before a misplaced KEY_FORMAT, as ksqlDB does.
     SKEIN_RETURN_IF_ERROR(ResolveFormats(props, &src->key_format, &src->value_format,
                                          &sink.key_format, &sink.value_format));
-    if (out_schema->num_keys() == 0) sink.key_format = FormatInfo{"KAFKA", {}};
+    const bool explicit_key_format = props.count("KEY_FORMAT") || props.count("FORMAT");
+    if (props.count("KEY_FORMAT") && out_schema->num_keys() == 0 &&
+        sink.key_format.name != "NONE") {
+      return absl::InvalidArgumentError("Key format specified for stream without key columns.");
+    }
+    if (out_schema->num_keys() == 0) {
+      if (sink.key_format.name != "NONE" || !explicit_key_format) {
+        sink.key_format = FormatInfo{"KAFKA", {}};
+      }
+    } else if (sink.key_format.name == "NONE" && !explicit_key_format) {
+      // A key-less source's NONE key format is not inherited by a query that adds a key: the
+      // session's default key format applies.
+      auto d = catalog.properties().find("ksql.persistence.default.format.key");
+      sink.key_format = FormatInfo{
+          d != catalog.properties().end() ? absl::AsciiStrToUpper(d->second) : "KAFKA", {}};
+    }
     SKEIN_RETURN_IF_ERROR(CheckSchemaFormats(sink.schema, sink.key_format, sink.value_format));
     if (auto ts = props.find("TIMESTAMP"); ts != props.end()) {
       std::string col = absl::AsciiStrToUpper(ts->second);

@@ -266,10 +266,8 @@ absl::StatusOr<ExprPtr> Parser::ParseNumber(const Token& token, bool negative, S
       e->text = std::move(text);
       return e;
     }
-    // Beyond BIGINT: keep the digits exactly as a DECIMAL.
-    auto e = MakeExpr(ExprKind::kDecimalLiteral, pos);
-    e->text = std::move(text);
-    return e;
+    // Beyond BIGINT: ksqlDB rejects the literal (a DECIMAL needs a decimal point).
+    return ErrorAt(pos, token.text, absl::StrCat("Invalid numeric literal: ", text));
   }
   if (token.kind == TokenKind::kDecimal) {
     auto e = MakeExpr(ExprKind::kDecimalLiteral, pos);
@@ -279,7 +277,7 @@ absl::StatusOr<ExprPtr> Parser::ParseNumber(const Token& token, bool negative, S
   errno = 0;
   double d = std::strtod(text.c_str(), nullptr);
   if (errno == ERANGE && (d > 1 || d < -1)) {
-    return Unexpected(token, "a DOUBLE within range", "the value overflows a DOUBLE");
+    return ErrorAt(pos, token.text, absl::StrCat("Number overflows DOUBLE: ", text));
   }
   auto e = MakeExpr(ExprKind::kDoubleLiteral, pos);
   e->double_value = d;

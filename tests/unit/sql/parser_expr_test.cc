@@ -79,8 +79,7 @@ TEST(ParserExprTest, IntegerLiteralsTypedByRange) {
   ExprPtr b = Parse("2147483648");
   ExprPtr c = Parse("-2147483648");
   ExprPtr d = Parse("-2147483649");
-  ExprPtr e = Parse("99999999999999999999");
-  ASSERT_TRUE(a && b && c && d && e);
+  ASSERT_TRUE(a && b && c && d);
   EXPECT_EQ(a->kind, ExprKind::kIntegerLiteral);
   EXPECT_EQ(a->int_value, 2147483647);
   EXPECT_EQ(b->kind, ExprKind::kBigIntLiteral);
@@ -88,8 +87,19 @@ TEST(ParserExprTest, IntegerLiteralsTypedByRange) {
   EXPECT_EQ(c->kind, ExprKind::kIntegerLiteral);
   EXPECT_EQ(c->int_value, -2147483648LL);
   EXPECT_EQ(d->kind, ExprKind::kBigIntLiteral);
-  EXPECT_EQ(e->kind, ExprKind::kDecimalLiteral);
-  EXPECT_EQ(e->text, "99999999999999999999");
+  // Beyond BIGINT an integer literal is rejected, as by ksqlDB.
+  auto e = ParseExpression("99999999999999999999");
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("Invalid numeric literal: 99999999999999999999"),
+            std::string::npos);
+  auto neg = ParseExpression("-9223372036854775809");
+  ASSERT_FALSE(neg.ok());
+  EXPECT_NE(neg.status().message().find("Invalid numeric literal: -9223372036854775809"),
+            std::string::npos);
+  EXPECT_TRUE(ParseExpression("-9223372036854775808").ok());
+  auto big = ParseExpression("-1.8E308");
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("Number overflows DOUBLE: -1.8E308"), std::string::npos);
 }
 
 TEST(ParserExprTest, DecimalDoubleStringBoolNull) {
