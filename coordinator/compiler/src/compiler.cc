@@ -1,5 +1,6 @@
 #include "skein/compiler/compiler.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "expr_analyzer.h"
@@ -90,7 +91,15 @@ absl::StatusOr<StatementResult> InsertValues(Catalog& catalog, const sql::Insert
     std::string msg = absl::StrCat("Cannot insert values into an unknown stream/table: `",
                                    stmt.name, "`");
     if (const DataSource* alt = catalog.FindSourceIgnoreCase(stmt.name)) {
-      absl::StrAppend(&msg, "\nDid you mean ", sql::FormatIdentifier(alt->name), "?");
+      // ksqlDB suggests the case-sensitive spelling, with a hint about quoting.
+      if (alt->name == absl::AsciiStrToUpper(alt->name)) {
+        absl::StrAppend(&msg, "\nDid you mean ", sql::FormatIdentifier(alt->name),
+                        "? Hint: try removing double quotes from the source name.");
+      } else {
+        absl::StrAppend(&msg, "\nDid you mean \"", alt->name,
+                        "\"? Hint: wrap the source name in double quotes to make it "
+                        "case-sensitive.");
+      }
     }
     return absl::InvalidArgumentError(msg);
   }

@@ -208,6 +208,13 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
   uint32_t shift = 0;
   int generated = 0;
   if (!q->partition_by.empty()) {
+    if (q->partition_by.size() > 1) {
+      for (const auto& e : q->partition_by) {
+        if (e->kind == sql::ExprKind::kNullLiteral) {
+          return absl::InvalidArgumentError("Cannot PARTITION BY multiple columns including NULL");
+        }
+      }
+    }
     if (q->partition_by.size() == 1 && q->partition_by[0]->kind == sql::ExprKind::kNullLiteral) {
       partition_null = true;
     } else {
@@ -310,7 +317,12 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
       o.type = partition_types[static_cast<size_t>(k)];
     } else {
       SKEIN_ASSIGN_OR_RETURN(TypedExpr t, sel.Analyze(*item.expr));
-      o.type = t.type ? *t.type : SqlType::String();
+      if (!t.type) {
+        return ErrorAt(item.expr->pos,
+                       "Can't infer a type of null. Please explicitly cast it to a required "
+                       "type, e.g. CAST(null AS VARCHAR).");
+      }
+      o.type = *t.type;
       o.expr = *CoerceTo(t, o.type);
     }
     if (!item.alias.empty()) {

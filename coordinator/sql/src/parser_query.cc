@@ -122,6 +122,9 @@ absl::StatusOr<std::unique_ptr<Query>> Parser::ParseQuery() {
   }
   if (AcceptKeyword("PARTITION")) {
     SKEIN_RETURN_IF_ERROR(ExpectKeyword("BY"));
+    if (PeekSymbol("(") && PeekSymbol(")", 1)) {
+      return ErrorAt(Peek().pos, "()", "PARTITION BY requires at least one expression");
+    }
     SKEIN_ASSIGN_OR_RETURN(query->partition_by, ParseGroupingList());
   }
   if (AcceptKeyword("HAVING")) {

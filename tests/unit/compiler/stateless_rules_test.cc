@@ -100,6 +100,22 @@ TEST(StatelessRulesTest, ExpressionRules) {
                  "Syntax Error");
 }
 
+TEST(StatelessRulesTest, ProjectionAndPartitionRules) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kPets).ok());
+  ExpectRejected(c, "CREATE STREAM A AS SELECT TAG, NULL AS NOTHING FROM PETS;",
+                 "Can't infer a type of null. Please explicitly cast it");
+  ExpectRejected(c, "CREATE STREAM B AS SELECT * FROM PETS PARTITION BY KIND, NULL;",
+                 "Cannot PARTITION BY multiple columns including NULL");
+  ExpectRejected(c, "CREATE STREAM C AS SELECT * FROM PETS PARTITION BY ();",
+                 "PARTITION BY requires at least one expression");
+  ExpectRejected(c, "CREATE STREAM D AS SELECT KIND, TAG FROM PETS PARTITION BY KIND, LEGS;",
+                 "must include the partitioning expressions PETS.KIND and PETS.LEGS in its "
+                 "projection (eg, SELECT PETS.KIND, PETS.LEGS...).");
+  ExpectRejected(c, "INSERT INTO `pets` (TAG, LEGS) VALUES ('rex', 4);",
+                 "Did you mean PETS? Hint: try removing double quotes from the source name.");
+}
+
 TEST(StatelessRulesTest, FormatDefaultsAndValidation) {
   Compiler c;
   ExpectRejected(c, "CREATE STREAM A (V INT) WITH (kafka_topic='a');",
