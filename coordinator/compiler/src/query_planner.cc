@@ -338,6 +338,17 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
       o.name = partition_names[static_cast<size_t>(k)];  // shares the PARTITION BY name
     } else {
       o.name = ImplicitName(*item.expr, &generated, source_names);
+      if (item.expr->kind == sql::ExprKind::kDereference) {
+        // A struct field named like a source column or an earlier output column gets the
+        // first free numeric suffix (A->B next to B is B_1), as ksqlDB names it.
+        auto used = [&](const std::string& n) {
+          return std::find(source_names.begin(), source_names.end(), n) != source_names.end() ||
+                 std::any_of(items.begin(), items.end(),
+                             [&](const OutputItem& prev) { return prev.name == n; });
+        };
+        const std::string base = o.name;
+        for (int suffix = 1; used(o.name); ++suffix) o.name = absl::StrCat(base, "_", suffix);
+      }
     }
     if (k >= 0) {
       if (key_found[static_cast<size_t>(k)]) {

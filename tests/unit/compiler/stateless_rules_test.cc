@@ -116,6 +116,15 @@ TEST(StatelessRulesTest, ProjectionAndPartitionRules) {
                  "Did you mean PETS? Hint: try removing double quotes from the source name.");
 }
 
+TEST(StatelessRulesTest, StructFieldNamesGetSuffixesOnClash) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, "CREATE STREAM S (K STRING KEY, N INT, P STRUCT<N INT, M INT>, "
+                     "Q STRUCT<N INT>) WITH (kafka_topic='s', value_format='JSON');").ok());
+  auto r = RunSql(c, "CREATE STREAM O AS SELECT K, P->N, Q->N, P->M, N FROM S;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "K STRING KEY, N_1 INTEGER, N_2 INTEGER, M INTEGER, N INTEGER");
+}
+
 TEST(StatelessRulesTest, FormatDefaultsAndValidation) {
   Compiler c;
   ExpectRejected(c, "CREATE STREAM A (V INT) WITH (kafka_topic='a');",
