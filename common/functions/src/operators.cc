@@ -138,6 +138,18 @@ std::optional<SqlType> CommonSuperType(const SqlType& a, const SqlType& b) {
     if (!k || !v) return std::nullopt;
     return SqlType::Map(*k, *v);
   }
+  if (a.kind() == TypeKind::kStruct && b.kind() == TypeKind::kStruct &&
+      a.num_fields() == b.num_fields()) {
+    // Field-wise, for structs with the same field names in the same order.
+    std::vector<std::pair<std::string, SqlType>> fields;
+    for (size_t i = 0; i < a.num_fields(); ++i) {
+      if (a.field_name(i) != b.field_name(i)) return std::nullopt;
+      auto f = CommonSuperType(a.field_type(i), b.field_type(i));
+      if (!f) return std::nullopt;
+      fields.emplace_back(a.field_name(i), *f);
+    }
+    return SqlType::Struct(fields);
+  }
   return std::nullopt;
 }
 

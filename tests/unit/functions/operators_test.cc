@@ -21,6 +21,17 @@ TEST(OperatorsTest, IntegerPromotion) {
       ArithmeticResultType(ArithmeticOp::kAdd, SqlType::String(), SqlType::Integer()).ok());
 }
 
+TEST(OperatorsTest, StructCommonSuperTypeIsFieldWise) {
+  const SqlType narrow = SqlType::Struct({{"W", SqlType::Integer()}, {"H", SqlType::Bigint()}});
+  const SqlType wide = SqlType::Struct({{"W", SqlType::Bigint()}, {"H", SqlType::Integer()}});
+  EXPECT_EQ(*CommonSuperType(narrow, wide),
+            SqlType::Struct({{"W", SqlType::Bigint()}, {"H", SqlType::Bigint()}}));
+  const SqlType renamed = SqlType::Struct({{"w", SqlType::Integer()}, {"H", SqlType::Bigint()}});
+  EXPECT_FALSE(CommonSuperType(narrow, renamed).has_value());
+  const SqlType fewer = SqlType::Struct({{"W", SqlType::Integer()}});
+  EXPECT_FALSE(CommonSuperType(narrow, fewer).has_value());
+}
+
 TEST(OperatorsTest, DecimalRules) {
   const SqlType a = SqlType::Decimal(4, 2), b = SqlType::Decimal(3, 1);
   EXPECT_EQ(DecimalArithmeticType(ArithmeticOp::kAdd, a, b), SqlType::Decimal(5, 2));
