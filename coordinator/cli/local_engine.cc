@@ -3,9 +3,11 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
 #include "skein/common/status.h"
+#include "skein/serde/avro_schema.h"
 #include "skein/serde/format.h"
 #include "skein/sql/parser.h"
 
@@ -54,17 +56,87 @@ std::string JsonQuote(std::string_view s) {
 
 bool IsJsonFormat(const std::string& f) { return f == "JSON" || f == "JSON_SR"; }
 
-serde::FormatOptions Options(const std::map<std::string, std::string>& props, bool is_key) {
+serde::FormatOptions Options(const std::map<std::string, std::string>& props, bool is_key,
+                             serde::SchemaRegistry* registry = nullptr,
+                             std::string subject = {}) {
   serde::FormatOptions o;
   o.is_key = is_key;
   o.properties = props;
+  o.schema_registry = registry;
+  o.subject = std::move(subject);
   return o;
+}
+
+std::string Subject(const std::string& topic, bool is_key) {
+  return topic + (is_key ? "-key" : "-value");
+}
+
+// Whether an AVRO side holds its single column bare (not in a record).
+bool AvroUnwrapped(const std::map<std::string, std::string>& props, size_t columns, bool is_key) {
+  if (columns != 1) return false;
+  if (is_key) return true;
+  for (const auto& [k, v] : props) {
+    if (absl::EqualsIgnoreCase(k, "WRAP_SINGLE_VALUE")) return absl::EqualsIgnoreCase(v, "false");
+  }
+  return false;
+}
+
+// Columns (and wrapping) of the schema with `id` in the registry, for an AVRO side read or
+// written with that schema: sets WRAP_SINGLE_VALUE in *props by whether it is a record.
+bool ColumnsFromRegistry(int32_t id, bool is_key, std::vector<types::Column>* columns,
+                         std::map<std::string, std::string>* props) {
+  serde::SchemaRegistry* registry = serde::DefaultSchemaRegistry();
+  if (registry == nullptr) return false;
+  absl::StatusOr<std::string> schema = registry->GetById(id);
+  if (!schema.ok()) return false;
+  bool is_record = false;
+  auto cols = serde::ColumnsFromAvroSchema(*schema, is_key, &is_record);
+  if (!cols.ok()) return false;
+  *columns = *std::move(cols);
+  if (is_key) return true;  // keys are never wrapped and take no WRAP_SINGLE_VALUE
+  for (auto it = props->begin(); it != props->end();) {
+    it = absl::EqualsIgnoreCase(it->first, "WRAP_SINGLE_VALUE") ? props->erase(it) : std::next(it);
+  }
+  (*props)["WRAP_SINGLE_VALUE"] = is_record ? "true" : "false";
+  return true;
+}
+
+bool ColumnsFromSubject(const std::string& subject, bool is_key,
+                        std::vector<types::Column>* columns,
+                        std::map<std::string, std::string>* props) {
+  serde::SchemaRegistry* registry = serde::DefaultSchemaRegistry();
+  if (registry == nullptr) return false;
+  absl::StatusOr<int32_t> id = registry->LatestId(subject);
+  return id.ok() && ColumnsFromRegistry(*id, is_key, columns, props);
 }
 
 }  // namespace
 
 LocalEngine::LocalEngine(std::string tenant)
-    : compiler_(std::move(tenant)), runner_(&topics_, &log_, &clock_) {}
+    : compiler_(std::move(tenant)), runner_(&topics_, &log_, &clock_) {
+  compiler_.mutable_catalog().set_schema_inferer(
+      [this](const std::string& topic, bool is_key,
+             bool single_column) -> absl::StatusOr<compiler::InferredSchema> {
+        SKEIN_ASSIGN_OR_RETURN(int32_t id, registry_.LatestId(Subject(topic, is_key)));
+        SKEIN_ASSIGN_OR_RETURN(std::string schema, registry_.GetById(id));
+        compiler::InferredSchema out;
+        bool is_record = false;
+        SKEIN_ASSIGN_OR_RETURN(out.columns,
+                               serde::ColumnsFromAvroSchema(schema, is_key, &is_record));
+        out.unwrapped = !is_record;
+        if (is_record && single_column) {
+          std::vector<std::pair<std::string, types::SqlType>> fields;
+          for (const types::Column& c : out.columns) fields.emplace_back(c.name, c.type);
+          types::Column c;
+          c.name = is_key ? "ROWKEY" : "ROWVAL";
+          c.type = types::SqlType::Struct(fields);
+          c.ns = is_key ? types::ColumnNamespace::kKey : types::ColumnNamespace::kValue;
+          out.columns = {std::move(c)};
+          out.unwrapped = true;
+        }
+        return out;
+      });
+}
 
 absl::Status LocalEngine::EnsureTopic(const std::string& name, int partitions) {
   if (topics_.HasTopic(name)) return absl::OkStatus();
@@ -84,11 +156,18 @@ absl::Status LocalEngine::Prepare(const testrunner::Case& test_case) {
     f.key.properties = t.key_format.properties;
     f.value.properties = t.value_format.properties;
     declared_[t.name] = std::move(f);
+    if (t.key_schema) {
+      SKEIN_RETURN_IF_ERROR(registry_.Register(Subject(t.name, true), *t.key_schema).status());
+    }
+    if (t.value_schema) {
+      SKEIN_RETURN_IF_ERROR(registry_.Register(Subject(t.name, false), *t.value_schema).status());
+    }
   }
   return absl::OkStatus();
 }
 
 absl::Status LocalEngine::ExecuteStatements(std::string_view sql_text) {
+  serde::ScopedDefaultSchemaRegistry registry_scope(&registry_);
   SKEIN_ASSIGN_OR_RETURN(std::vector<sql::ParsedStatement> parsed,
                          sql::ParseStatements(sql_text));
   for (const sql::ParsedStatement& p : parsed) {
@@ -138,17 +217,31 @@ LocalEngine::TopicFormats LocalEngine::FormatsOf(const std::string& topic) const
 namespace {
 
 // JSON text of a test file -> record bytes for one side (nullopt = Kafka null).
-std::optional<std::string> EncodeSide(const std::string& json, const std::map<std::string,
-                                      std::string>& props, const std::string& format,
-                                      const std::vector<types::Column>& columns, bool known,
-                                      bool is_key) {
+std::optional<std::string> EncodeSide(const std::string& json,
+                                      std::map<std::string, std::string> props,
+                                      const std::string& format,
+                                      std::vector<types::Column> columns, bool known,
+                                      bool is_key, const std::string& topic) {
   if (json == "null" || format == "NONE") return std::nullopt;
   if (IsJsonFormat(format) || format.empty()) return json;
   std::optional<std::string> str = JsonStringContent(json);
   if (format == "DELIMITED" && str) return *str;
+  if (format == "AVRO") {
+    // Produce with the registered schema when there is one (the query's reader then coerces
+    // it to the source's columns, as with ksqlDB); else with the source's columns.
+    std::vector<types::Column> registered;
+    std::map<std::string, std::string> registered_props = props;
+    if (ColumnsFromSubject(Subject(topic, is_key), is_key, &registered, &registered_props)) {
+      columns = std::move(registered);
+      props = std::move(registered_props);
+      known = true;
+    }
+  }
   if (known && !columns.empty()) {
     // Typed conversion: read the JSON with the JSON format (unwrapped), write the real one.
-    auto reader = serde::MakeFormat("JSON", columns, Options({}, columns.size() == 1));
+    const bool unwrapped =
+        format == "AVRO" ? AvroUnwrapped(props, columns.size(), is_key) : columns.size() == 1;
+    auto reader = serde::MakeFormat("JSON", columns, Options({}, unwrapped));
     auto writer = serde::MakeFormat(format, columns, Options(props, is_key));
     if (reader.ok() && writer.ok()) {
       std::vector<Value> values(columns.size());
@@ -163,13 +256,22 @@ std::optional<std::string> EncodeSide(const std::string& json, const std::map<st
 
 // Record bytes -> JSON text for the comparator.
 std::string DecodeSide(const std::optional<std::string>& bytes,
-                       const std::map<std::string, std::string>& props, const std::string& format,
-                       const std::vector<types::Column>& columns, bool known, bool is_key) {
+                       std::map<std::string, std::string> props, const std::string& format,
+                       std::vector<types::Column> columns, bool known, bool is_key) {
   if (!bytes) return "null";
   if (IsJsonFormat(format) || format.empty()) return *bytes;
+  if (format == "AVRO" && !known) {
+    // No source describes the topic: read with the writer's schema.
+    int32_t id = 0;
+    std::string_view payload;
+    known = serde::ParseConfluentHeader(*bytes, &id, &payload).ok() &&
+            ColumnsFromRegistry(id, is_key, &columns, &props);
+  }
   if (format == "DELIMITED" || !known || columns.empty()) return JsonQuote(*bytes);
   auto reader = serde::MakeFormat(format, columns, Options(props, is_key));
-  auto writer = serde::MakeFormat("JSON", columns, Options({}, columns.size() == 1));
+  const bool unwrapped =
+      format == "AVRO" ? AvroUnwrapped(props, columns.size(), is_key) : columns.size() == 1;
+  auto writer = serde::MakeFormat("JSON", columns, Options({}, unwrapped));
   if (reader.ok() && writer.ok()) {
     std::vector<Value> values(columns.size());
     auto kind = (*reader)->Decode(std::string_view(*bytes), values);
@@ -182,23 +284,28 @@ std::string DecodeSide(const std::optional<std::string>& bytes,
 }  // namespace
 
 absl::Status LocalEngine::Produce(const TestRecord& record) {
+  serde::ScopedDefaultSchemaRegistry registry_scope(&registry_);
   SKEIN_RETURN_IF_ERROR(EnsureTopic(record.topic, 1));
   TopicFormats f = FormatsOf(record.topic);
   runtime::Record r;
   r.topic = record.topic;
   r.timestamp = record.timestamp.value_or(0);
   r.key = EncodeSide(record.key, f.key.properties, f.key.format, f.key.columns,
-                     f.key.known_columns, true);
+                     f.key.known_columns, true, record.topic);
   r.value = EncodeSide(record.value, f.value.properties, f.value.format, f.value.columns,
-                       f.value.known_columns, false);
+                       f.value.known_columns, false, record.topic);
   SKEIN_ASSIGN_OR_RETURN(int32_t partitions, topics_.Partitions(record.topic));
   r.partition = r.key ? runtime::KafkaPartition(*r.key, partitions) : 0;
   return topics_.Append(std::move(r)).status();
 }
 
-absl::Status LocalEngine::RunUntilQuiescent() { return runner_.RunUntilIdle(); }
+absl::Status LocalEngine::RunUntilQuiescent() {
+  serde::ScopedDefaultSchemaRegistry registry_scope(&registry_);
+  return runner_.RunUntilIdle();
+}
 
 absl::StatusOr<std::vector<TestRecord>> LocalEngine::Output(const std::string& topic) {
+  serde::ScopedDefaultSchemaRegistry registry_scope(&registry_);
   if (!topics_.HasTopic(topic)) {
     return absl::NotFoundError(absl::StrCat("Topic not found: ", topic));
   }

@@ -16,6 +16,7 @@
 #include "skein/runtime/in_memory_topics.h"
 #include "skein/runtime/local_runner.h"
 #include "skein/runtime/processing_log.h"
+#include "skein/serde/schema_registry.h"
 #include "skein/testrunner/engine.h"
 
 namespace skein::cli {
@@ -55,6 +56,10 @@ class LocalEngine final : public testrunner::CaseEngine {
   absl::Status InsertRows(const compiler::StatementResult& result);
 
   ManualClock clock_;
+  // The case's schema registry (AVRO): seeded from the case's topics, installed as the thread's
+  // default registry around every call so the runtime's formats use it. Declared before the
+  // runner, whose formats point at it.
+  serde::InMemorySchemaRegistry registry_;
   compiler::Compiler compiler_;
   runtime::InMemoryTopics topics_;
   runtime::InMemoryProcessingLog log_;

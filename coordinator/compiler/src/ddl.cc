@@ -197,6 +197,46 @@ absl::Status CheckSchemaFormats(const types::Schema& schema, const FormatInfo& k
   return absl::OkStatus();
 }
 
+namespace {
+
+// AVRO sides declared without columns take them from the schema registry, as ksqlDB infers
+// them. A missing value schema is the user's error; a missing key schema means no key.
+absl::Status InferColumns(const Catalog& catalog, const std::string& topic,
+                          const FormatInfo& key, FormatInfo* value,
+                          types::Schema::Builder* builder, types::Schema* schema) {
+  const bool infer_value = value->name == "AVRO" && schema->num_values() == 0;
+  const bool infer_key = key.name == "AVRO" && schema->num_keys() == 0;
+  if (!catalog.schema_inferer() || (!infer_value && !infer_key)) return absl::OkStatus();
+  if (infer_key) {
+    absl::StatusOr<InferredSchema> cols = catalog.schema_inferer()(topic, true, false);
+    if (cols.ok()) {
+      for (const types::Column& c : cols->columns) builder->Key(c.name, c.type);
+    } else if (cols.status().code() != absl::StatusCode::kNotFound) {
+      return cols.status();
+    }
+  }
+  if (infer_value) {
+    auto wrap = value->properties.find("WRAP_SINGLE_VALUE");
+    const bool single = wrap != value->properties.end() &&
+                        absl::AsciiStrToLower(wrap->second) == "false";
+    absl::StatusOr<InferredSchema> cols = catalog.schema_inferer()(topic, false, single);
+    if (!cols.ok()) {
+      if (cols.status().code() != absl::StatusCode::kNotFound) return cols.status();
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Schema for message values on topic '", topic,
+          "' does not exist in the Schema Registry.Subject: ", topic, "-value"));
+    }
+    for (const types::Column& c : cols->columns) builder->Val(c.name, c.type);
+    if (cols->unwrapped) value->properties["WRAP_SINGLE_VALUE"] = "false";
+  }
+  auto built = builder->Build();
+  if (!built.ok()) return absl::InvalidArgumentError(std::string(built.status().message()));
+  *schema = *std::move(built);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::CreateSource& stmt,
                                              std::string_view text) {
   const std::string kind = Kind(stmt.is_table);
@@ -296,6 +336,8 @@ absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::Create
   }
   SKEIN_RETURN_IF_ERROR(
       ResolveFormats(format_props, nullptr, nullptr, &src.key_format, &src.value_format));
+  SKEIN_RETURN_IF_ERROR(InferColumns(catalog, src.topic, src.key_format, &src.value_format,
+                                     &builder, &src.schema));
   SKEIN_RETURN_IF_ERROR(CheckSchemaFormats(src.schema, src.key_format, src.value_format));
   if (auto ts = props.find("TIMESTAMP"); ts != props.end()) {
     std::string col = absl::AsciiStrToUpper(ts->second);

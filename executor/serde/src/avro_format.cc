@@ -455,16 +455,17 @@ class AvroFormat final : public Format {
 absl::StatusOr<std::unique_ptr<Format>> MakeAvroFormat(std::vector<Column> columns,
                                                        const ParsedOptions& opts,
                                                        const FormatOptions& options) {
-  if (options.schema_registry == nullptr) {
+  SchemaRegistry* registry =
+      options.schema_registry != nullptr ? options.schema_registry : DefaultSchemaRegistry();
+  if (registry == nullptr) {
     return absl::InvalidArgumentError("AVRO needs a schema registry: configure its URL");
   }
   bool unwrapped = columns.size() == 1 && (opts.is_key || !opts.wrap_single_value);
   std::string full_name = opts.full_schema_name.empty() ? std::string(kDefaultAvroSchemaName)
                                                         : opts.full_schema_name;
   SKEIN_ASSIGN_OR_RETURN(std::string schema, AvroSchemaJson(columns, unwrapped, full_name));
-  SKEIN_ASSIGN_OR_RETURN(int32_t id, options.schema_registry->Register(options.subject, schema));
-  auto format = std::make_unique<AvroFormat>(std::move(columns), unwrapped,
-                                             options.schema_registry);
+  SKEIN_ASSIGN_OR_RETURN(int32_t id, registry->Register(options.subject, schema));
+  auto format = std::make_unique<AvroFormat>(std::move(columns), unwrapped, registry);
   SKEIN_RETURN_IF_ERROR(format->Init(schema, id));
   return std::unique_ptr<Format>(std::move(format));
 }

@@ -4,6 +4,18 @@
 #include "internal.h"
 
 namespace skein::serde {
+namespace {
+thread_local SchemaRegistry* default_registry = nullptr;
+}  // namespace
+
+SchemaRegistry* DefaultSchemaRegistry() { return default_registry; }
+
+ScopedDefaultSchemaRegistry::ScopedDefaultSchemaRegistry(SchemaRegistry* registry)
+    : previous_(default_registry) {
+  default_registry = registry;
+}
+
+ScopedDefaultSchemaRegistry::~ScopedDefaultSchemaRegistry() { default_registry = previous_; }
 
 absl::StatusOr<int32_t> InMemorySchemaRegistry::Register(std::string_view subject,
                                                          std::string_view schema) {

@@ -8,12 +8,14 @@
 // a time. Per-tenant: nothing in it is visible to another tenant.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "skein/types/schema.h"
 #include "skein/v1/plan.pb.h"
 
@@ -60,6 +62,20 @@ struct QueryInfo {
   std::string sql;
 };
 
+// Looks up the columns a schema registry holds for one side of `topic` (is_key: the key), for
+// schema inference: CREATE STREAM/TABLE with an AVRO side and no columns for that side. NOT_FOUND
+// when no schema is registered. Supplied by the host (the coordinator's registry client, or the
+// `skein test` engine's in-memory registry).
+struct InferredSchema {
+  std::vector<types::Column> columns;
+  // The registered schema is not a record: one anonymous column (WRAP_SINGLE_VALUE=false).
+  bool unwrapped = false;
+};
+// `single_column`: the statement says WRAP_SINGLE_VALUE=false, so even a record schema is one
+// (STRUCT) column.
+using SchemaInferer = std::function<absl::StatusOr<InferredSchema>(
+    const std::string& topic, bool is_key, bool single_column)>;
+
 class Catalog {
  public:
   explicit Catalog(std::string tenant = "default") : tenant_(std::move(tenant)) {}
@@ -96,7 +112,11 @@ class Catalog {
   void UnsetProperty(const std::string& name) { properties_.erase(name); }
   const std::map<std::string, std::string>& properties() const { return properties_; }
 
+  void set_schema_inferer(SchemaInferer inferer) { schema_inferer_ = std::move(inferer); }
+  const SchemaInferer& schema_inferer() const { return schema_inferer_; }
+
  private:
+  SchemaInferer schema_inferer_;
   std::string tenant_;
   std::map<std::string, DataSource> sources_;
   std::vector<QueryInfo> queries_;

@@ -27,4 +27,14 @@ inline constexpr std::string_view kDefaultAvroSchemaName =
 absl::StatusOr<std::string> AvroSchemaJson(const std::vector<Column>& columns, bool unwrapped,
                                            std::string_view full_name = kDefaultAvroSchemaName);
 
+// The SQL columns of a registered Avro schema, as ksqlDB infers a source's columns when its
+// CREATE statement lists none: a record's fields in order (names upper-cased), or, for any other
+// schema, one column ROWKEY (`is_key`) or ROWVAL. ["null", T] unions read as T; int/long/float/
+// double/string/bytes/boolean, the date/time-millis/timestamp-millis/decimal logical types,
+// enums (STRING), fixed (BYTES), arrays, maps and nested records (STRUCT) are supported.
+// *is_record (optional) tells whether the schema was a record (else the column is anonymous and
+// the side unwrapped). INVALID_ARGUMENT for anything else (e.g. a union of two non-null types).
+absl::StatusOr<std::vector<Column>> ColumnsFromAvroSchema(std::string_view schema_json,
+                                                          bool is_key, bool* is_record = nullptr);
+
 }  // namespace skein::serde

@@ -43,6 +43,25 @@ class InMemorySchemaRegistry final : public SchemaRegistry {
   std::map<std::string, std::vector<int32_t>, std::less<>> subjects_;  // subject -> ids
 };
 
+// The registry AVRO formats use when FormatOptions::schema_registry is null: the one installed
+// on the calling thread by the innermost live ScopedDefaultSchemaRegistry, or nullptr. Lets a
+// host (the `skein test` engine) give formats created deep in the runtime its per-case registry
+// without threading it through every plan operator.
+SchemaRegistry* DefaultSchemaRegistry();
+
+// Installs `registry` (not owned) as this thread's default for its lifetime; restores the
+// previous one on destruction. Scopes nest. Threading: affects the constructing thread only.
+class ScopedDefaultSchemaRegistry {
+ public:
+  explicit ScopedDefaultSchemaRegistry(SchemaRegistry* registry);
+  ~ScopedDefaultSchemaRegistry();
+  ScopedDefaultSchemaRegistry(const ScopedDefaultSchemaRegistry&) = delete;
+  ScopedDefaultSchemaRegistry& operator=(const ScopedDefaultSchemaRegistry&) = delete;
+
+ private:
+  SchemaRegistry* previous_;
+};
+
 // Confluent wire format: magic byte 0, 4-byte big-endian schema id, then the payload.
 void AppendConfluentHeader(int32_t schema_id, std::string* out);
 // Splits a framed message; INVALID_ARGUMENT if it is too short or the magic byte is not 0.
