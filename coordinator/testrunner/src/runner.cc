@@ -47,7 +47,38 @@ std::string NormalizeSchema(std::string_view schema) {
     pending_space = false;
     collapsed += quoted || c == '`' ? c : static_cast<char>(std::toupper(c));
   }
-  return collapsed;
+  // ksqlDB writes the same type several ways (INT/INTEGER, VARCHAR/STRING) and back-quotes
+  // struct field names in some places only: compare the canonical spelling.
+  std::string canonical;
+  quoted = false;
+  for (size_t i = 0; i < collapsed.size();) {
+    char c = collapsed[i];
+    if (c == '`') {
+      quoted = !quoted;
+      ++i;
+      continue;
+    }
+    if (quoted || !(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) {
+      canonical += c;
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < collapsed.size() &&
+           (std::isalnum(static_cast<unsigned char>(collapsed[end])) || collapsed[end] == '_')) {
+      ++end;
+    }
+    std::string_view word(collapsed.data() + i, end - i);
+    if (word == "INT") {
+      canonical += "INTEGER";
+    } else if (word == "VARCHAR") {
+      canonical += "STRING";
+    } else {
+      canonical += word;
+    }
+    i = end;
+  }
+  return canonical;
 }
 
 bool SameFeatures(std::vector<std::string> a, std::vector<std::string> b) {

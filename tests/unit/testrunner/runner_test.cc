@@ -263,6 +263,20 @@ TEST(RunCaseTest, PostConditionsOnSourcesAndTopics) {
   EXPECT_EQ(result.outcome, Outcome::kFail);
   EXPECT_NE(result.detail.find("post: source B schema"), std::string::npos);
 
+  // Type spellings and back-quotes are canonicalised: INT = INTEGER, VARCHAR = STRING.
+  Script spelled = script;
+  spelled.sources[0].schema = "`K` INTEGER KEY, `Y` BIGINT";
+  EXPECT_EQ(RunCase(c, FactoryFor(&spelled)).outcome, Outcome::kPass);
+  Case nested = c;
+  nested.post->sources[0].schema = "K INT KEY, S STRUCT<F1 VARCHAR, `f2` INT>";
+  Script nested_script = script;
+  nested_script.sources[0].schema = "`K` INTEGER KEY, `S` STRUCT<`F1` STRING, `f2` INTEGER>";
+  result = RunCase(nested, FactoryFor(&nested_script));
+  EXPECT_EQ(result.outcome, Outcome::kPass) << result.detail;
+  nested_script.sources[0].schema = "`K` INTEGER KEY, `S` STRUCT<`F1` STRING, `F2` INTEGER>";
+  EXPECT_EQ(RunCase(nested, FactoryFor(&nested_script)).outcome, Outcome::kFail)
+      << "quoted names keep their case";
+
   Script table = script;
   table.sources[0].type = "table";
   EXPECT_EQ(RunCase(c, FactoryFor(&table)).outcome, Outcome::kFail);
