@@ -36,8 +36,8 @@ std::vector<Record> MakeRecords() {
     r.value = "{\"ORDER_ID\": " + std::to_string(i) + ", \"CUSTOMER\": \"customer-" +
               std::to_string(i % 977) + "\", \"REGION\": \"" + regions[i % 4] +
               "\", \"QUANTITY\": " + std::to_string(qty(gen)) +
-              ", \"PRICE\": " + std::to_string(price(gen)) + ", \"EXPRESS\": " +
-              (i % 3 == 0 ? "true" : "false") + "}";
+              ", \"PRICE\": " + std::to_string(price(gen)) +
+              ", \"EXPRESS\": " + (i % 3 == 0 ? "true" : "false") + "}";
     out.push_back(std::move(r));
   }
   return out;
@@ -46,8 +46,8 @@ std::vector<Record> MakeRecords() {
 // SELECT K, CUSTOMER, UCASE(REGION) AS REGION, QUANTITY * PRICE AS TOTAL
 // FROM ORDERS WHERE QUANTITY > 10 AND REGION <> 'us-east'
 skein::v1::PhysicalPlan MakePlan() {
-  const SqlType kStr = SqlType::String(), kInt = SqlType::Integer(),
-                kDbl = SqlType::Double(), kBool = SqlType::Boolean(), kBig = SqlType::Bigint();
+  const SqlType kStr = SqlType::String(), kInt = SqlType::Integer(), kDbl = SqlType::Double(),
+                kBool = SqlType::Boolean(), kBig = SqlType::Bigint();
   skein::v1::PhysicalPlan plan;
   plan.set_query_id("CSAS_BENCH_0");
   auto* stage = plan.add_stages();
@@ -59,15 +59,16 @@ skein::v1::PhysicalPlan MakePlan() {
                   Column("EXPRESS", kBool)});
   src->set_timestamp_column(-1);
   *stage->add_operators()->mutable_filter()->mutable_predicate() =
-      Call("AND", kBool, {Call(">", kBool, {Col(4, kInt), Int(10)}),
-                          Call("<>", kBool, {Col(3, kStr), Str("us-east")})});
+      Call("AND", kBool,
+           {Call(">", kBool, {Col(4, kInt), Int(10)}),
+            Call("<>", kBool, {Col(3, kStr), Str("us-east")})});
   auto* project = stage->add_operators()->mutable_project();
   *project->add_exprs() = Col(0, kStr);
   *project->add_exprs() = Col(2, kStr);
   *project->add_exprs() = Call("UCASE", kStr, {Col(3, kStr)});
   *project->add_exprs() = Call("*", kDbl, {Col(4, kInt), Col(5, kDbl)});
-  auto out = MakeSchema({KeyCol("K", kStr), Column("CUSTOMER", kStr), Column("REGION", kStr),
-                         Column("TOTAL", kDbl)});
+  auto out = MakeSchema(
+      {KeyCol("K", kStr), Column("CUSTOMER", kStr), Column("REGION", kStr), Column("TOTAL", kDbl)});
   *project->mutable_output() = out;
   auto* sink = stage->add_operators()->mutable_sink();
   *sink->mutable_topic() = Topic("out", "KAFKA", "JSON");

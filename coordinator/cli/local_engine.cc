@@ -35,11 +35,21 @@ std::string JsonQuote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -57,8 +67,7 @@ std::string JsonQuote(std::string_view s) {
 bool IsJsonFormat(const std::string& f) { return f == "JSON" || f == "JSON_SR"; }
 
 serde::FormatOptions Options(const std::map<std::string, std::string>& props, bool is_key,
-                             serde::SchemaRegistry* registry = nullptr,
-                             std::string subject = {}) {
+                             serde::SchemaRegistry* registry = nullptr, std::string subject = {}) {
   serde::FormatOptions o;
   o.is_key = is_key;
   o.properties = props;
@@ -168,8 +177,7 @@ absl::Status LocalEngine::Prepare(const testrunner::Case& test_case) {
 
 absl::Status LocalEngine::ExecuteStatements(std::string_view sql_text) {
   serde::ScopedDefaultSchemaRegistry registry_scope(&registry_);
-  SKEIN_ASSIGN_OR_RETURN(std::vector<sql::ParsedStatement> parsed,
-                         sql::ParseStatements(sql_text));
+  SKEIN_ASSIGN_OR_RETURN(std::vector<sql::ParsedStatement> parsed, sql::ParseStatements(sql_text));
   for (const sql::ParsedStatement& p : parsed) {
     absl::StatusOr<compiler::StatementResult> r = compiler_.Execute(*p.statement, p.text);
     if (!r.ok()) return r.status();
@@ -219,9 +227,8 @@ namespace {
 // JSON text of a test file -> record bytes for one side (nullopt = Kafka null).
 std::optional<std::string> EncodeSide(const std::string& json,
                                       std::map<std::string, std::string> props,
-                                      const std::string& format,
-                                      std::vector<types::Column> columns, bool known,
-                                      bool is_key, const std::string& topic) {
+                                      const std::string& format, std::vector<types::Column> columns,
+                                      bool known, bool is_key, const std::string& topic) {
   if (json == "null" || format == "NONE") return std::nullopt;
   if (IsJsonFormat(format) || format.empty()) return json;
   std::optional<std::string> str = JsonStringContent(json);
@@ -290,8 +297,8 @@ absl::Status LocalEngine::Produce(const TestRecord& record) {
   runtime::Record r;
   r.topic = record.topic;
   r.timestamp = record.timestamp.value_or(0);
-  r.key = EncodeSide(record.key, f.key.properties, f.key.format, f.key.columns,
-                     f.key.known_columns, true, record.topic);
+  r.key = EncodeSide(record.key, f.key.properties, f.key.format, f.key.columns, f.key.known_columns,
+                     true, record.topic);
   r.value = EncodeSide(record.value, f.value.properties, f.value.format, f.value.columns,
                        f.value.known_columns, false, record.topic);
   SKEIN_ASSIGN_OR_RETURN(int32_t partitions, topics_.Partitions(record.topic));
@@ -316,8 +323,8 @@ absl::StatusOr<std::vector<TestRecord>> LocalEngine::Output(const std::string& t
     TestRecord t;
     t.topic = topic;
     t.timestamp = r.timestamp;
-    t.key = DecodeSide(r.key, f.key.properties, f.key.format, f.key.columns, f.key.known_columns,
-                       true);
+    t.key =
+        DecodeSide(r.key, f.key.properties, f.key.format, f.key.columns, f.key.known_columns, true);
     t.value = DecodeSide(r.value, f.value.properties, f.value.format, f.value.columns,
                          f.value.known_columns, false);
     out.push_back(std::move(t));
@@ -355,8 +362,8 @@ absl::StatusOr<std::vector<testrunner::TopicInfo>> LocalEngine::Topics() {
 }
 
 absl::Status LocalEngine::InsertRows(const compiler::StatementResult& result) {
-  const std::string& topic = result.topic_info.name().empty() ? result.topic
-                                                              : result.topic_info.name();
+  const std::string& topic =
+      result.topic_info.name().empty() ? result.topic : result.topic_info.name();
   SKEIN_RETURN_IF_ERROR(EnsureTopic(topic, static_cast<int>(result.topic_info.partitions())));
   std::vector<types::Column> keys = result.row_schema.KeyColumns();
   std::vector<types::Column> values = result.row_schema.ValueColumns();
@@ -365,11 +372,14 @@ absl::Status LocalEngine::InsertRows(const compiler::StatementResult& result) {
     return m;
   };
   const std::string kf = result.topic_info.key_format().name().empty()
-                             ? "KAFKA" : result.topic_info.key_format().name();
+                             ? "KAFKA"
+                             : result.topic_info.key_format().name();
   const std::string vf = result.topic_info.value_format().name().empty()
-                             ? "JSON" : result.topic_info.value_format().name();
-  SKEIN_ASSIGN_OR_RETURN(auto key_format,
-                         serde::MakeFormat(kf, keys, Options(props(result.topic_info.key_format()), true)));
+                             ? "JSON"
+                             : result.topic_info.value_format().name();
+  SKEIN_ASSIGN_OR_RETURN(
+      auto key_format,
+      serde::MakeFormat(kf, keys, Options(props(result.topic_info.key_format()), true)));
   SKEIN_ASSIGN_OR_RETURN(
       auto value_format,
       serde::MakeFormat(vf, values, Options(props(result.topic_info.value_format()), false)));

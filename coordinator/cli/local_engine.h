@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "skein/common/clock.h"
-#include "skein/sql/statement.h"  // before compiler.h, which uses sql::Statement
 #include "skein/compiler/compiler.h"
 #include "skein/runtime/in_memory_topics.h"
 #include "skein/runtime/local_runner.h"
 #include "skein/runtime/processing_log.h"
 #include "skein/serde/schema_registry.h"
+#include "skein/sql/statement.h"  // before compiler.h, which uses sql::Statement
 #include "skein/testrunner/engine.h"
 
 namespace skein::cli {

@@ -88,8 +88,8 @@ class Table {
 // keep the integer digits (ksqlDB types ROUND(DECIMAL(33, 16)) as DECIMAL(17, 0)).
 ReturnTypeFn DecimalToScaleZero(int extra_digit) {
   return [extra_digit](const std::vector<SqlType>& p) -> absl::StatusOr<SqlType> {
-    const int precision = std::min(
-        types::kMaxDecimalPrecision, std::max(1, p[0].precision() - p[0].scale() + extra_digit));
+    const int precision = std::min(types::kMaxDecimalPrecision,
+                                   std::max(1, p[0].precision() - p[0].scale() + extra_digit));
     return SqlType::Decimal(precision, 0);
   };
 }
@@ -110,8 +110,10 @@ void AddStringFunctions(Table& t) {
   t.Scalar("REPLACE", {Sig("STRING, STRING, STRING -> STRING")});
   t.Scalar("SPLIT", {Sig("STRING, STRING -> ARRAY<STRING>"), Sig("BYTES, BYTES -> ARRAY<BYTES>")});
   t.Scalar("SPLIT_TO_MAP", {Sig("STRING, STRING, STRING -> MAP<STRING, STRING>")});
-  t.Scalar("LPAD", {Sig("STRING, INTEGER, STRING -> STRING"), Sig("BYTES, INTEGER, BYTES -> BYTES")});
-  t.Scalar("RPAD", {Sig("STRING, INTEGER, STRING -> STRING"), Sig("BYTES, INTEGER, BYTES -> BYTES")});
+  t.Scalar("LPAD",
+           {Sig("STRING, INTEGER, STRING -> STRING"), Sig("BYTES, INTEGER, BYTES -> BYTES")});
+  t.Scalar("RPAD",
+           {Sig("STRING, INTEGER, STRING -> STRING"), Sig("BYTES, INTEGER, BYTES -> BYTES")});
   t.Scalar("INSTR", {Sig("STRING, STRING -> INTEGER"), Sig("STRING, STRING, INTEGER -> INTEGER"),
                      Sig("STRING, STRING, INTEGER, INTEGER -> INTEGER")});
   t.Scalar("REGEXP_EXTRACT",
@@ -178,18 +180,20 @@ void AddCollectionFunctions(Table& t) {
   t.Scalar("ARRAY_REMOVE", {Sig("ARRAY<T>, T -> ARRAY<T>")});
   t.Scalar("ARRAY_POSITION", {Sig("ARRAY<T>, T -> INTEGER")});
   t.Scalar("SLICE", {Sig("ARRAY<T>, INTEGER, INTEGER -> ARRAY<T>")});
-  t.Scalar("GENERATE_SERIES",
-           {Sig("INTEGER, INTEGER -> ARRAY<INTEGER>"), Sig("INTEGER, INTEGER, INTEGER -> ARRAY<INTEGER>"),
-            Sig("BIGINT, BIGINT -> ARRAY<BIGINT>"), Sig("BIGINT, BIGINT, INTEGER -> ARRAY<BIGINT>")});
+  t.Scalar("GENERATE_SERIES", {Sig("INTEGER, INTEGER -> ARRAY<INTEGER>"),
+                               Sig("INTEGER, INTEGER, INTEGER -> ARRAY<INTEGER>"),
+                               Sig("BIGINT, BIGINT -> ARRAY<BIGINT>"),
+                               Sig("BIGINT, BIGINT, INTEGER -> ARRAY<BIGINT>")});
   t.Scalar("MAP_KEYS", {Sig("MAP<K, V> -> ARRAY<K>")});
   t.Scalar("MAP_VALUES", {Sig("MAP<K, V> -> ARRAY<V>")});
   t.Scalar("MAP_UNION", {Sig("MAP<K, V>, MAP<K, V> -> MAP<K, V>")});
   t.Scalar("AS_MAP", {Sig("ARRAY<K>, ARRAY<V> -> MAP<K, V>")});
-  t.Scalar("ENTRIES", {SigFn("MAP<STRING, V>, BOOLEAN",
-                             [](const std::vector<SqlType>& p) -> absl::StatusOr<SqlType> {
-                               return SqlType::Array(SqlType::Struct(
-                                   {{"K", SqlType::String()}, {"V", p[0].value()}}));
-                             })});
+  t.Scalar(
+      "ENTRIES",
+      {SigFn(
+          "MAP<STRING, V>, BOOLEAN", [](const std::vector<SqlType>& p) -> absl::StatusOr<SqlType> {
+            return SqlType::Array(SqlType::Struct({{"K", SqlType::String()}, {"V", p[0].value()}}));
+          })});
 }
 
 void AddTimeFunctions(Table& t) {
@@ -215,17 +219,20 @@ void AddTimeFunctions(Table& t) {
 }
 
 void AddTableAndAggregateFunctions(Table& t) {
-  t.Add("EXPLODE", FunctionKind::kTable,
-        {Sig("ARRAY<DECIMAL> -> ANY", "ARRAY<DECIMAL> input"), Sig("ARRAY<T> -> T", "ARRAY<T> list")},
-        "explode");
+  t.Add(
+      "EXPLODE", FunctionKind::kTable,
+      {Sig("ARRAY<DECIMAL> -> ANY", "ARRAY<DECIMAL> input"), Sig("ARRAY<T> -> T", "ARRAY<T> list")},
+      "explode");
   // EXPLODE(ARRAY<DECIMAL>) returns the element type itself.
   t.Add("CUBE_EXPLODE", FunctionKind::kTable, {Sig("ARRAY<T> -> ARRAY<T>")}, "cube_explode");
   const FunctionKind agg = FunctionKind::kAggregate;
   t.Add("COUNT", agg, {Sig(" -> BIGINT"), Sig("ANY -> BIGINT")});
-  t.Add("SUM", agg, {Sig("INTEGER -> INTEGER"), Sig("BIGINT -> BIGINT"), Sig("DOUBLE -> DOUBLE"),
-                     Sig("DECIMAL -> $0")});
-  t.Add("AVG", agg, {Sig("INTEGER -> DOUBLE"), Sig("BIGINT -> DOUBLE"), Sig("DOUBLE -> DOUBLE"),
-                     Sig("DECIMAL -> DOUBLE")});
+  t.Add("SUM", agg,
+        {Sig("INTEGER -> INTEGER"), Sig("BIGINT -> BIGINT"), Sig("DOUBLE -> DOUBLE"),
+         Sig("DECIMAL -> $0")});
+  t.Add("AVG", agg,
+        {Sig("INTEGER -> DOUBLE"), Sig("BIGINT -> DOUBLE"), Sig("DOUBLE -> DOUBLE"),
+         Sig("DECIMAL -> DOUBLE")});
   t.Add("MIN", agg, {Sig("T -> T")});
   t.Add("MAX", agg, {Sig("T -> T")});
   t.Add("COLLECT_LIST", agg, {Sig("T -> ARRAY<T>")});
@@ -233,14 +240,16 @@ void AddTableAndAggregateFunctions(Table& t) {
   t.Add("TOPK", agg, {Sig("T, INTEGER -> ARRAY<T>")});
   t.Add("TOPKDISTINCT", agg, {Sig("T, INTEGER -> ARRAY<T>")});
   for (const char* f : {"LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET"}) {
-    t.Add(f, agg, {Sig("T -> T"), Sig("T, BOOLEAN -> T"), Sig("T, INTEGER -> ARRAY<T>"),
-                   Sig("T, INTEGER, BOOLEAN -> ARRAY<T>")});
+    t.Add(f, agg,
+          {Sig("T -> T"), Sig("T, BOOLEAN -> T"), Sig("T, INTEGER -> ARRAY<T>"),
+           Sig("T, INTEGER, BOOLEAN -> ARRAY<T>")});
   }
   t.Add("COUNT_DISTINCT", agg, {Sig("T -> BIGINT")});
   t.Add("HISTOGRAM", agg, {Sig("STRING -> MAP<STRING, BIGINT>")});
   t.Add("STDDEV_SAMP", agg, {Sig("DOUBLE -> DOUBLE")});
-  t.Add("SUM_LIST", agg, {Sig("ARRAY<INTEGER> -> INTEGER"), Sig("ARRAY<BIGINT> -> BIGINT"),
-                          Sig("ARRAY<DOUBLE> -> DOUBLE")});
+  t.Add("SUM_LIST", agg,
+        {Sig("ARRAY<INTEGER> -> INTEGER"), Sig("ARRAY<BIGINT> -> BIGINT"),
+         Sig("ARRAY<DOUBLE> -> DOUBLE")});
 }
 
 }  // namespace

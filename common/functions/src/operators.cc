@@ -12,11 +12,16 @@ using types::TypeKind;
 
 std::string_view ArithmeticOpName(ArithmeticOp op) {
   switch (op) {
-    case ArithmeticOp::kAdd: return "ADD";
-    case ArithmeticOp::kSubtract: return "SUBTRACT";
-    case ArithmeticOp::kMultiply: return "MULTIPLY";
-    case ArithmeticOp::kDivide: return "DIVIDE";
-    case ArithmeticOp::kModulus: return "MODULUS";
+    case ArithmeticOp::kAdd:
+      return "ADD";
+    case ArithmeticOp::kSubtract:
+      return "SUBTRACT";
+    case ArithmeticOp::kMultiply:
+      return "MULTIPLY";
+    case ArithmeticOp::kDivide:
+      return "DIVIDE";
+    case ArithmeticOp::kModulus:
+      return "MODULUS";
   }
   return "?";
 }
@@ -64,9 +69,9 @@ absl::StatusOr<SqlType> ArithmeticResultType(ArithmeticOp op, const std::optiona
     return SqlType::String();
   }
   if (!left.IsNumeric() || !right.IsNumeric()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Unsupported arithmetic types. ", std::string(types::TypeKindName(left.kind())),
-                     " ", std::string(types::TypeKindName(right.kind()))));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Unsupported arithmetic types. ", std::string(types::TypeKindName(left.kind())), " ",
+        std::string(types::TypeKindName(right.kind()))));
   }
   if (left.kind() == TypeKind::kDouble || right.kind() == TypeKind::kDouble) {
     return SqlType::Double();
@@ -82,13 +87,20 @@ absl::StatusOr<SqlType> ArithmeticResultType(ArithmeticOp op, const std::optiona
 
 std::string_view ComparisonOpName(ComparisonOp op) {
   switch (op) {
-    case ComparisonOp::kEqual: return "EQUAL";
-    case ComparisonOp::kNotEqual: return "NOT_EQUAL";
-    case ComparisonOp::kLess: return "LESS_THAN";
-    case ComparisonOp::kLessOrEqual: return "LESS_THAN_OR_EQUAL";
-    case ComparisonOp::kGreater: return "GREATER_THAN";
-    case ComparisonOp::kGreaterOrEqual: return "GREATER_THAN_OR_EQUAL";
-    case ComparisonOp::kIsDistinct: return "IS_DISTINCT_FROM";
+    case ComparisonOp::kEqual:
+      return "EQUAL";
+    case ComparisonOp::kNotEqual:
+      return "NOT_EQUAL";
+    case ComparisonOp::kLess:
+      return "LESS_THAN";
+    case ComparisonOp::kLessOrEqual:
+      return "LESS_THAN_OR_EQUAL";
+    case ComparisonOp::kGreater:
+      return "GREATER_THAN";
+    case ComparisonOp::kGreaterOrEqual:
+      return "GREATER_THAN_OR_EQUAL";
+    case ComparisonOp::kIsDistinct:
+      return "IS_DISTINCT_FROM";
   }
   return "?";
 }

@@ -34,8 +34,9 @@ const FunctionRegistry& FunctionRegistry::Default() {
 
 const FunctionInfo* FunctionRegistry::Find(std::string_view name) const {
   const std::string upper = absl::AsciiStrToUpper(absl::string_view(name.data(), name.size()));
-  auto it = std::lower_bound(functions_.begin(), functions_.end(), upper,
-                             [](const FunctionInfo& f, const std::string& n) { return f.name < n; });
+  auto it =
+      std::lower_bound(functions_.begin(), functions_.end(), upper,
+                       [](const FunctionInfo& f, const std::string& n) { return f.name < n; });
   if (it == functions_.end() || it->name != upper) return nullptr;
   return &*it;
 }
@@ -63,8 +64,8 @@ std::string OverloadText(const FunctionInfo& f, const Overload& o) {
 
 }  // namespace
 
-absl::StatusOr<ResolvedFunction> FunctionRegistry::Resolve(
-    std::string_view name, const std::vector<ArgType>& args) const {
+absl::StatusOr<ResolvedFunction> FunctionRegistry::Resolve(std::string_view name,
+                                                           const std::vector<ArgType>& args) const {
   const FunctionInfo* info = Find(name);
   if (info == nullptr) {
     return absl::InvalidArgumentError(

@@ -75,10 +75,14 @@ std::optional<Pattern> Parse(std::string_view text) {
     return p;
   }
   static const std::map<std::string_view, TypeKind, std::less<>> kPrimitives = {
-      {"BOOLEAN", TypeKind::kBoolean}, {"INTEGER", TypeKind::kInteger},
-      {"BIGINT", TypeKind::kBigint},   {"DOUBLE", TypeKind::kDouble},
-      {"STRING", TypeKind::kString},   {"BYTES", TypeKind::kBytes},
-      {"TIMESTAMP", TypeKind::kTimestamp}, {"DATE", TypeKind::kDate},
+      {"BOOLEAN", TypeKind::kBoolean},
+      {"INTEGER", TypeKind::kInteger},
+      {"BIGINT", TypeKind::kBigint},
+      {"DOUBLE", TypeKind::kDouble},
+      {"STRING", TypeKind::kString},
+      {"BYTES", TypeKind::kBytes},
+      {"TIMESTAMP", TypeKind::kTimestamp},
+      {"DATE", TypeKind::kDate},
       {"TIME", TypeKind::kTime}};
   if (auto it = kPrimitives.find(text); it != kPrimitives.end()) {
     p.kind = Pattern::Kind::kConcrete;
@@ -106,11 +110,16 @@ std::optional<Pattern> Parse(std::string_view text) {
 // Rank in the implicit widening chain, or -1 for non-numbers.
 int NumericRank(TypeKind k) {
   switch (k) {
-    case TypeKind::kInteger: return 0;
-    case TypeKind::kBigint: return 1;
-    case TypeKind::kDecimal: return 2;
-    case TypeKind::kDouble: return 3;
-    default: return -1;
+    case TypeKind::kInteger:
+      return 0;
+    case TypeKind::kBigint:
+      return 1;
+    case TypeKind::kDecimal:
+      return 2;
+    case TypeKind::kDouble:
+      return 3;
+    default:
+      return -1;
   }
 }
 
@@ -242,8 +251,7 @@ absl::StatusOr<MatchResult> MatchOverload(const Overload& overload,
     }
   }
   for (size_t i = 0; i < args.size(); ++i) {
-    result.param_types.push_back(
-        Substitute(pattern_for(i), args[i], bindings, result.param_types));
+    result.param_types.push_back(Substitute(pattern_for(i), args[i], bindings, result.param_types));
   }
   if (!overload.return_fn) {
     auto r = Parse(overload.returns);

@@ -7,9 +7,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "sv.h"
 #include "skein/common/status.h"
 #include "skein/types/text.h"
+#include "sv.h"
 
 namespace skein::types {
 namespace {
@@ -154,8 +154,8 @@ absl::StatusOr<double> ParseDouble(std::string_view text) {
   }
   double d = 0;
   // from_chars rejects a leading '+', and must not see "inf"/"nan" spellings Java rejects.
-  bool ok = !body.empty() && (absl::ascii_isdigit(static_cast<unsigned char>(body[0])) ||
-                              body[0] == '.');
+  bool ok =
+      !body.empty() && (absl::ascii_isdigit(static_cast<unsigned char>(body[0])) || body[0] == '.');
   if (ok) {
     auto res = std::from_chars(body.data(), body.data() + body.size(), d);
     ok = (res.ec == std::errc() || res.ec == std::errc::result_out_of_range) &&
@@ -176,10 +176,14 @@ absl::StatusOr<bool> ParseBoolean(std::string_view text) {
 
 std::optional<SqlType> AsDecimalType(const SqlType& type) {
   switch (type.kind()) {
-    case TypeKind::kInteger: return SqlType::Decimal(10, 0);
-    case TypeKind::kBigint: return SqlType::Decimal(19, 0);
-    case TypeKind::kDecimal: return type;
-    default: return std::nullopt;
+    case TypeKind::kInteger:
+      return SqlType::Decimal(10, 0);
+    case TypeKind::kBigint:
+      return SqlType::Decimal(19, 0);
+    case TypeKind::kDecimal:
+      return type;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -194,8 +198,7 @@ bool CanImplicitlyCast(const SqlType& from, const SqlType& to) {
     case TypeKind::kDecimal: {
       auto d = AsDecimalType(from);
       if (!d) return false;
-      return d->precision() - d->scale() <= to.precision() - to.scale() &&
-             d->scale() <= to.scale();
+      return d->precision() - d->scale() <= to.precision() - to.scale() && d->scale() <= to.scale();
     }
     case TypeKind::kArray:
       return f == TypeKind::kArray && CanImplicitlyCast(from.element(), to.element());
@@ -254,9 +257,12 @@ absl::StatusOr<Value> CastValue(const Value& v, const SqlType& from, const SqlTy
       break;
     case TypeKind::kInteger:
       switch (f) {
-        case TypeKind::kInteger: return v;
-        case TypeKind::kBigint: return Value::Integer(WrapToInt(v.bigint()));
-        case TypeKind::kDouble: return Value::Integer(JavaDoubleToInt(v.dbl()));
+        case TypeKind::kInteger:
+          return v;
+        case TypeKind::kBigint:
+          return Value::Integer(WrapToInt(v.bigint()));
+        case TypeKind::kDouble:
+          return Value::Integer(JavaDoubleToInt(v.dbl()));
         case TypeKind::kDecimal:
           return Value::Integer(
               WrapToInt(WrapToLong(DecimalTruncate(v.decimal_unscaled(), v.decimal_scale()))));
@@ -264,21 +270,27 @@ absl::StatusOr<Value> CastValue(const Value& v, const SqlType& from, const SqlTy
           SKEIN_ASSIGN_OR_RETURN(int32_t i, ParseInteger(v.str()));
           return Value::Integer(i);
         }
-        default: break;
+        default:
+          break;
       }
       break;
     case TypeKind::kBigint:
       switch (f) {
-        case TypeKind::kInteger: return Value::Bigint(v.integer());
-        case TypeKind::kBigint: return v;
-        case TypeKind::kDouble: return Value::Bigint(JavaDoubleToLong(v.dbl()));
+        case TypeKind::kInteger:
+          return Value::Bigint(v.integer());
+        case TypeKind::kBigint:
+          return v;
+        case TypeKind::kDouble:
+          return Value::Bigint(JavaDoubleToLong(v.dbl()));
         case TypeKind::kDecimal:
-          return Value::Bigint(WrapToLong(DecimalTruncate(v.decimal_unscaled(), v.decimal_scale())));
+          return Value::Bigint(
+              WrapToLong(DecimalTruncate(v.decimal_unscaled(), v.decimal_scale())));
         case TypeKind::kString: {
           SKEIN_ASSIGN_OR_RETURN(int64_t l, ParseBigint(v.str()));
           return Value::Bigint(l);
         }
-        default: break;
+        default:
+          break;
       }
       break;
     case TypeKind::kDouble:
@@ -292,7 +304,8 @@ absl::StatusOr<Value> CastValue(const Value& v, const SqlType& from, const SqlTy
           SKEIN_ASSIGN_OR_RETURN(double d, ParseDouble(v.str()));
           return Value::Double(d);
         }
-        default: break;
+        default:
+          break;
       }
       break;
     case TypeKind::kDecimal: {
@@ -383,16 +396,34 @@ void AppendCastString(const Value& v, const SqlType& type, std::string* out) {
     return;
   }
   switch (type.kind()) {
-    case TypeKind::kBoolean: out->append(v.boolean() ? "true" : "false"); return;
-    case TypeKind::kInteger: absl::StrAppend(out, v.integer()); return;
-    case TypeKind::kBigint: absl::StrAppend(out, v.bigint()); return;
-    case TypeKind::kDouble: AppendDoubleJava(v.dbl(), out); return;
-    case TypeKind::kDecimal: AppendDecimal(v.decimal_unscaled(), v.decimal_scale(), out); return;
+    case TypeKind::kBoolean:
+      out->append(v.boolean() ? "true" : "false");
+      return;
+    case TypeKind::kInteger:
+      absl::StrAppend(out, v.integer());
+      return;
+    case TypeKind::kBigint:
+      absl::StrAppend(out, v.bigint());
+      return;
+    case TypeKind::kDouble:
+      AppendDoubleJava(v.dbl(), out);
+      return;
+    case TypeKind::kDecimal:
+      AppendDecimal(v.decimal_unscaled(), v.decimal_scale(), out);
+      return;
     case TypeKind::kString:
-    case TypeKind::kBytes: out->append(v.str()); return;
-    case TypeKind::kTimestamp: out->append(FormatTimestamp(v.timestamp())); return;
-    case TypeKind::kDate: out->append(FormatDate(v.date())); return;
-    case TypeKind::kTime: out->append(FormatTime(v.time())); return;
+    case TypeKind::kBytes:
+      out->append(v.str());
+      return;
+    case TypeKind::kTimestamp:
+      out->append(FormatTimestamp(v.timestamp()));
+      return;
+    case TypeKind::kDate:
+      out->append(FormatDate(v.date()));
+      return;
+    case TypeKind::kTime:
+      out->append(FormatTime(v.time()));
+      return;
     case TypeKind::kArray: {
       out->push_back('[');
       bool first = true;

@@ -13,8 +13,8 @@ constexpr int kMaxDigits = 38;
 
 absl::Status Overflow(std::string_view text, int precision, int scale) {
   return absl::InvalidArgumentError(absl::StrCat("Numeric field overflow: '", Sv(text),
-                                                 "' does not fit DECIMAL(", precision, ", ",
-                                                 scale, ")"));
+                                                 "' does not fit DECIMAL(", precision, ", ", scale,
+                                                 ")"));
 }
 
 }  // namespace
@@ -115,8 +115,8 @@ absl::StatusOr<Int128> ParseDecimal(std::string_view text, int precision, int sc
   return negative ? -result : result;
 }
 
-absl::StatusOr<Int128> RescaleDecimal(Int128 unscaled, int from_scale, int precision,
-                                      int to_scale, Rounding rounding) {
+absl::StatusOr<Int128> RescaleDecimal(Int128 unscaled, int from_scale, int precision, int to_scale,
+                                      Rounding rounding) {
   Int128 result = unscaled;
   if (to_scale > from_scale) {
     int up = to_scale - from_scale;
@@ -130,9 +130,9 @@ absl::StatusOr<Int128> RescaleDecimal(Int128 unscaled, int from_scale, int preci
     Int128 r = unscaled % div;
     if (r != 0) {
       if (rounding == Rounding::kUnnecessary) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "Cannot fit decimal '", FormatDecimal(unscaled, from_scale), "' into DECIMAL(",
-            precision, ", ", to_scale, ") without rounding"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("Cannot fit decimal '", FormatDecimal(unscaled, from_scale),
+                         "' into DECIMAL(", precision, ", ", to_scale, ") without rounding"));
       }
       Int128 abs_r = r < 0 ? -r : r;
       if (abs_r * 2 >= div) q += unscaled < 0 ? -1 : 1;
@@ -151,8 +151,8 @@ absl::StatusOr<Int128> DecimalFromDouble(double d, int precision, int scale) {
   }
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof(buf), d);
-  return ParseDecimal(std::string_view(buf, static_cast<size_t>(res.ptr - buf)), precision,
-                      scale, Rounding::kHalfUp);
+  return ParseDecimal(std::string_view(buf, static_cast<size_t>(res.ptr - buf)), precision, scale,
+                      Rounding::kHalfUp);
 }
 
 std::string Int128ToString(Int128 v) {

@@ -99,28 +99,42 @@ bool NodeContainsMap(const TypeNode& n) {
 
 std::string_view TypeKindName(TypeKind kind) {
   switch (kind) {
-    case TypeKind::kNull: return "NULL";
-    case TypeKind::kBoolean: return "BOOLEAN";
-    case TypeKind::kInteger: return "INTEGER";
-    case TypeKind::kBigint: return "BIGINT";
-    case TypeKind::kDouble: return "DOUBLE";
-    case TypeKind::kDecimal: return "DECIMAL";
-    case TypeKind::kString: return "STRING";
-    case TypeKind::kBytes: return "BYTES";
-    case TypeKind::kTimestamp: return "TIMESTAMP";
-    case TypeKind::kDate: return "DATE";
-    case TypeKind::kTime: return "TIME";
-    case TypeKind::kArray: return "ARRAY";
-    case TypeKind::kMap: return "MAP";
-    case TypeKind::kStruct: return "STRUCT";
+    case TypeKind::kNull:
+      return "NULL";
+    case TypeKind::kBoolean:
+      return "BOOLEAN";
+    case TypeKind::kInteger:
+      return "INTEGER";
+    case TypeKind::kBigint:
+      return "BIGINT";
+    case TypeKind::kDouble:
+      return "DOUBLE";
+    case TypeKind::kDecimal:
+      return "DECIMAL";
+    case TypeKind::kString:
+      return "STRING";
+    case TypeKind::kBytes:
+      return "BYTES";
+    case TypeKind::kTimestamp:
+      return "TIMESTAMP";
+    case TypeKind::kDate:
+      return "DATE";
+    case TypeKind::kTime:
+      return "TIME";
+    case TypeKind::kArray:
+      return "ARRAY";
+    case TypeKind::kMap:
+      return "MAP";
+    case TypeKind::kStruct:
+      return "STRUCT";
   }
   return "UNKNOWN";
 }
 
 absl::Status ValidateDecimal(int precision, int scale) {
   if (precision < 1 || precision > kMaxDecimalPrecision) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "DECIMAL precision must be between 1 and ", kMaxDecimalPrecision, ", got ", precision));
+    return absl::InvalidArgumentError(absl::StrCat("DECIMAL precision must be between 1 and ",
+                                                   kMaxDecimalPrecision, ", got ", precision));
   }
   if (scale < 0 || scale > precision) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -142,8 +156,8 @@ SqlType SqlType::Date() { return SqlType(Leaf(TypeKind::kDate)); }
 SqlType SqlType::Time() { return SqlType(Leaf(TypeKind::kTime)); }
 
 SqlType SqlType::Primitive(TypeKind kind) {
-  SKEIN_CHECK(kind != TypeKind::kNull && kind != TypeKind::kDecimal &&
-              kind != TypeKind::kArray && kind != TypeKind::kMap && kind != TypeKind::kStruct);
+  SKEIN_CHECK(kind != TypeKind::kNull && kind != TypeKind::kDecimal && kind != TypeKind::kArray &&
+              kind != TypeKind::kMap && kind != TypeKind::kStruct);
   return SqlType(Leaf(kind));
 }
 

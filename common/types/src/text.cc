@@ -43,7 +43,8 @@ struct Cursor {
 };
 
 absl::Status Bad(std::string_view what, std::string_view text) {
-  return absl::InvalidArgumentError(absl::StrCat("Cannot parse ", Sv(what), " from '", Sv(text), "'"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("Cannot parse ", Sv(what), " from '", Sv(text), "'"));
 }
 
 // Parses "HH:mm[:ss[.fff...]]" at the cursor into ms of day; false on error.
@@ -115,8 +116,8 @@ void AppendDoubleJava(double d, std::string* out) {
     if (c != '.') digits.push_back(c);
   }
   int exp = 0;
-  std::from_chars(sci.data() + e_pos + 1 + (sci[e_pos + 1] == '+' ? 1 : 0),
-                  sci.data() + sci.size(), exp);
+  std::from_chars(sci.data() + e_pos + 1 + (sci[e_pos + 1] == '+' ? 1 : 0), sci.data() + sci.size(),
+                  exp);
   if (negative) out->push_back('-');
   double mag = std::fabs(d);
   if (mag >= 1e-3 && mag < 1e7) {
@@ -199,10 +200,9 @@ std::string FormatTimestamp(int64_t ms) {
   int m, d;
   CivilFromDays(days, &y, &m, &d);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d.%03d",
-                static_cast<long long>(y), m, d, static_cast<int>(rem / 3'600'000),
-                static_cast<int>(rem / 60'000 % 60), static_cast<int>(rem / 1000 % 60),
-                static_cast<int>(rem % 1000));
+  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d.%03d", static_cast<long long>(y),
+                m, d, static_cast<int>(rem / 3'600'000), static_cast<int>(rem / 60'000 % 60),
+                static_cast<int>(rem / 1000 % 60), static_cast<int>(rem % 1000));
   return buf;
 }
 

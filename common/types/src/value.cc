@@ -33,8 +33,7 @@ int Cmp(const T& a, const T& b) {
 Value Value::Decimal(Int128 unscaled, int scale) {
   SKEIN_CHECK(scale >= 0 && scale <= kMaxDecimalPrecision);
   auto u = static_cast<unsigned __int128>(unscaled);
-  Value v(TypeKind::kDecimal,
-          Int128Parts{static_cast<uint64_t>(u), static_cast<int64_t>(u >> 64)});
+  Value v(TypeKind::kDecimal, Int128Parts{static_cast<uint64_t>(u), static_cast<int64_t>(u >> 64)});
   v.scale_ = static_cast<uint8_t>(scale);
   return v;
 }
@@ -51,8 +50,9 @@ Value Value::Struct(std::vector<Value> fields) {
 
 Value Value::MapInterleaved(std::vector<Value> keys_and_values) {
   SKEIN_CHECK(keys_and_values.size() % 2 == 0);
-  return Value(TypeKind::kMap, Compound(std::make_shared<const CompoundValue>(
-                                   CompoundValue{std::move(keys_and_values)})));
+  return Value(
+      TypeKind::kMap,
+      Compound(std::make_shared<const CompoundValue>(CompoundValue{std::move(keys_and_values)})));
 }
 
 Value Value::Map(std::vector<std::pair<Value, Value>> entries) {
@@ -78,26 +78,35 @@ std::span<const Value> Value::items() const {
 
 double Value::AsDouble() const {
   switch (kind_) {
-    case TypeKind::kInteger: return integer();
-    case TypeKind::kBigint: return static_cast<double>(bigint());
-    case TypeKind::kDouble: return dbl();
-    case TypeKind::kDecimal: return DecimalToDouble(decimal_unscaled(), scale_);
-    default: return 0;
+    case TypeKind::kInteger:
+      return integer();
+    case TypeKind::kBigint:
+      return static_cast<double>(bigint());
+    case TypeKind::kDouble:
+      return dbl();
+    case TypeKind::kDecimal:
+      return DecimalToDouble(decimal_unscaled(), scale_);
+    default:
+      return 0;
   }
 }
 
 int Value::Compare(const Value& a, const Value& b) {
   if (a.kind_ != b.kind_) return Cmp(static_cast<int>(a.kind_), static_cast<int>(b.kind_));
   switch (a.kind_) {
-    case TypeKind::kNull: return 0;
-    case TypeKind::kBoolean: return Cmp(a.boolean(), b.boolean());
-    case TypeKind::kInteger: return Cmp(a.integer(), b.integer());
+    case TypeKind::kNull:
+      return 0;
+    case TypeKind::kBoolean:
+      return Cmp(a.boolean(), b.boolean());
+    case TypeKind::kInteger:
+      return Cmp(a.integer(), b.integer());
     case TypeKind::kBigint:
     case TypeKind::kTimestamp:
     case TypeKind::kDate:
     case TypeKind::kTime:
       return Cmp(std::get<int64_t>(a.data_), std::get<int64_t>(b.data_));
-    case TypeKind::kDouble: return CompareDouble(a.dbl(), b.dbl());
+    case TypeKind::kDouble:
+      return CompareDouble(a.dbl(), b.dbl());
     case TypeKind::kDecimal:
       return CompareDecimal(a.decimal_unscaled(), a.scale_, b.decimal_unscaled(), b.scale_);
     case TypeKind::kString:
@@ -123,9 +132,12 @@ int Value::Compare(const Value& a, const Value& b) {
 size_t Value::Hash() const {
   size_t kind_hash = static_cast<size_t>(kind_) * 0x9E3779B97F4A7C15ULL;
   switch (kind_) {
-    case TypeKind::kNull: return kind_hash;
-    case TypeKind::kBoolean: return absl::HashOf(kind_hash, boolean());
-    case TypeKind::kInteger: return absl::HashOf(kind_hash, integer());
+    case TypeKind::kNull:
+      return kind_hash;
+    case TypeKind::kBoolean:
+      return absl::HashOf(kind_hash, boolean());
+    case TypeKind::kInteger:
+      return absl::HashOf(kind_hash, integer());
     case TypeKind::kBigint:
     case TypeKind::kTimestamp:
     case TypeKind::kDate:
@@ -148,8 +160,8 @@ size_t Value::Hash() const {
         --s;
       }
       auto bits = static_cast<unsigned __int128>(u);
-      return absl::HashOf(kind_hash, static_cast<uint64_t>(bits),
-                          static_cast<uint64_t>(bits >> 64), s);
+      return absl::HashOf(kind_hash, static_cast<uint64_t>(bits), static_cast<uint64_t>(bits >> 64),
+                          s);
     }
     case TypeKind::kString:
     case TypeKind::kBytes:
@@ -167,17 +179,28 @@ size_t Value::Hash() const {
 
 std::string Value::ToDebugString() const {
   switch (kind_) {
-    case TypeKind::kNull: return "NULL";
-    case TypeKind::kBoolean: return boolean() ? "true" : "false";
-    case TypeKind::kInteger: return absl::StrCat(integer());
-    case TypeKind::kBigint: return absl::StrCat(bigint());
-    case TypeKind::kDouble: return FormatDoubleJava(dbl());
-    case TypeKind::kDecimal: return FormatDecimal(decimal_unscaled(), scale_);
-    case TypeKind::kString: return absl::StrCat("'", str(), "'");
-    case TypeKind::kBytes: return absl::StrCat("b64'", absl::Base64Escape(str()), "'");
-    case TypeKind::kTimestamp: return absl::StrCat("TIMESTAMP(", FormatTimestamp(timestamp()), ")");
-    case TypeKind::kDate: return absl::StrCat("DATE(", FormatDate(date()), ")");
-    case TypeKind::kTime: return absl::StrCat("TIME(", FormatTime(time()), ")");
+    case TypeKind::kNull:
+      return "NULL";
+    case TypeKind::kBoolean:
+      return boolean() ? "true" : "false";
+    case TypeKind::kInteger:
+      return absl::StrCat(integer());
+    case TypeKind::kBigint:
+      return absl::StrCat(bigint());
+    case TypeKind::kDouble:
+      return FormatDoubleJava(dbl());
+    case TypeKind::kDecimal:
+      return FormatDecimal(decimal_unscaled(), scale_);
+    case TypeKind::kString:
+      return absl::StrCat("'", str(), "'");
+    case TypeKind::kBytes:
+      return absl::StrCat("b64'", absl::Base64Escape(str()), "'");
+    case TypeKind::kTimestamp:
+      return absl::StrCat("TIMESTAMP(", FormatTimestamp(timestamp()), ")");
+    case TypeKind::kDate:
+      return absl::StrCat("DATE(", FormatDate(date()), ")");
+    case TypeKind::kTime:
+      return absl::StrCat("TIME(", FormatTime(time()), ")");
     case TypeKind::kArray: {
       std::string out = "[";
       bool first = true;

@@ -28,9 +28,10 @@ StatementResult TextResult(std::string text) {
 }
 
 std::string DescribeSource(const DataSource& s) {
-  std::string out = absl::StrCat("Name                 : ", s.name, "\nType                 : ",
-                                 s.is_table ? "TABLE" : "STREAM", "\nKafka topic          : ",
-                                 s.topic, "\nKey format           : ", s.key_format.name,
+  std::string out = absl::StrCat("Name                 : ", s.name,
+                                 "\nType                 : ", s.is_table ? "TABLE" : "STREAM",
+                                 "\nKafka topic          : ", s.topic,
+                                 "\nKey format           : ", s.key_format.name,
                                  "\nValue format         : ", s.value_format.name, "\n\n");
   absl::StrAppend(&out, " Field | Type\n");
   for (const auto& c : s.schema.columns()) {
@@ -69,8 +70,8 @@ absl::StatusOr<StatementResult> ShowOrDescribe(Catalog& catalog, const sql::Stat
     case sql::ShowTarget::kQueries:
       for (const QueryInfo* q : catalog.Queries()) {
         absl::StrAppend(&out, q->id, " | ",
-                        q->state == QueryState::kRunning ? "RUNNING" : "TERMINATED", " | ",
-                        q->sink, " | ", q->sql, "\n");
+                        q->state == QueryState::kRunning ? "RUNNING" : "TERMINATED", " | ", q->sink,
+                        " | ", q->sql, "\n");
       }
       break;
     case sql::ShowTarget::kTopics:
@@ -88,8 +89,8 @@ absl::StatusOr<StatementResult> ShowOrDescribe(Catalog& catalog, const sql::Stat
 absl::StatusOr<StatementResult> InsertValues(Catalog& catalog, const sql::InsertValues& stmt) {
   const DataSource* s = catalog.FindSource(stmt.name);
   if (s == nullptr) {
-    std::string msg = absl::StrCat("Cannot insert values into an unknown stream/table: `",
-                                   stmt.name, "`");
+    std::string msg =
+        absl::StrCat("Cannot insert values into an unknown stream/table: `", stmt.name, "`");
     if (const DataSource* alt = catalog.FindSourceIgnoreCase(stmt.name)) {
       // ksqlDB suggests the case-sensitive spelling, with a hint about quoting.
       if (alt->name == absl::AsciiStrToUpper(alt->name)) {
@@ -104,9 +105,8 @@ absl::StatusOr<StatementResult> InsertValues(Catalog& catalog, const sql::Insert
     return absl::InvalidArgumentError(msg);
   }
   if (s->is_read_only) {
-    return absl::InvalidArgumentError(absl::StrCat("Cannot insert values into read-only ",
-                                                   s->is_table ? "table" : "stream", ": ",
-                                                   s->name));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Cannot insert values into read-only ", s->is_table ? "table" : "stream", ": ", s->name));
   }
   std::vector<std::string> names = stmt.columns;
   if (names.empty()) {
@@ -139,11 +139,21 @@ absl::StatusOr<StatementResult> InsertValues(Catalog& catalog, const sql::Insert
     if (e.type) {
       const auto& lit = e.expr.literal();
       switch (lit.value_case()) {
-        case v1::Literal::kBoolValue: v = types::Value::Boolean(lit.bool_value()); break;
-        case v1::Literal::kIntValue: v = types::Value::Integer(lit.int_value()); break;
-        case v1::Literal::kBigintValue: v = types::Value::Bigint(lit.bigint_value()); break;
-        case v1::Literal::kDoubleValue: v = types::Value::Double(lit.double_value()); break;
-        case v1::Literal::kStringValue: v = types::Value::String(lit.string_value()); break;
+        case v1::Literal::kBoolValue:
+          v = types::Value::Boolean(lit.bool_value());
+          break;
+        case v1::Literal::kIntValue:
+          v = types::Value::Integer(lit.int_value());
+          break;
+        case v1::Literal::kBigintValue:
+          v = types::Value::Bigint(lit.bigint_value());
+          break;
+        case v1::Literal::kDoubleValue:
+          v = types::Value::Double(lit.double_value());
+          break;
+        case v1::Literal::kStringValue:
+          v = types::Value::String(lit.string_value());
+          break;
         case v1::Literal::kDecimalValue: {
           auto u = types::ParseDecimal(lit.decimal_value(), e.type->precision(), e.type->scale(),
                                        types::Rounding::kHalfUp);
@@ -151,7 +161,8 @@ absl::StatusOr<StatementResult> InsertValues(Catalog& catalog, const sql::Insert
           v = types::Value::Decimal(*u, e.type->scale());
           break;
         }
-        default: break;
+        default:
+          break;
       }
       if (*e.type != target) {
         absl::Status ok = types::CheckCast(*e.type, target);

@@ -20,9 +20,14 @@ absl::StatusOr<PropertyMap> CollectProperties(const std::vector<sql::Property>& 
     std::string name = absl::AsciiStrToUpper(p.name);
     std::string value;
     switch (p.value->kind) {
-      case sql::ExprKind::kStringLiteral: value = p.value->text; break;
-      case sql::ExprKind::kBooleanLiteral: value = p.value->bool_value ? "true" : "false"; break;
-      default: value = sql::ExprToSql(*p.value);
+      case sql::ExprKind::kStringLiteral:
+        value = p.value->text;
+        break;
+      case sql::ExprKind::kBooleanLiteral:
+        value = p.value->bool_value ? "true" : "false";
+        break;
+      default:
+        value = sql::ExprToSql(*p.value);
     }
     out[name] = value;
   }
@@ -32,8 +37,8 @@ absl::StatusOr<PropertyMap> CollectProperties(const std::vector<sql::Property>& 
 namespace {
 
 bool KnownFormat(const std::string& f) {
-  for (const char* k : {"JSON", "JSON_SR", "AVRO", "PROTOBUF", "PROTOBUF_NOSR", "DELIMITED",
-                        "KAFKA", "NONE"}) {
+  for (const char* k :
+       {"JSON", "JSON_SR", "AVRO", "PROTOBUF", "PROTOBUF_NOSR", "DELIMITED", "KAFKA", "NONE"}) {
     if (f == k) return true;
   }
   return false;
@@ -43,11 +48,10 @@ std::string Kind(bool is_table) { return is_table ? "table" : "stream"; }
 
 absl::Status TypeSupported(const std::string& format, const SqlType& t) {
   if (format != "KAFKA" && format != "DELIMITED") return absl::OkStatus();
-  if (t.kind() == TypeKind::kArray || t.kind() == TypeKind::kMap ||
-      t.kind() == TypeKind::kStruct) {
-    return absl::InvalidArgumentError(absl::StrCat("The '", format,
-                                                   "' format does not support type '",
-                                                   std::string(types::TypeKindName(t.kind())), "'"));
+  if (t.kind() == TypeKind::kArray || t.kind() == TypeKind::kMap || t.kind() == TypeKind::kStruct) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("The '", format, "' format does not support type '",
+                     std::string(types::TypeKindName(t.kind())), "'"));
   }
   return absl::OkStatus();
 }
@@ -60,8 +64,9 @@ absl::Status CheckDelimiter(const char* prop, const std::string& v) {
       absl::StrCat("Failed to prepare statement: Configuration ", prop, " is invalid: ");
   if (v.empty() || v == " " || v == "\t") {
     return absl::InvalidArgumentError(absl::StrCat(
-        head, "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, "
-              "please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'"));
+        head,
+        "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, "
+        "please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'"));
   }
   if (v.size() != 1) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -117,8 +122,8 @@ absl::Status ResolveFormats(const PropertyMap& props, const FormatInfo* inherit_
           "Format '", value->name, "' does not support 'WRAP_SINGLE_VALUE' set to 'true'."));
     }
   }
-  for (const auto& [prop, format] : {std::pair<const char*, FormatInfo*>{"VALUE_DELIMITER", value},
-                                     {"KEY_DELIMITER", key}}) {
+  for (const auto& [prop, format] :
+       {std::pair<const char*, FormatInfo*>{"VALUE_DELIMITER", value}, {"KEY_DELIMITER", key}}) {
     auto d = props.find(prop);
     if (d == props.end()) continue;
     SKEIN_RETURN_IF_ERROR(CheckDelimiter(prop, d->second));
@@ -145,7 +150,8 @@ absl::Status CheckSchemaFormats(const types::Schema& schema, const FormatInfo& k
   const auto keys = schema.KeyColumns();
   auto persistence = [&] {
     std::vector<std::string> cols;
-    for (const auto& c : keys) cols.push_back(absl::StrCat("`", c.name, "` ", c.type.ToString(), " KEY"));
+    for (const auto& c : keys)
+      cols.push_back(absl::StrCat("`", c.name, "` ", c.type.ToString(), " KEY"));
     return absl::StrCat("[", absl::StrJoin(cols, ", "), "]");
   };
   for (const auto& c : keys) {
@@ -156,15 +162,17 @@ absl::Status CheckSchemaFormats(const types::Schema& schema, const FormatInfo& k
     if (!s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "Key format does not support schema.\nformat: ", key.name,
-          "\nschema: Persistence{columns=", persistence(), ", features=[]}\nreason: ",
-          s.message(), key.name == "DELIMITED" ? absl::StrCat(", column: `", c.name, "`") : ""));
+          "\nschema: Persistence{columns=", persistence(), ", features=[]}\nreason: ", s.message(),
+          key.name == "DELIMITED" ? absl::StrCat(", column: `", c.name, "`") : ""));
     }
   }
   if (key.name == "KAFKA" && keys.size() > 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=",
-        persistence(), ", features=[]}\nreason: The 'KAFKA' format only supports a single field. "
-        "Got: ", persistence()));
+        persistence(),
+        ", features=[]}\nreason: The 'KAFKA' format only supports a single field. "
+        "Got: ",
+        persistence()));
   }
   if (value.name == "NONE" && schema.num_values() > 0) {
     std::vector<std::string> cols;
@@ -191,8 +199,8 @@ absl::Status CheckSchemaFormats(const types::Schema& schema, const FormatInfo& k
     }
   }
   if (value.name == "KAFKA" && schema.num_values() > 1) {
-    return absl::InvalidArgumentError(
-        "The 'KAFKA' format only supports a single field. Got: " + schema.ToString());
+    return absl::InvalidArgumentError("The 'KAFKA' format only supports a single field. Got: " +
+                                      schema.ToString());
   }
   return absl::OkStatus();
 }
@@ -201,9 +209,9 @@ namespace {
 
 // AVRO sides declared without columns take them from the schema registry, as ksqlDB infers
 // them. A missing value schema is the user's error; a missing key schema means no key.
-absl::Status InferColumns(const Catalog& catalog, const std::string& topic,
-                          const FormatInfo& key, FormatInfo* value,
-                          types::Schema::Builder* builder, types::Schema* schema) {
+absl::Status InferColumns(const Catalog& catalog, const std::string& topic, const FormatInfo& key,
+                          FormatInfo* value, types::Schema::Builder* builder,
+                          types::Schema* schema) {
   const bool infer_value = value->name == "AVRO" && schema->num_values() == 0;
   const bool infer_key = key.name == "AVRO" && schema->num_keys() == 0;
   if (!catalog.schema_inferer() || (!infer_value && !infer_key)) return absl::OkStatus();
@@ -217,14 +225,14 @@ absl::Status InferColumns(const Catalog& catalog, const std::string& topic,
   }
   if (infer_value) {
     auto wrap = value->properties.find("WRAP_SINGLE_VALUE");
-    const bool single = wrap != value->properties.end() &&
-                        absl::AsciiStrToLower(wrap->second) == "false";
+    const bool single =
+        wrap != value->properties.end() && absl::AsciiStrToLower(wrap->second) == "false";
     absl::StatusOr<InferredSchema> cols = catalog.schema_inferer()(topic, false, single);
     if (!cols.ok()) {
       if (cols.status().code() != absl::StatusCode::kNotFound) return cols.status();
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Schema for message values on topic '", topic,
-          "' does not exist in the Schema Registry.Subject: ", topic, "-value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Schema for message values on topic '", topic,
+                       "' does not exist in the Schema Registry.Subject: ", topic, "-value"));
     }
     for (const types::Column& c : cols->columns) builder->Val(c.name, c.type);
     if (cols->unwrapped) value->properties["WRAP_SINGLE_VALUE"] = "false";
@@ -241,9 +249,9 @@ absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::Create
                                              std::string_view text) {
   const std::string kind = Kind(stmt.is_table);
   if (stmt.or_replace && stmt.is_source) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Cannot add ", kind, " '", stmt.name, "': CREATE OR REPLACE is not supported on source ",
-        kind, "s."));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Cannot add ", kind, " '", stmt.name,
+                     "': CREATE OR REPLACE is not supported on source ", kind, "s."));
   }
   if (const DataSource* existing = catalog.FindSource(stmt.name)) {
     if (stmt.if_not_exists) {
@@ -253,13 +261,13 @@ absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::Create
       return r;
     }
     if (stmt.or_replace && (stmt.is_source || existing->is_read_only)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Cannot add ", kind, " '", stmt.name, "': CREATE OR REPLACE is not supported on source ",
-          kind, "s."));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Cannot add ", kind, " '", stmt.name,
+                       "': CREATE OR REPLACE is not supported on source ", kind, "s."));
     }
     if (!stmt.or_replace) {
-      return absl::InvalidArgumentError(absl::StrCat("Cannot add ", kind, " '", stmt.name,
-                                                     "': A ", Kind(existing->is_table),
+      return absl::InvalidArgumentError(absl::StrCat("Cannot add ", kind, " '", stmt.name, "': A ",
+                                                     Kind(existing->is_table),
                                                      " with the same name already exists"));
     }
   }
@@ -306,7 +314,8 @@ absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::Create
     return absl::InvalidArgumentError(
         "Tables require a PRIMARY KEY. Please define the PRIMARY KEY.\nUse a partial schema to "
         "define the primary key and still load the value columns from the Schema Registry, for "
-        "example:\n   CREATE TABLE " + stmt.name + " (ID INT PRIMARY KEY) WITH (...);");
+        "example:\n   CREATE TABLE " +
+        stmt.name + " (ID INT PRIMARY KEY) WITH (...);");
   }
   auto schema = builder.Build();
   if (!schema.ok()) return absl::InvalidArgumentError(std::string(schema.status().message()));
@@ -336,15 +345,14 @@ absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::Create
   }
   SKEIN_RETURN_IF_ERROR(
       ResolveFormats(format_props, nullptr, nullptr, &src.key_format, &src.value_format));
-  SKEIN_RETURN_IF_ERROR(InferColumns(catalog, src.topic, src.key_format, &src.value_format,
-                                     &builder, &src.schema));
+  SKEIN_RETURN_IF_ERROR(
+      InferColumns(catalog, src.topic, src.key_format, &src.value_format, &builder, &src.schema));
   SKEIN_RETURN_IF_ERROR(CheckSchemaFormats(src.schema, src.key_format, src.value_format));
   if (auto ts = props.find("TIMESTAMP"); ts != props.end()) {
     std::string col = absl::AsciiStrToUpper(ts->second);
     if (src.schema.IndexOf(col) < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "The TIMESTAMP column set in the WITH clause does not exist in the schema: '", col,
-          "'"));
+          "The TIMESTAMP column set in the WITH clause does not exist in the schema: '", col, "'"));
     }
     src.timestamp_column = col;
   }
@@ -370,9 +378,9 @@ absl::StatusOr<StatementResult> DropSource(Catalog& catalog, const sql::DropSour
     return absl::InvalidArgumentError(absl::StrCat("Source ", stmt.name, " does not exist."));
   }
   if (src->is_table != stmt.is_table) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Incompatible data source type is ", src->is_table ? "TABLE" : "STREAM",
-        ", but statement was DROP ", stmt.is_table ? "TABLE" : "STREAM"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Incompatible data source type is ", src->is_table ? "TABLE" : "STREAM",
+                     ", but statement was DROP ", stmt.is_table ? "TABLE" : "STREAM"));
   }
   if (stmt.delete_topic && src->is_read_only) {
     return absl::InvalidArgumentError("Cannot delete topic for read-only source: " + stmt.name);
@@ -385,8 +393,8 @@ absl::StatusOr<StatementResult> DropSource(Catalog& catalog, const sql::DropSour
     return absl::InvalidArgumentError(absl::StrCat(
         "Cannot drop ", stmt.name, ".\nThe following queries read from this source: [",
         absl::StrJoin(readers, ", "), "].\nThe following queries write into this source: [",
-        absl::StrJoin(writers, ", "), "].\nYou need to terminate them before dropping ",
-        stmt.name, ".\nHint: TERMINATE ", all.front(), ";"));
+        absl::StrJoin(writers, ", "), "].\nYou need to terminate them before dropping ", stmt.name,
+        ".\nHint: TERMINATE ", all.front(), ";"));
   }
   StatementResult r;
   r.kind = StatementResult::Kind::kSourceDropped;

@@ -34,15 +34,24 @@ v1::Expr ColumnExpr(uint32_t index, const SqlType& type, const std::string& text
 
 absl::StatusOr<SqlType> ResolveType(const sql::DataType& t) {
   switch (t.kind) {
-    case sql::TypeKind::kBoolean: return SqlType::Boolean();
-    case sql::TypeKind::kInt: return SqlType::Integer();
-    case sql::TypeKind::kBigInt: return SqlType::Bigint();
-    case sql::TypeKind::kDouble: return SqlType::Double();
-    case sql::TypeKind::kString: return SqlType::String();
-    case sql::TypeKind::kBytes: return SqlType::Bytes();
-    case sql::TypeKind::kTimestamp: return SqlType::Timestamp();
-    case sql::TypeKind::kDate: return SqlType::Date();
-    case sql::TypeKind::kTime: return SqlType::Time();
+    case sql::TypeKind::kBoolean:
+      return SqlType::Boolean();
+    case sql::TypeKind::kInt:
+      return SqlType::Integer();
+    case sql::TypeKind::kBigInt:
+      return SqlType::Bigint();
+    case sql::TypeKind::kDouble:
+      return SqlType::Double();
+    case sql::TypeKind::kString:
+      return SqlType::String();
+    case sql::TypeKind::kBytes:
+      return SqlType::Bytes();
+    case sql::TypeKind::kTimestamp:
+      return SqlType::Timestamp();
+    case sql::TypeKind::kDate:
+      return SqlType::Date();
+    case sql::TypeKind::kTime:
+      return SqlType::Time();
     case sql::TypeKind::kDecimal: {
       absl::Status s = types::ValidateDecimal(t.precision, t.scale);
       if (!s.ok()) return ErrorAt(t.pos, std::string(s.message()));
@@ -204,13 +213,11 @@ absl::StatusOr<v1::Expr> CoerceStringLiteral(const TypedExpr& literal, const std
   if (!ok) {
     return absl::InvalidArgumentError(absl::StrCat("invalid input syntax for type ",
                                                    std::string(types::TypeKindName(target.kind())),
-                                                   ": \"",
-                                                   text, "\"."));
+                                                   ": \"", text, "\"."));
   }
   if (via_double) return cast(cast(literal.expr, SqlType::Double()), target);
   return cast(literal.expr, target);
 }
-
 
 absl::StatusOr<v1::Expr> CoerceTo(const TypedExpr& e, const SqlType& target) {
   if (!e.type) {
@@ -222,8 +229,8 @@ absl::StatusOr<v1::Expr> CoerceTo(const TypedExpr& e, const SqlType& target) {
   }
   if (*e.type == target) return e.expr;
   if (!types::CanImplicitlyCast(*e.type, target)) {
-    return absl::InvalidArgumentError(absl::StrCat("Cannot implicitly cast ", e.type->ToString(),
-                                                   " to ", target.ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Cannot implicitly cast ", e.type->ToString(), " to ", target.ToString()));
   }
   v1::Expr out;
   *out.mutable_type() = TypeToProto(target);
@@ -291,9 +298,9 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top
   auto child = [&](size_t i) { return AnalyzeNode(*e.children[i], false); };
   auto bool_operand = [&](const TypedExpr& t, const sql::Expr& src) -> absl::StatusOr<v1::Expr> {
     if (t.type && t.type->kind() != TypeKind::kBoolean) {
-      return ErrorAt(src.pos, absl::StrCat("Type error in ", clause_, " expression: ",
-                                           sql::ExprToSql(src), " should be BOOLEAN but is ",
-                                           t.type->ToString()));
+      return ErrorAt(src.pos,
+                     absl::StrCat("Type error in ", clause_, " expression: ", sql::ExprToSql(src),
+                                  " should be BOOLEAN but is ", t.type->ToString()));
     }
     return CoerceTo(t, SqlType::Boolean());
   };
@@ -342,8 +349,8 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top
         SqlType vt = base.type->value();
         return Typed(Call("SUBSCRIPT", {base.expr, *k}, vt, text), vt);
       }
-      return ErrorAt(e.pos, absl::StrCat("Subscript expected ARRAY or MAP but got ",
-                                         TypeName(base.type)));
+      return ErrorAt(e.pos,
+                     absl::StrCat("Subscript expected ARRAY or MAP but got ", TypeName(base.type)));
     }
     case sql::ExprKind::kUnary: {
       SKEIN_ASSIGN_OR_RETURN(TypedExpr operand, child(0));
@@ -384,8 +391,8 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top
       }
       SKEIN_ASSIGN_OR_RETURN(v1::Expr a, CoerceTo(l, t));
       SKEIN_ASSIGN_OR_RETURN(v1::Expr b, CoerceTo(r, t));
-      return negate(Typed(Call("IS_DISTINCT", {a, b}, SqlType::Boolean(), text),
-                          SqlType::Boolean()));
+      return negate(
+          Typed(Call("IS_DISTINCT", {a, b}, SqlType::Boolean(), text), SqlType::Boolean()));
     }
     case sql::ExprKind::kLike: {
       std::vector<v1::Expr> args;
@@ -398,8 +405,8 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top
         args.push_back(*CoerceTo(a, SqlType::String()));
       }
       if (e.escape) args.push_back(StringLiteral(*e.escape));
-      return negate(Typed(Call("LIKE", std::move(args), SqlType::Boolean(), text),
-                          SqlType::Boolean()));
+      return negate(
+          Typed(Call("LIKE", std::move(args), SqlType::Boolean(), text), SqlType::Boolean()));
     }
     case sql::ExprKind::kIn:
     case sql::ExprKind::kBetween: {
@@ -441,10 +448,11 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top
               }
             }
             if (!c) {
-              return ErrorAt(e.children[i]->pos,
-                             absl::StrCat(predicate, "operator does not exist: ", common->ToString(), " = ",
-                                          a.type->ToString(), " (", sql::ExprToSql(*e.children[i]),
-                                          ")\nHint: You might need to add explicit type casts."));
+              return ErrorAt(
+                  e.children[i]->pos,
+                  absl::StrCat(predicate, "operator does not exist: ", common->ToString(), " = ",
+                               a.type->ToString(), " (", sql::ExprToSql(*e.children[i]),
+                               ")\nHint: You might need to add explicit type casts."));
             }
             common = c;
           }

@@ -34,43 +34,69 @@ TypedExpr Make(v1::Expr e, SqlType t) { return TypedExpr{std::move(e), std::move
 
 std::optional<functions::ComparisonOp> ComparisonOf(sql::BinaryOp op) {
   switch (op) {
-    case sql::BinaryOp::kEqual: return functions::ComparisonOp::kEqual;
-    case sql::BinaryOp::kNotEqual: return functions::ComparisonOp::kNotEqual;
-    case sql::BinaryOp::kLess: return functions::ComparisonOp::kLess;
-    case sql::BinaryOp::kLessOrEqual: return functions::ComparisonOp::kLessOrEqual;
-    case sql::BinaryOp::kGreater: return functions::ComparisonOp::kGreater;
-    case sql::BinaryOp::kGreaterOrEqual: return functions::ComparisonOp::kGreaterOrEqual;
-    default: return std::nullopt;
+    case sql::BinaryOp::kEqual:
+      return functions::ComparisonOp::kEqual;
+    case sql::BinaryOp::kNotEqual:
+      return functions::ComparisonOp::kNotEqual;
+    case sql::BinaryOp::kLess:
+      return functions::ComparisonOp::kLess;
+    case sql::BinaryOp::kLessOrEqual:
+      return functions::ComparisonOp::kLessOrEqual;
+    case sql::BinaryOp::kGreater:
+      return functions::ComparisonOp::kGreater;
+    case sql::BinaryOp::kGreaterOrEqual:
+      return functions::ComparisonOp::kGreaterOrEqual;
+    default:
+      return std::nullopt;
   }
 }
 
 const char* OperatorName(sql::BinaryOp op) {
   switch (op) {
-    case sql::BinaryOp::kAdd: return "+";
-    case sql::BinaryOp::kSubtract: return "-";
-    case sql::BinaryOp::kMultiply: return "*";
-    case sql::BinaryOp::kDivide: return "/";
-    case sql::BinaryOp::kModulus: return "%";
-    case sql::BinaryOp::kEqual: return "=";
-    case sql::BinaryOp::kNotEqual: return "<>";
-    case sql::BinaryOp::kLess: return "<";
-    case sql::BinaryOp::kLessOrEqual: return "<=";
-    case sql::BinaryOp::kGreater: return ">";
-    case sql::BinaryOp::kGreaterOrEqual: return ">=";
-    case sql::BinaryOp::kAnd: return "AND";
-    case sql::BinaryOp::kOr: return "OR";
-    case sql::BinaryOp::kConcat: return "CONCAT";
+    case sql::BinaryOp::kAdd:
+      return "+";
+    case sql::BinaryOp::kSubtract:
+      return "-";
+    case sql::BinaryOp::kMultiply:
+      return "*";
+    case sql::BinaryOp::kDivide:
+      return "/";
+    case sql::BinaryOp::kModulus:
+      return "%";
+    case sql::BinaryOp::kEqual:
+      return "=";
+    case sql::BinaryOp::kNotEqual:
+      return "<>";
+    case sql::BinaryOp::kLess:
+      return "<";
+    case sql::BinaryOp::kLessOrEqual:
+      return "<=";
+    case sql::BinaryOp::kGreater:
+      return ">";
+    case sql::BinaryOp::kGreaterOrEqual:
+      return ">=";
+    case sql::BinaryOp::kAnd:
+      return "AND";
+    case sql::BinaryOp::kOr:
+      return "OR";
+    case sql::BinaryOp::kConcat:
+      return "CONCAT";
   }
   return "?";
 }
 
 functions::ArithmeticOp ArithmeticOf(sql::BinaryOp op) {
   switch (op) {
-    case sql::BinaryOp::kSubtract: return functions::ArithmeticOp::kSubtract;
-    case sql::BinaryOp::kMultiply: return functions::ArithmeticOp::kMultiply;
-    case sql::BinaryOp::kDivide: return functions::ArithmeticOp::kDivide;
-    case sql::BinaryOp::kModulus: return functions::ArithmeticOp::kModulus;
-    default: return functions::ArithmeticOp::kAdd;
+    case sql::BinaryOp::kSubtract:
+      return functions::ArithmeticOp::kSubtract;
+    case sql::BinaryOp::kMultiply:
+      return functions::ArithmeticOp::kMultiply;
+    case sql::BinaryOp::kDivide:
+      return functions::ArithmeticOp::kDivide;
+    case sql::BinaryOp::kModulus:
+      return functions::ArithmeticOp::kModulus;
+    default:
+      return functions::ArithmeticOp::kAdd;
   }
 }
 
@@ -103,16 +129,16 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Binary(const sql::Expr& e) {
         return ErrorAt(e.pos, absl::StrCat("Unsupported concatenation of ", t->type->ToString()));
       }
     }
-    return Make(MakeCall("CONCAT", {*CoerceTo(left, SqlType::String()),
-                                    *CoerceTo(right, SqlType::String())},
+    return Make(MakeCall("CONCAT",
+                         {*CoerceTo(left, SqlType::String()), *CoerceTo(right, SqlType::String())},
                          SqlType::String(), text),
                 SqlType::String());
   }
   auto result = functions::ArithmeticResultType(ArithmeticOf(e.binary_op), left.type, right.type);
   if (!result.ok()) {
-    const std::string where =
-        clause_ == "WHERE" || clause_ == "HAVING" ? absl::StrCat("Error in ", clause_, " expression: ")
-                                                  : "";
+    const std::string where = clause_ == "WHERE" || clause_ == "HAVING"
+                                  ? absl::StrCat("Error in ", clause_, " expression: ")
+                                  : "";
     return ErrorAt(e.pos, absl::StrCat(where, "Error processing expression: ", text, ". ",
                                        result.status().message()));
   }
@@ -153,10 +179,10 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Comparison(const sql::Expr& e, const Typ
   if (left.type && right.type) {
     auto ct = functions::ComparisonType(op, *left.type, *right.type);
     if (!ct) {
-      std::string msg = absl::StrCat(
-          "Cannot compare ", sql::ExprToSql(*e.children[0]), " (", left.type->ToString(),
-          ") to ", sql::ExprToSql(*e.children[1]), " (", right.type->ToString(), ") with ",
-          std::string(functions::ComparisonOpName(op)), ".");
+      std::string msg = absl::StrCat("Cannot compare ", sql::ExprToSql(*e.children[0]), " (",
+                                     left.type->ToString(), ") to ", sql::ExprToSql(*e.children[1]),
+                                     " (", right.type->ToString(), ") with ",
+                                     std::string(functions::ComparisonOpName(op)), ".");
       if (clause_ == "WHERE" || clause_ == "HAVING") {
         msg = absl::StrCat("Error in ", clause_, " expression: ", msg);
       }
@@ -203,7 +229,8 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Function(const sql::Expr& e, bool top_le
   if (resolved->kind == functions::FunctionKind::kTable) {
     if (!top_level || clause_ != "SELECT") {
       return ErrorAt(e.pos, absl::StrCat("Table functions cannot be nested or used outside the "
-                                         "SELECT list: ", text));
+                                         "SELECT list: ",
+                                         text));
     }
     saw_table_function_ = true;
   }
@@ -237,9 +264,10 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::CaseExpr(const sql::Expr& e) {
     if (!c) {
       return ErrorAt(src.pos, absl::StrCat("Invalid Case expression. Type for all 'THEN' clauses "
                                            "should be the same.\nTHEN expression '",
-                                           sql::ExprToSql(src), "' has type: ",
-                                           t.type->ToString(), ".\nPrevious THEN expression(s) "
-                                           "type: ", result->ToString(), "."));
+                                           sql::ExprToSql(src), "' has type: ", t.type->ToString(),
+                                           ".\nPrevious THEN expression(s) "
+                                           "type: ",
+                                           result->ToString(), "."));
     }
     result = c;
     return absl::OkStatus();
@@ -253,8 +281,8 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::CaseExpr(const sql::Expr& e) {
       eq.kind = sql::ExprKind::kBinary;
       SqlType t = operand->type ? *operand->type : (w.type ? *w.type : SqlType::String());
       if (operand->type && w.type) {
-        auto ct = functions::ComparisonType(functions::ComparisonOp::kEqual, *operand->type,
-                                            *w.type);
+        auto ct =
+            functions::ComparisonType(functions::ComparisonOp::kEqual, *operand->type, *w.type);
         if (!ct) return ErrorAt(e.children[i]->pos, "CASE operand and WHEN value do not compare");
         t = *ct;
       }
@@ -370,8 +398,8 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Constructor(const sql::Expr& e) {
     const char* one = common[0] ? "value" : "key";
     return ErrorAt(e.pos, absl::StrCat("Cannot construct a map with all NULL ", what,
                                        " (see https://github.com/confluentinc/ksql/issues/4239). "
-                                       "As a workaround, you may cast a NULL ", one,
-                                       " to the desired type."));
+                                       "As a workaround, you may cast a NULL ",
+                                       one, " to the desired type."));
   }
   std::vector<v1::Expr> args;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -411,8 +439,7 @@ absl::StatusOr<std::optional<v1::Expr>> ExprAnalyzer::CoerceConstructor(const sq
   };
   const std::string text = sql::ExprToSql(e);
   std::vector<v1::Expr> args;
-  if (e.kind == sql::ExprKind::kArray && target.kind() == TypeKind::kArray &&
-      !e.children.empty()) {
+  if (e.kind == sql::ExprKind::kArray && target.kind() == TypeKind::kArray && !e.children.empty()) {
     for (const auto& c : e.children) {
       SKEIN_ASSIGN_OR_RETURN(MaybeExpr x, element(*c, target.element()));
       if (!x) return MaybeExpr();

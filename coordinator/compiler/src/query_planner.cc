@@ -27,9 +27,12 @@ v1::Column ColumnProto(const std::string& name, const SqlType& t, v1::ColumnName
 
 v1::ColumnNamespace NsOf(types::ColumnNamespace ns) {
   switch (ns) {
-    case types::ColumnNamespace::kKey: return v1::COLUMN_NAMESPACE_KEY;
-    case types::ColumnNamespace::kHeader: return v1::COLUMN_NAMESPACE_HEADER;
-    default: return v1::COLUMN_NAMESPACE_VALUE;
+    case types::ColumnNamespace::kKey:
+      return v1::COLUMN_NAMESPACE_KEY;
+    case types::ColumnNamespace::kHeader:
+      return v1::COLUMN_NAMESPACE_HEADER;
+    default:
+      return v1::COLUMN_NAMESPACE_VALUE;
   }
 }
 
@@ -49,7 +52,8 @@ v1::Topic TopicProto(const std::string& name, int partitions, const FormatInfo& 
 }
 
 // The name ksqlDB gives an unaliased select item or partition expression.
-std::string ImplicitName(const sql::Expr& e, int* generated, const std::vector<std::string>& taken) {
+std::string ImplicitName(const sql::Expr& e, int* generated,
+                         const std::vector<std::string>& taken) {
   if (e.kind == sql::ExprKind::kColumnRef) return e.text;
   if (e.kind == sql::ExprKind::kDereference) return e.text;
   while (true) {
@@ -65,7 +69,6 @@ struct OutputItem {
   bool is_key = false;
   std::string key_source_text;  // source expression text when this item is a key
 };
-
 
 void QualifyColumns(sql::Expr* e, const std::string& source) {
   if (e == nullptr) return;
@@ -166,9 +169,10 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
     }
     *source_op.mutable_schema()->add_columns() = col;
   }
-  for (const auto& [name, type] : std::vector<std::pair<std::string, SqlType>>{
-           {"ROWTIME", SqlType::Bigint()}, {"ROWPARTITION", SqlType::Integer()},
-           {"ROWOFFSET", SqlType::Bigint()}}) {
+  for (const auto& [name, type] :
+       std::vector<std::pair<std::string, SqlType>>{{"ROWTIME", SqlType::Bigint()},
+                                                    {"ROWPARTITION", SqlType::Integer()},
+                                                    {"ROWOFFSET", SqlType::Bigint()}}) {
     scope.push_back({name, qualifier, type, static_cast<uint32_t>(scope.size())});
     *source_op.mutable_schema()->add_columns() =
         ColumnProto(name, type, v1::COLUMN_NAMESPACE_PSEUDO);
@@ -176,8 +180,8 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
   *source_op.mutable_topic() =
       TopicProto(src->topic, src->partitions, src->key_format, src->value_format);
   source_op.set_is_table(src->is_table);
-  source_op.set_timestamp_column(
-      src->timestamp_column ? src->schema.IndexOf(*src->timestamp_column) : -1);
+  source_op.set_timestamp_column(src->timestamp_column ? src->schema.IndexOf(*src->timestamp_column)
+                                                       : -1);
   source_op.set_timestamp_format(src->timestamp_format);
 
   v1::Stage stage;
@@ -188,10 +192,11 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
     ExprAnalyzer where(&scope, "WHERE");
     SKEIN_ASSIGN_OR_RETURN(TypedExpr pred, where.Analyze(*q->where));
     if (pred.type && pred.type->kind() != TypeKind::kBoolean) {
-      return ErrorAt(q->where->pos,
-                     absl::StrCat("Type error in WHERE expression: Should evaluate to boolean but "
-                                  "is ", sql::ExprToSql(*q->where), " (", pred.type->ToString(),
-                                  ") instead."));
+      return ErrorAt(
+          q->where->pos,
+          absl::StrCat("Type error in WHERE expression: Should evaluate to boolean but "
+                       "is ",
+                       sql::ExprToSql(*q->where), " (", pred.type->ToString(), ") instead."));
     }
     *stage.add_operators()->mutable_filter()->mutable_predicate() =
         *CoerceTo(pred, SqlType::Boolean());
@@ -226,7 +231,8 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
           std::string msg(t.status().message());
           for (const auto& item : q->select) {
             if (e->kind == sql::ExprKind::kColumnRef && item.alias == e->text) {
-              msg += absl::StrCat(" '", e->text, "' must be a column in the source schema since "
+              msg += absl::StrCat(" '", e->text,
+                                  "' must be a column in the source schema since "
                                   "PARTITION BY is applied on the input.");
             }
           }
@@ -276,8 +282,8 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
       if (shift > 0) {
         for (size_t k = 0; k < partition_texts.size(); ++k) {
           if (key_found[k]) continue;
-          OutputItem o{partition_names[k], ColumnExpr(static_cast<uint32_t>(k), partition_types[k],
-                                                      partition_names[k]),
+          OutputItem o{partition_names[k],
+                       ColumnExpr(static_cast<uint32_t>(k), partition_types[k], partition_names[k]),
                        partition_types[k], true, partition_texts[k]};
           key_found[k] = true;
           items.push_back(std::move(o));
@@ -312,8 +318,8 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
     const int k = key_index_of(plain);
     OutputItem o;
     if (k >= 0 && shift > 0) {
-      o.expr = ColumnExpr(static_cast<uint32_t>(k), partition_types[static_cast<size_t>(k)],
-                          expr_text);
+      o.expr =
+          ColumnExpr(static_cast<uint32_t>(k), partition_types[static_cast<size_t>(k)], expr_text);
       o.type = partition_types[static_cast<size_t>(k)];
     } else {
       SKEIN_ASSIGN_OR_RETURN(TypedExpr t, sel.Analyze(*item.expr));
@@ -330,7 +336,8 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
       if (upper == "ROWTIME" || upper == "ROWPARTITION" || upper == "ROWOFFSET" ||
           upper == "WINDOWSTART" || upper == "WINDOWEND") {
         return absl::InvalidArgumentError(
-            absl::StrCat("`", item.alias, "` is a reserved column name. You cannot use it as an "
+            absl::StrCat("`", item.alias,
+                         "` is a reserved column name. You cannot use it as an "
                          "alias for a column."));
       }
       o.name = item.alias;
@@ -377,13 +384,14 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
       for (const auto& e : q->partition_by) shown.push_back(QualifiedSql(*e, source));
     }
     const bool many = shown.size() > 1;
-    const std::string what = partition_texts.empty()
-                                 ? (many ? "key columns " : "key column ")
-                                 : (many ? "partitioning expressions " : "partitioning expression ");
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
-        "The query used to build `", sink_name, "` must include the ", what, JoinWithAnd(shown),
-        " in its projection (eg, SELECT ", absl::StrJoin(shown, ", "), "...)."));
+    const std::string what =
+        partition_texts.empty() ? (many ? "key columns " : "key column ")
+                                : (many ? "partitioning expressions " : "partitioning expression ");
+    return absl::InvalidArgumentError(
+        absl::StrCat("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
+                     "The query used to build `",
+                     sink_name, "` must include the ", what, JoinWithAnd(shown),
+                     " in its projection (eg, SELECT ", absl::StrJoin(shown, ", "), "...)."));
   }
   // Output schema: keys first (key order), then values in projection order.
   types::Schema::Builder out_builder;
@@ -405,8 +413,8 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
   for (const OutputItem* o : ordered) {
     if (std::find(seen.begin(), seen.end(), o->name) != seen.end()) {
       return absl::InvalidArgumentError(absl::StrCat("Duplicate ", o->is_key ? "key" : "value",
-                                                     " columns found in schema: `", o->name,
-                                                     "` ", o->type.ToString()));
+                                                     " columns found in schema: `", o->name, "` ",
+                                                     o->type.ToString()));
     }
     seen.push_back(o->name);
     if (o->is_key) {
@@ -419,7 +427,8 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
         o->name, o->type, o->is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
   }
   auto out_schema = out_builder.Build();
-  if (!out_schema.ok()) return absl::InvalidArgumentError(std::string(out_schema.status().message()));
+  if (!out_schema.ok())
+    return absl::InvalidArgumentError(std::string(out_schema.status().message()));
   if (out_schema->num_values() == 0) {
     return absl::InvalidArgumentError("The projection contains no value columns.");
   }
@@ -439,9 +448,9 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
   if (is_insert) {
     sink = *existing_sink;
     if (!(sink.schema == *out_schema)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Incompatible schema between results and sink.\nResult schema is ",
-          out_schema->ToString(), "\nSink schema is ", sink.schema.ToString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Incompatible schema between results and sink.\nResult schema is ",
+                       out_schema->ToString(), "\nSink schema is ", sink.schema.ToString()));
     }
   } else {
     sink.name = sink_name;
@@ -480,7 +489,8 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
       }
       sink.timestamp_column = col;
     }
-    if (auto f = props.find("TIMESTAMP_FORMAT"); f != props.end()) sink.timestamp_format = f->second;
+    if (auto f = props.find("TIMESTAMP_FORMAT"); f != props.end())
+      sink.timestamp_format = f->second;
     sink.sql = std::string(text);
   }
   v1::SinkOp sink_op;

@@ -9,9 +9,7 @@
 namespace skein::sql {
 namespace {
 
-bool IsIdentStart(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
-}
+bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentPart(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '$';
 }
@@ -44,9 +42,7 @@ class Lexer {
   }
 
  private:
-  char Peek(size_t ahead = 0) const {
-    return i_ + ahead < sql_.size() ? sql_[i_ + ahead] : '\0';
-  }
+  char Peek(size_t ahead = 0) const { return i_ + ahead < sql_.size() ? sql_[i_ + ahead] : '\0'; }
 
   void Advance() {
     if (sql_[i_] == '\n') {
@@ -76,8 +72,9 @@ class Lexer {
         Advance();
         while (i_ < sql_.size() && !(Peek() == '*' && Peek(1) == '/')) Advance();
         if (i_ >= sql_.size()) {
-          return Error(start, "unterminated comment — expected '*/'. Hint: close the comment "
-                              "that starts here with */");
+          return Error(start,
+                       "unterminated comment — expected '*/'. Hint: close the comment "
+                       "that starts here with */");
         }
         Advance();
         Advance();
@@ -95,11 +92,12 @@ class Lexer {
     std::string value;
     while (true) {
       if (i_ >= sql_.size()) {
-        return Error(start, absl::StrCat("unterminated ", absl::string_view(what.data(), what.size()),
-                                         " — expected a closing ", std::string(1, quote),
-                                         ". Hint: the ", absl::string_view(what.data(), what.size()),
-                                         " that starts here is never closed; double a ",
-                                         std::string(1, quote), " to include it literally"));
+        return Error(start,
+                     absl::StrCat("unterminated ", absl::string_view(what.data(), what.size()),
+                                  " — expected a closing ", std::string(1, quote), ". Hint: the ",
+                                  absl::string_view(what.data(), what.size()),
+                                  " that starts here is never closed; double a ",
+                                  std::string(1, quote), " to include it literally"));
       }
       char c = Peek();
       if (c == quote) {
@@ -157,7 +155,8 @@ class Lexer {
       while (IsIdentPart(Peek())) Advance();
       token.kind = TokenKind::kWord;
       token.text = std::string(sql_.substr(token.begin, i_ - token.begin));
-      for (char& ch : token.text) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      for (char& ch : token.text)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       return absl::OkStatus();
     }
     if (IsDigit(c) || (c == '.' && IsDigit(Peek(1)))) {
@@ -172,7 +171,8 @@ class Lexer {
       token.kind = TokenKind::kQuotedIdentifier;
       absl::Status status = ReadQuoted(c, token, "quoted identifier");
       if (status.ok() && token.text.empty()) {
-        return Error(token.pos, "empty quoted identifier. Hint: a name needs at least one character");
+        return Error(token.pos,
+                     "empty quoted identifier. Hint: a name needs at least one character");
       }
       return status;
     }
@@ -193,10 +193,10 @@ class Lexer {
       token.text = std::string(1, c);
       return absl::OkStatus();
     }
-    std::string shown = std::isprint(static_cast<unsigned char>(c))
-                            ? std::string(1, c)
-                            : absl::StrCat("\\x", absl::Hex(static_cast<unsigned char>(c),
-                                                              absl::kZeroPad2));
+    std::string shown =
+        std::isprint(static_cast<unsigned char>(c))
+            ? std::string(1, c)
+            : absl::StrCat("\\x", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
     return Error(token.pos, absl::StrCat("unexpected character '", shown,
                                          "'. Hint: remove it, or quote it inside a string "
                                          "literal or a `quoted identifier`"));

@@ -67,8 +67,8 @@ absl::Status Parser::ExpectClose(const Token& open) {
   if (AcceptSymbol(")")) return absl::OkStatus();
   std::string hint;
   if (AtEnd()) {
-    hint = absl::StrCat("the '(' at line ", open.pos.line, ":", open.pos.column,
-                        " is never closed");
+    hint =
+        absl::StrCat("the '(' at line ", open.pos.line, ":", open.pos.column, " is never closed");
   } else {
     hint = MissingCommaHint();
   }
@@ -126,8 +126,7 @@ absl::Status Parser::Unexpected(const Token& at, std::string_view expected, std:
 absl::Status Parser::RecordLexError(const absl::Status& status) {
   std::string msg(status.message());
   int line = 0, column = 0, consumed = 0;
-  if (std::sscanf(msg.c_str(), "line %d:%d: %n", &line, &column, &consumed) == 2 &&
-      consumed > 0) {
+  if (std::sscanf(msg.c_str(), "line %d:%d: %n", &line, &column, &consumed) == 2 && consumed > 0) {
     size_t offset = 0;
     for (int l = 1; l < line && offset < sql_.size(); ++offset) {
       if (sql_[offset] == '\n') ++l;
@@ -155,11 +154,11 @@ namespace {
 
 // Runs `fn` on a fresh parser over `sql`, copying the structured error out on failure.
 template <typename Fn>
-auto RunParser(std::string_view sql, ParseError* error, Fn fn) -> decltype(fn(
-    std::declval<internal::Parser&>())) {
+auto RunParser(std::string_view sql, ParseError* error, Fn fn)
+    -> decltype(fn(std::declval<internal::Parser&>())) {
   absl::StatusOr<std::vector<Token>> tokens = Tokenize(sql);
-  internal::Parser parser(sql, tokens.ok() ? std::move(tokens).value() : std::vector<Token>{
-                                                                             Token{}});
+  internal::Parser parser(sql,
+                          tokens.ok() ? std::move(tokens).value() : std::vector<Token>{Token{}});
   if (!tokens.ok()) {
     absl::Status status = parser.RecordLexError(tokens.status());
     if (error != nullptr) *error = parser.error();
@@ -174,42 +173,42 @@ auto RunParser(std::string_view sql, ParseError* error, Fn fn) -> decltype(fn(
 
 absl::StatusOr<std::vector<ParsedStatement>> ParseStatements(std::string_view sql,
                                                              ParseError* error) {
-  return RunParser(sql, error, [](internal::Parser& p)
-                                   -> absl::StatusOr<std::vector<ParsedStatement>> {
-    std::vector<ParsedStatement> out;
-    while (true) {
-      while (p.AcceptSymbol(";")) {
-      }
-      if (p.AtEnd()) break;
-      size_t begin = p.Peek().begin;
-      SKEIN_ASSIGN_OR_RETURN(StatementPtr stmt, p.ParseStatement());
-      // The statement ends where the token before the cursor ends.
-      size_t end = begin;
-      size_t cursor = p.Position();
-      if (cursor > 0) {
-        p.Reset(cursor - 1);
-        end = p.Peek().end;
-        p.Reset(cursor);
-      }
-      if (!p.AtEnd() && !p.PeekSymbol(";")) {
-        const Token& t = p.Peek();
-        std::string hint;
-        if (t.kind == TokenKind::kWord &&
-            (t.text == "CREATE" || t.text == "INSERT" || t.text == "SELECT" ||
-             t.text == "DROP" || t.text == "SHOW" || t.text == "DESCRIBE")) {
-          hint = "is a ';' missing between two statements?";
-        }
-        return p.Unexpected(t, "';' or the end of the statement", hint);
-      }
-      ParsedStatement parsed;
-      parsed.statement = std::move(stmt);
-      parsed.begin = begin;
-      parsed.end = end;
-      parsed.text = std::string(p.sql().substr(begin, end - begin));
-      out.push_back(std::move(parsed));
-    }
-    return out;
-  });
+  return RunParser(sql, error,
+                   [](internal::Parser& p) -> absl::StatusOr<std::vector<ParsedStatement>> {
+                     std::vector<ParsedStatement> out;
+                     while (true) {
+                       while (p.AcceptSymbol(";")) {
+                       }
+                       if (p.AtEnd()) break;
+                       size_t begin = p.Peek().begin;
+                       SKEIN_ASSIGN_OR_RETURN(StatementPtr stmt, p.ParseStatement());
+                       // The statement ends where the token before the cursor ends.
+                       size_t end = begin;
+                       size_t cursor = p.Position();
+                       if (cursor > 0) {
+                         p.Reset(cursor - 1);
+                         end = p.Peek().end;
+                         p.Reset(cursor);
+                       }
+                       if (!p.AtEnd() && !p.PeekSymbol(";")) {
+                         const Token& t = p.Peek();
+                         std::string hint;
+                         if (t.kind == TokenKind::kWord &&
+                             (t.text == "CREATE" || t.text == "INSERT" || t.text == "SELECT" ||
+                              t.text == "DROP" || t.text == "SHOW" || t.text == "DESCRIBE")) {
+                           hint = "is a ';' missing between two statements?";
+                         }
+                         return p.Unexpected(t, "';' or the end of the statement", hint);
+                       }
+                       ParsedStatement parsed;
+                       parsed.statement = std::move(stmt);
+                       parsed.begin = begin;
+                       parsed.end = end;
+                       parsed.text = std::string(p.sql().substr(begin, end - begin));
+                       out.push_back(std::move(parsed));
+                     }
+                     return out;
+                   });
 }
 
 absl::StatusOr<StatementPtr> ParseStatement(std::string_view sql, ParseError* error) {

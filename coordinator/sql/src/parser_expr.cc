@@ -86,9 +86,9 @@ absl::StatusOr<ExprPtr> Parser::ParsePredicate() {
   const Token& t = Peek();
   if (t.kind == TokenKind::kSymbol) {
     static constexpr std::pair<std::string_view, BinaryOp> kOps[] = {
-        {"=", BinaryOp::kEqual},         {"<>", BinaryOp::kNotEqual},
-        {"!=", BinaryOp::kNotEqual},     {"<", BinaryOp::kLess},
-        {"<=", BinaryOp::kLessOrEqual},  {">", BinaryOp::kGreater},
+        {"=", BinaryOp::kEqual},          {"<>", BinaryOp::kNotEqual},
+        {"!=", BinaryOp::kNotEqual},      {"<", BinaryOp::kLess},
+        {"<=", BinaryOp::kLessOrEqual},   {">", BinaryOp::kGreater},
         {">=", BinaryOp::kGreaterOrEqual}};
     for (const auto& [sym, op] : kOps) {
       if (t.text == sym) {
@@ -192,7 +192,7 @@ absl::StatusOr<ExprPtr> Parser::ParseMultiplicative() {
   SKEIN_ASSIGN_OR_RETURN(ExprPtr left, ParseUnary());
   while (PeekSymbol("*") || PeekSymbol("/") || PeekSymbol("%")) {
     const std::string& sym = Next().text;
-    BinaryOp op = sym == "*" ? BinaryOp::kMultiply
+    BinaryOp op = sym == "*"   ? BinaryOp::kMultiply
                   : sym == "/" ? BinaryOp::kDivide
                                : BinaryOp::kModulus;
     SKEIN_ASSIGN_OR_RETURN(ExprPtr right, ParseUnary());
@@ -259,8 +259,8 @@ absl::StatusOr<ExprPtr> Parser::ParseNumber(const Token& token, bool negative, S
   if (token.kind == TokenKind::kInteger) {
     int64_t v = 0;
     if (absl::SimpleAtoi(text, &v)) {
-      bool fits_int = v >= std::numeric_limits<int32_t>::min() &&
-                      v <= std::numeric_limits<int32_t>::max();
+      bool fits_int =
+          v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
       auto e = MakeExpr(fits_int ? ExprKind::kIntegerLiteral : ExprKind::kBigIntLiteral, pos);
       e->int_value = v;
       e->text = std::move(text);
@@ -352,8 +352,8 @@ absl::StatusOr<ExprPtr> Parser::ParseConstructor(const Token& keyword) {
       e->children.push_back(std::move(item));
     } while (AcceptSymbol(","));
     if (!AcceptSymbol("]")) {
-      return Unexpected(Peek(), "',' or ']'", AtEnd() ? "close the ARRAY[...] with ]"
-                                                      : MissingCommaHint());
+      return Unexpected(Peek(), "',' or ']'",
+                        AtEnd() ? "close the ARRAY[...] with ]" : MissingCommaHint());
     }
     return e;
   }
@@ -373,8 +373,9 @@ absl::StatusOr<ExprPtr> Parser::ParseConstructor(const Token& keyword) {
       e->names.push_back(Next().text);
     }
     if (!AcceptSymbol(":=")) {
-      return Unexpected(Peek(), "':='", is_map ? "write MAP(key := value, ...)"
-                                               : "write STRUCT(NAME := value, ...)");
+      return Unexpected(
+          Peek(), "':='",
+          is_map ? "write MAP(key := value, ...)" : "write STRUCT(NAME := value, ...)");
     }
     SKEIN_ASSIGN_OR_RETURN(ExprPtr value, ParseExpr());
     e->children.push_back(std::move(value));
@@ -450,8 +451,8 @@ absl::StatusOr<ExprPtr> Parser::ParsePrimary() {
   if (t.kind == TokenKind::kWord) {
     if (t.text == "NULL" || t.text == "TRUE" || t.text == "FALSE") {
       Next();
-      auto e = MakeExpr(t.text == "NULL" ? ExprKind::kNullLiteral : ExprKind::kBooleanLiteral,
-                        t.pos);
+      auto e =
+          MakeExpr(t.text == "NULL" ? ExprKind::kNullLiteral : ExprKind::kBooleanLiteral, t.pos);
       e->bool_value = t.text == "TRUE";
       return e;
     }
@@ -470,8 +471,8 @@ absl::StatusOr<ExprPtr> Parser::ParsePrimary() {
   const Token& name = Next();
   if (PeekSymbol("(")) return ParseFunctionCall(name, name.text);
   auto e = MakeExpr(ExprKind::kColumnRef, name.pos);
-  if (PeekSymbol(".") && (Peek(1).kind == TokenKind::kWord ||
-                          Peek(1).kind == TokenKind::kQuotedIdentifier)) {
+  if (PeekSymbol(".") &&
+      (Peek(1).kind == TokenKind::kWord || Peek(1).kind == TokenKind::kQuotedIdentifier)) {
     Next();
     e->qualifier = name.text;
     e->text = Next().text;
@@ -493,8 +494,9 @@ absl::StatusOr<DataTypePtr> Parser::ParseType() {
 absl::StatusOr<DataTypePtr> Parser::ParseTypeInner() {
   const Token& t = Peek();
   if (t.kind != TokenKind::kWord && t.kind != TokenKind::kQuotedIdentifier) {
-    return Unexpected(t, "a type", "e.g. STRING, INT, BIGINT, DOUBLE, DECIMAL(10, 2), "
-                                   "ARRAY<INT>, MAP<STRING, INT>, STRUCT<A INT>");
+    return Unexpected(t, "a type",
+                      "e.g. STRING, INT, BIGINT, DOUBLE, DECIMAL(10, 2), "
+                      "ARRAY<INT>, MAP<STRING, INT>, STRUCT<A INT>");
   }
   Next();
   auto type = std::make_unique<DataType>();

@@ -17,8 +17,7 @@ namespace skein::sql::internal {
 
 class Parser {
  public:
-  Parser(std::string_view sql, std::vector<Token> tokens)
-      : sql_(sql), tokens_(std::move(tokens)) {}
+  Parser(std::string_view sql, std::vector<Token> tokens) : sql_(sql), tokens_(std::move(tokens)) {}
 
   // Statements (parser_stmt.cc).
   absl::StatusOr<StatementPtr> ParseStatement();

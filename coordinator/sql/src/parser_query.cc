@@ -14,8 +14,7 @@ namespace {
 // Words that end a relation or a select item, so they are never taken as an implicit alias.
 bool IsClauseWord(const Token& t) {
   if (t.kind != TokenKind::kWord) return false;
-  return IsReservedWord(t.text) || t.text == "PARTITION" || t.text == "EMIT" ||
-         t.text == "GRACE";
+  return IsReservedWord(t.text) || t.text == "PARTITION" || t.text == "EMIT" || t.text == "GRACE";
 }
 
 }  // namespace
@@ -23,8 +22,7 @@ bool IsClauseWord(const Token& t) {
 absl::StatusOr<std::string> Parser::ParseOptionalAlias() {
   if (AcceptKeyword("AS")) return ParseIdentifier("an alias");
   const Token& t = Peek();
-  if (t.kind == TokenKind::kQuotedIdentifier ||
-      (t.kind == TokenKind::kWord && !IsClauseWord(t))) {
+  if (t.kind == TokenKind::kQuotedIdentifier || (t.kind == TokenKind::kWord && !IsClauseWord(t))) {
     if (t.kind == TokenKind::kWord) last_implicit_alias_ = Position();
     return Next().text;
   }
@@ -32,9 +30,8 @@ absl::StatusOr<std::string> Parser::ParseOptionalAlias() {
 }
 
 absl::Status Parser::MisspelledClauseError() {
-  static constexpr std::string_view kClauses[] = {"FROM",  "WHERE", "GROUP", "PARTITION",
-                                                  "HAVING", "WINDOW", "EMIT", "LIMIT",
-                                                  "JOIN"};
+  static constexpr std::string_view kClauses[] = {"FROM",   "WHERE", "GROUP", "PARTITION", "HAVING",
+                                                  "WINDOW", "EMIT",  "LIMIT", "JOIN"};
   auto check = [this](const Token& t) -> absl::Status {
     if (t.kind != TokenKind::kWord || t.text.size() < 3) return absl::OkStatus();
     for (std::string_view kw : kClauses) {
@@ -184,8 +181,8 @@ absl::StatusOr<std::vector<ExprPtr>> Parser::ParseGroupingList() {
     }
     if (ok && AcceptSymbol(")") && items.size() != 1 && !PeekSymbol(",")) {
       const Token& after = Peek();
-      bool operator_follows = after.kind == TokenKind::kSymbol && after.text != ";" &&
-                              after.text != ")";
+      bool operator_follows =
+          after.kind == TokenKind::kSymbol && after.text != ";" && after.text != ")";
       if (!operator_follows && !items.empty()) return items;
     }
     Reset(start);
@@ -257,8 +254,7 @@ absl::StatusOr<Duration> Parser::ParseDuration(std::string_view what) {
   const Token& unit = Peek();
   int64_t unit_ms = unit.kind == TokenKind::kWord ? TimeUnitMillis(unit.text) : 0;
   if (unit_ms == 0) {
-    return Unexpected(unit, "a time unit",
-                      "use MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS");
+    return Unexpected(unit, "a time unit", "use MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS");
   }
   Next();
   if (count > std::numeric_limits<int64_t>::max() / unit_ms) {
@@ -311,8 +307,8 @@ absl::StatusOr<WindowSpec> Parser::ParseWindow() {
       SKEIN_RETURN_IF_ERROR(ExpectKeyword("PERIOD"));
       SKEIN_ASSIGN_OR_RETURN(w.grace, ParseDuration("a grace period"));
     } else {
-      std::string expected = w.kind == WindowKind::kHopping ? "SIZE, ADVANCE BY, RETENTION or "
-                                                              "GRACE PERIOD"
+      std::string expected = w.kind == WindowKind::kHopping    ? "SIZE, ADVANCE BY, RETENTION or "
+                                                                 "GRACE PERIOD"
                              : w.kind == WindowKind::kTumbling ? "SIZE, RETENTION or GRACE "
                                                                  "PERIOD"
                                                                : "RETENTION or GRACE PERIOD";

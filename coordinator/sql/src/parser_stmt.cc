@@ -8,9 +8,9 @@
 namespace skein::sql::internal {
 namespace {
 
-constexpr std::string_view kStatementWords[] = {
-    "CREATE", "INSERT", "DROP",  "SHOW",  "LIST", "DESCRIBE", "EXPLAIN",
-    "TERMINATE", "SET", "UNSET", "SELECT"};
+constexpr std::string_view kStatementWords[] = {"CREATE", "INSERT",   "DROP",    "SHOW",
+                                                "LIST",   "DESCRIBE", "EXPLAIN", "TERMINATE",
+                                                "SET",    "UNSET",    "SELECT"};
 
 }  // namespace
 
@@ -19,8 +19,9 @@ absl::StatusOr<StatementPtr> Parser::ParseStatement() {
   SourcePos pos = t.pos;
   absl::StatusOr<StatementPtr> result;
   if (t.kind != TokenKind::kWord) {
-    return Unexpected(t, "a statement", "statements start with CREATE, INSERT, SELECT, DROP, "
-                                        "SHOW, DESCRIBE, EXPLAIN, TERMINATE, SET or UNSET");
+    return Unexpected(t, "a statement",
+                      "statements start with CREATE, INSERT, SELECT, DROP, "
+                      "SHOW, DESCRIBE, EXPLAIN, TERMINATE, SET or UNSET");
   }
   if (t.text == "CREATE") {
     result = ParseCreate();
@@ -50,10 +51,11 @@ absl::StatusOr<StatementPtr> Parser::ParseStatement() {
         break;
       }
     }
-    return Unexpected(t, "a statement", hint.empty() ? "statements start with CREATE, INSERT, "
-                                                       "SELECT, DROP, SHOW, DESCRIBE, EXPLAIN, "
-                                                       "TERMINATE, SET or UNSET"
-                                                     : hint);
+    return Unexpected(t, "a statement",
+                      hint.empty() ? "statements start with CREATE, INSERT, "
+                                     "SELECT, DROP, SHOW, DESCRIBE, EXPLAIN, "
+                                     "TERMINATE, SET or UNSET"
+                                   : hint);
   }
   if (result.ok()) (*result)->pos = pos;
   return result;
@@ -96,8 +98,8 @@ absl::StatusOr<StatementPtr> Parser::ParseCreateStreamOrTable(bool or_replace, b
     SKEIN_RETURN_IF_ERROR(ExpectKeyword("EXISTS"));
     if_not_exists = true;
   }
-  SKEIN_ASSIGN_OR_RETURN(std::string name, ParseIdentifier(is_table ? "a table name"
-                                                                    : "a stream name"));
+  SKEIN_ASSIGN_OR_RETURN(std::string name,
+                         ParseIdentifier(is_table ? "a table name" : "a stream name"));
   std::vector<ColumnDef> columns;
   bool has_columns = false;
   if (PeekSymbol("(")) {
@@ -155,8 +157,9 @@ absl::StatusOr<ColumnDef> Parser::ParseColumnDef() {
   col.pos = Peek().pos;
   SKEIN_ASSIGN_OR_RETURN(col.name, ParseIdentifier("a column name"));
   if (PeekSymbol(",") || PeekSymbol(")")) {
-    return Unexpected(Peek(), "a type", absl::StrCat("give column ", col.name,
-                                                     " a type, e.g. ", col.name, " STRING"));
+    return Unexpected(
+        Peek(), "a type",
+        absl::StrCat("give column ", col.name, " a type, e.g. ", col.name, " STRING"));
   }
   SKEIN_ASSIGN_OR_RETURN(col.type, ParseType());
   if (AcceptKeyword("KEY")) {
@@ -188,10 +191,10 @@ absl::StatusOr<ExprPtr> Parser::ParsePropertyValue() {
   const Token& t = Peek();
   bool negative = PeekSymbol("-");
   const Token& v = negative ? Peek(1) : t;
-  bool literal = v.kind == TokenKind::kString || v.kind == TokenKind::kInteger ||
-                 v.kind == TokenKind::kDecimal || v.kind == TokenKind::kDouble ||
-                 (!negative && (IsKeyword(v, "TRUE") || IsKeyword(v, "FALSE") ||
-                                IsKeyword(v, "NULL")));
+  bool literal =
+      v.kind == TokenKind::kString || v.kind == TokenKind::kInteger ||
+      v.kind == TokenKind::kDecimal || v.kind == TokenKind::kDouble ||
+      (!negative && (IsKeyword(v, "TRUE") || IsKeyword(v, "FALSE") || IsKeyword(v, "NULL")));
   if (negative && v.kind == TokenKind::kString) literal = false;
   if (!literal) {
     std::string hint;
@@ -299,8 +302,8 @@ absl::StatusOr<StatementPtr> Parser::ParseDrop() {
     SKEIN_RETURN_IF_ERROR(ExpectKeyword("EXISTS"));
     stmt->if_exists = true;
   }
-  SKEIN_ASSIGN_OR_RETURN(stmt->name, ParseIdentifier(stmt->is_table ? "a table name"
-                                                                    : "a stream name"));
+  SKEIN_ASSIGN_OR_RETURN(stmt->name,
+                         ParseIdentifier(stmt->is_table ? "a table name" : "a stream name"));
   if (AcceptKeyword("DELETE")) {
     SKEIN_RETURN_IF_ERROR(ExpectKeyword("TOPIC"));
     stmt->delete_topic = true;
@@ -334,8 +337,10 @@ absl::StatusOr<StatementPtr> Parser::ParseShow() {
       }
     }
   }
-  return Unexpected(t, "STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES, FUNCTIONS, CONNECTORS "
-                       "or TYPES", hint);
+  return Unexpected(t,
+                    "STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES, FUNCTIONS, CONNECTORS "
+                    "or TYPES",
+                    hint);
 }
 
 absl::StatusOr<StatementPtr> Parser::ParseDescribe() {
@@ -380,9 +385,9 @@ absl::StatusOr<StatementPtr> Parser::ParseSetOrUnset() {
   bool is_set = Next().text == "SET";
   const Token& name = Peek();
   if (name.kind != TokenKind::kString) {
-    return Unexpected(name, "a quoted property name",
-                      is_set ? "write SET 'auto.offset.reset'='earliest'"
-                             : "write UNSET 'auto.offset.reset'");
+    return Unexpected(
+        name, "a quoted property name",
+        is_set ? "write SET 'auto.offset.reset'='earliest'" : "write UNSET 'auto.offset.reset'");
   }
   Next();
   if (!is_set) {

@@ -11,20 +11,34 @@ namespace {
 
 absl::string_view BinaryOpText(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSubtract: return "-";
-    case BinaryOp::kMultiply: return "*";
-    case BinaryOp::kDivide: return "/";
-    case BinaryOp::kModulus: return "%";
-    case BinaryOp::kConcat: return "||";
-    case BinaryOp::kEqual: return "=";
-    case BinaryOp::kNotEqual: return "<>";
-    case BinaryOp::kLess: return "<";
-    case BinaryOp::kLessOrEqual: return "<=";
-    case BinaryOp::kGreater: return ">";
-    case BinaryOp::kGreaterOrEqual: return ">=";
-    case BinaryOp::kAnd: return "AND";
-    case BinaryOp::kOr: return "OR";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSubtract:
+      return "-";
+    case BinaryOp::kMultiply:
+      return "*";
+    case BinaryOp::kDivide:
+      return "/";
+    case BinaryOp::kModulus:
+      return "%";
+    case BinaryOp::kConcat:
+      return "||";
+    case BinaryOp::kEqual:
+      return "=";
+    case BinaryOp::kNotEqual:
+      return "<>";
+    case BinaryOp::kLess:
+      return "<";
+    case BinaryOp::kLessOrEqual:
+      return "<=";
+    case BinaryOp::kGreater:
+      return ">";
+    case BinaryOp::kGreaterOrEqual:
+      return ">=";
+    case BinaryOp::kAnd:
+      return "AND";
+    case BinaryOp::kOr:
+      return "OR";
   }
   return "?";
 }
@@ -55,10 +69,14 @@ std::string RelationToSql(const Relation& r) {
 
 absl::string_view JoinTypeText(JoinType t) {
   switch (t) {
-    case JoinType::kInner: return "INNER JOIN";
-    case JoinType::kLeft: return "LEFT OUTER JOIN";
-    case JoinType::kRight: return "RIGHT OUTER JOIN";
-    case JoinType::kFull: return "FULL OUTER JOIN";
+    case JoinType::kInner:
+      return "INNER JOIN";
+    case JoinType::kLeft:
+      return "LEFT OUTER JOIN";
+    case JoinType::kRight:
+      return "RIGHT OUTER JOIN";
+    case JoinType::kFull:
+      return "FULL OUTER JOIN";
   }
   return "JOIN";
 }
@@ -90,14 +108,22 @@ std::string WindowToSql(const WindowSpec& w) {
 
 absl::string_view ShowTargetText(ShowTarget t) {
   switch (t) {
-    case ShowTarget::kStreams: return "STREAMS";
-    case ShowTarget::kTables: return "TABLES";
-    case ShowTarget::kQueries: return "QUERIES";
-    case ShowTarget::kTopics: return "TOPICS";
-    case ShowTarget::kProperties: return "PROPERTIES";
-    case ShowTarget::kFunctions: return "FUNCTIONS";
-    case ShowTarget::kConnectors: return "CONNECTORS";
-    case ShowTarget::kTypes: return "TYPES";
+    case ShowTarget::kStreams:
+      return "STREAMS";
+    case ShowTarget::kTables:
+      return "TABLES";
+    case ShowTarget::kQueries:
+      return "QUERIES";
+    case ShowTarget::kTopics:
+      return "TOPICS";
+    case ShowTarget::kProperties:
+      return "PROPERTIES";
+    case ShowTarget::kFunctions:
+      return "FUNCTIONS";
+    case ShowTarget::kConnectors:
+      return "CONNECTORS";
+    case ShowTarget::kTypes:
+      return "TYPES";
   }
   return "?";
 }
@@ -105,10 +131,17 @@ absl::string_view ShowTargetText(ShowTarget t) {
 std::string ColumnToSql(const ColumnDef& c) {
   std::string out = absl::StrCat(FormatIdentifier(c.name), " ", TypeToSql(*c.type));
   switch (c.constraint) {
-    case ColumnConstraint::kNone: break;
-    case ColumnConstraint::kKey: out += " KEY"; break;
-    case ColumnConstraint::kPrimaryKey: out += " PRIMARY KEY"; break;
-    case ColumnConstraint::kHeaders: out += " HEADERS"; break;
+    case ColumnConstraint::kNone:
+      break;
+    case ColumnConstraint::kKey:
+      out += " KEY";
+      break;
+    case ColumnConstraint::kPrimaryKey:
+      out += " PRIMARY KEY";
+      break;
+    case ColumnConstraint::kHeaders:
+      out += " HEADERS";
+      break;
     case ColumnConstraint::kHeader:
       absl::StrAppend(&out, " HEADER(", FormatStringLiteral(c.header_key), ")");
       break;
@@ -125,8 +158,8 @@ std::string CreateHead(bool or_replace, bool is_table, bool if_not_exists,
 }  // namespace
 
 std::string FormatIdentifier(const std::string& name) {
-  bool plain = !name.empty() && (std::isupper(static_cast<unsigned char>(name[0])) ||
-                                 name[0] == '_');
+  bool plain =
+      !name.empty() && (std::isupper(static_cast<unsigned char>(name[0])) || name[0] == '_');
   for (char c : name) {
     if (!(std::isupper(static_cast<unsigned char>(c)) ||
           std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '$')) {
@@ -177,14 +210,17 @@ std::string TypeToSql(const DataType& type) {
 
 std::string ExprToSql(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::kNullLiteral: return "NULL";
-    case ExprKind::kBooleanLiteral: return e.bool_value ? "true" : "false";
+    case ExprKind::kNullLiteral:
+      return "NULL";
+    case ExprKind::kBooleanLiteral:
+      return e.bool_value ? "true" : "false";
     case ExprKind::kIntegerLiteral:
     case ExprKind::kBigIntLiteral:
     case ExprKind::kDecimalLiteral:
     case ExprKind::kDoubleLiteral:
       return e.text;
-    case ExprKind::kStringLiteral: return FormatStringLiteral(e.text);
+    case ExprKind::kStringLiteral:
+      return FormatStringLiteral(e.text);
     case ExprKind::kColumnRef:
       if (e.qualifier.empty()) return FormatIdentifier(e.text);
       return absl::StrCat(FormatIdentifier(e.qualifier), ".", FormatIdentifier(e.text));
@@ -195,7 +231,8 @@ std::string ExprToSql(const Expr& e) {
     case ExprKind::kUnary: {
       std::string operand = ExprToSql(*e.children[0]);
       switch (e.unary_op) {
-        case UnaryOp::kNot: return absl::StrCat("(NOT ", operand, ")");
+        case UnaryOp::kNot:
+          return absl::StrCat("(NOT ", operand, ")");
         // A space keeps `- -1` from reading as a comment start.
         case UnaryOp::kMinus: {
           ExprKind k = e.children[0]->kind;
@@ -206,7 +243,8 @@ std::string ExprToSql(const Expr& e) {
           }
           return absl::StrCat(operand[0] == '-' ? "- " : "-", operand);
         }
-        case UnaryOp::kPlus: return absl::StrCat("+", operand);
+        case UnaryOp::kPlus:
+          return absl::StrCat("+", operand);
       }
       return operand;
     }
@@ -216,11 +254,11 @@ std::string ExprToSql(const Expr& e) {
     case ExprKind::kIsNull:
       return absl::StrCat("(", ExprToSql(*e.children[0]), " IS ", Not(e.negated), "NULL)");
     case ExprKind::kIsDistinctFrom:
-      return absl::StrCat("(", ExprToSql(*e.children[0]), " IS ", Not(e.negated),
-                          "DISTINCT FROM ", ExprToSql(*e.children[1]), ")");
+      return absl::StrCat("(", ExprToSql(*e.children[0]), " IS ", Not(e.negated), "DISTINCT FROM ",
+                          ExprToSql(*e.children[1]), ")");
     case ExprKind::kLike: {
-      std::string out = absl::StrCat("(", ExprToSql(*e.children[0]), " ", Not(e.negated),
-                                     "LIKE ", ExprToSql(*e.children[1]));
+      std::string out = absl::StrCat("(", ExprToSql(*e.children[0]), " ", Not(e.negated), "LIKE ",
+                                     ExprToSql(*e.children[1]));
       if (e.escape) absl::StrAppend(&out, " ESCAPE ", FormatStringLiteral(*e.escape));
       return out + ")";
     }
@@ -248,24 +286,25 @@ std::string ExprToSql(const Expr& e) {
     case ExprKind::kLambda: {
       std::vector<std::string> params;
       for (const std::string& n : e.names) params.push_back(FormatIdentifier(n));
-      std::string head = params.size() == 1 ? params[0]
-                                            : absl::StrCat("(", absl::StrJoin(params, ", "), ")");
+      std::string head =
+          params.size() == 1 ? params[0] : absl::StrCat("(", absl::StrJoin(params, ", "), ")");
       return absl::StrCat(head, " => ", ExprToSql(*e.children[0]));
     }
-    case ExprKind::kArray: return absl::StrCat("ARRAY[", ExprList(e.children), "]");
+    case ExprKind::kArray:
+      return absl::StrCat("ARRAY[", ExprList(e.children), "]");
     case ExprKind::kMap: {
       std::vector<std::string> parts;
       for (size_t i = 0; i + 1 < e.children.size(); i += 2) {
-        parts.push_back(absl::StrCat(ExprToSql(*e.children[i]), ":=",
-                                     ExprToSql(*e.children[i + 1])));
+        parts.push_back(
+            absl::StrCat(ExprToSql(*e.children[i]), ":=", ExprToSql(*e.children[i + 1])));
       }
       return absl::StrCat("MAP(", absl::StrJoin(parts, ", "), ")");
     }
     case ExprKind::kStruct: {
       std::vector<std::string> parts;
       for (size_t i = 0; i < e.names.size() && i < e.children.size(); ++i) {
-        parts.push_back(absl::StrCat(FormatIdentifier(e.names[i]), ":=",
-                                     ExprToSql(*e.children[i])));
+        parts.push_back(
+            absl::StrCat(FormatIdentifier(e.names[i]), ":=", ExprToSql(*e.children[i])));
       }
       return absl::StrCat("STRUCT(", absl::StrJoin(parts, ", "), ")");
     }
@@ -277,7 +316,9 @@ std::string QueryToSql(const Query& q) {
   std::vector<std::string> items;
   for (const SelectItem& item : q.select) {
     switch (item.kind) {
-      case SelectItem::Kind::kStar: items.push_back("*"); break;
+      case SelectItem::Kind::kStar:
+        items.push_back("*");
+        break;
       case SelectItem::Kind::kQualifiedStar:
         items.push_back(absl::StrCat(FormatIdentifier(item.qualifier), ".*"));
         break;
@@ -288,8 +329,8 @@ std::string QueryToSql(const Query& q) {
         break;
     }
   }
-  std::string out = absl::StrCat("SELECT ", absl::StrJoin(items, ", "), " FROM ",
-                                 RelationToSql(q.from));
+  std::string out =
+      absl::StrCat("SELECT ", absl::StrJoin(items, ", "), " FROM ", RelationToSql(q.from));
   for (const JoinClause& j : q.joins) {
     absl::StrAppend(&out, " ", JoinTypeText(j.type), " ", RelationToSql(j.right));
     if (j.within_before && j.within_after) {

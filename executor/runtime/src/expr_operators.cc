@@ -82,9 +82,15 @@ class IntArith final : public Evaluator {
     T x = static_cast<T>(AsInt64(a)), y = static_cast<T>(AsInt64(b));
     T out = 0;
     switch (op_) {
-      case ArithOp::kAdd: out = static_cast<T>(static_cast<U>(x) + static_cast<U>(y)); break;
-      case ArithOp::kSub: out = static_cast<T>(static_cast<U>(x) - static_cast<U>(y)); break;
-      case ArithOp::kMul: out = static_cast<T>(static_cast<U>(x) * static_cast<U>(y)); break;
+      case ArithOp::kAdd:
+        out = static_cast<T>(static_cast<U>(x) + static_cast<U>(y));
+        break;
+      case ArithOp::kSub:
+        out = static_cast<T>(static_cast<U>(x) - static_cast<U>(y));
+        break;
+      case ArithOp::kMul:
+        out = static_cast<T>(static_cast<U>(x) * static_cast<U>(y));
+        break;
       case ArithOp::kDiv:
       case ArithOp::kMod:
         if (y == 0) {
@@ -121,11 +127,16 @@ class DoubleArith final : public Evaluator {
     if (b.is_null()) return b;
     double x = a.AsDouble(), y = b.AsDouble();
     switch (op_) {
-      case ArithOp::kAdd: return Value::Double(x + y);
-      case ArithOp::kSub: return Value::Double(x - y);
-      case ArithOp::kMul: return Value::Double(x * y);
-      case ArithOp::kDiv: return Value::Double(x / y);
-      case ArithOp::kMod: return Value::Double(std::fmod(x, y));
+      case ArithOp::kAdd:
+        return Value::Double(x + y);
+      case ArithOp::kSub:
+        return Value::Double(x - y);
+      case ArithOp::kMul:
+        return Value::Double(x * y);
+      case ArithOp::kDiv:
+        return Value::Double(x / y);
+      case ArithOp::kMod:
+        return Value::Double(std::fmod(x, y));
     }
     return Value::Null();
   }
@@ -202,8 +213,8 @@ class DecimalArith final : public Evaluator {
         break;
       }
     }
-    absl::StatusOr<Int128> scaled = types::RescaleDecimal(out, out_scale, type().precision(),
-                                                          rs, types::Rounding::kHalfUp);
+    absl::StatusOr<Int128> scaled =
+        types::RescaleDecimal(out, out_scale, type().precision(), rs, types::Rounding::kHalfUp);
     if (!scaled.ok()) {
       ctx.SetError(absl::StrCat("Numeric field overflow: ", scaled.status().message()));
       return Value::Null();
@@ -274,12 +285,18 @@ class CompareEval final : public Evaluator {
     if (b.is_null()) return Value::Boolean(false);
     int c = CompareSql(a, b);
     switch (op_) {
-      case CmpOp::kEq: return Value::Boolean(c == 0);
-      case CmpOp::kNe: return Value::Boolean(c != 0);
-      case CmpOp::kLt: return Value::Boolean(c < 0);
-      case CmpOp::kLe: return Value::Boolean(c <= 0);
-      case CmpOp::kGt: return Value::Boolean(c > 0);
-      case CmpOp::kGe: return Value::Boolean(c >= 0);
+      case CmpOp::kEq:
+        return Value::Boolean(c == 0);
+      case CmpOp::kNe:
+        return Value::Boolean(c != 0);
+      case CmpOp::kLt:
+        return Value::Boolean(c < 0);
+      case CmpOp::kLe:
+        return Value::Boolean(c <= 0);
+      case CmpOp::kGt:
+        return Value::Boolean(c > 0);
+      case CmpOp::kGe:
+        return Value::Boolean(c >= 0);
     }
     return Value::Null();
   }
@@ -409,7 +426,7 @@ bool LikeMatch(std::string_view text, std::string_view pattern, char escape) {
     p = star_p + 1;
     t = ++star_t;
   }
-  while (p < pattern.size() && pattern[p] == '%' ) p++;
+  while (p < pattern.size() && pattern[p] == '%') p++;
   return p == pattern.size();
 }
 
@@ -448,13 +465,20 @@ absl::StatusOr<EvalPtr> MakeNegate(EvalPtr operand, SqlType type) {
 
 absl::StatusOr<EvalPtr> MakeComparison(std::string_view op, EvalPtr lhs, EvalPtr rhs) {
   CmpOp c;
-  if (op == "=") c = CmpOp::kEq;
-  else if (op == "<>") c = CmpOp::kNe;
-  else if (op == "<") c = CmpOp::kLt;
-  else if (op == "<=") c = CmpOp::kLe;
-  else if (op == ">") c = CmpOp::kGt;
-  else if (op == ">=") c = CmpOp::kGe;
-  else return absl::InvalidArgumentError(absl::StrCat("plan: unknown comparison ", AV(op)));
+  if (op == "=")
+    c = CmpOp::kEq;
+  else if (op == "<>")
+    c = CmpOp::kNe;
+  else if (op == "<")
+    c = CmpOp::kLt;
+  else if (op == "<=")
+    c = CmpOp::kLe;
+  else if (op == ">")
+    c = CmpOp::kGt;
+  else if (op == ">=")
+    c = CmpOp::kGe;
+  else
+    return absl::InvalidArgumentError(absl::StrCat("plan: unknown comparison ", AV(op)));
   return EvalPtr(std::make_shared<CompareEval>(c, std::move(lhs), std::move(rhs)));
 }
 

@@ -194,7 +194,9 @@ class DerefEval final : public Evaluator {
 class SubscriptEval final : public Evaluator {
  public:
   SubscriptEval(SqlType type, EvalPtr base, EvalPtr index, bool is_map)
-      : Evaluator(std::move(type)), base_(std::move(base)), index_(std::move(index)),
+      : Evaluator(std::move(type)),
+        base_(std::move(base)),
+        index_(std::move(index)),
         is_map_(is_map) {}
   Value Eval(EvalContext& ctx) const override {
     Value base = base_->Eval(ctx);
@@ -265,10 +267,7 @@ class ConstructorEval final : public Evaluator {
 class CallEval final : public Evaluator {
  public:
   CallEval(SqlType type, BoundScalar bound, CallInfo info, std::vector<EvalPtr> args)
-      : Evaluator(std::move(type)),
-        bound_(bound),
-        info_(std::move(info)),
-        args_(std::move(args)) {}
+      : Evaluator(std::move(type)), bound_(bound), info_(std::move(info)), args_(std::move(args)) {}
   Value Eval(EvalContext& ctx) const override {
     absl::InlinedVector<Value, 4> values;
     values.reserve(args_.size());
@@ -368,9 +367,9 @@ class HigherOrderEval final : public Evaluator {
 };
 
 absl::Status Bad(const skein::v1::Expr& e, std::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("plan: ", internal::AV(what), e.text().empty() ? "" : " in '", e.text(),
-                   e.text().empty() ? "" : "'"));
+  return absl::InvalidArgumentError(absl::StrCat("plan: ", internal::AV(what),
+                                                 e.text().empty() ? "" : " in '", e.text(),
+                                                 e.text().empty() ? "" : "'"));
 }
 
 // Compiles one Expr tree; tracks lambda scopes so parameters resolve to stack slots.
@@ -480,8 +479,8 @@ class Compiler {
     if (kind == HigherOrderEval::Kind::kTransform && is_map && lambdas.size() != 2) {
       return Bad(e, "TRANSFORM of a map needs a key lambda and a value lambda");
     }
-    return EvalPtr(std::make_shared<HigherOrderEval>(type, kind, std::move(input),
-                                                     std::move(init), std::move(lambdas)));
+    return EvalPtr(std::make_shared<HigherOrderEval>(type, kind, std::move(input), std::move(init),
+                                                     std::move(lambdas)));
   }
 
   absl::StatusOr<EvalPtr> CompileCall(const skein::v1::Expr& e, const SqlType& type) {
@@ -584,8 +583,7 @@ class Compiler {
     if (!bound.ok()) {
       return Bad(e, absl::StrCat(fn, ": ", bound.status().message()));
     }
-    return EvalPtr(
-        std::make_shared<CallEval>(type, *bound, std::move(info), std::move(args)));
+    return EvalPtr(std::make_shared<CallEval>(type, *bound, std::move(info), std::move(args)));
   }
 
   int row_width_;

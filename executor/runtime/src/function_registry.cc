@@ -39,11 +39,11 @@ void FunctionRegistry::AddTable(std::string_view name, TableFn fn) {
 }
 
 absl::StatusOr<BoundScalar> FunctionRegistry::BindScalar(std::string_view name,
-                                                        CallInfo* info) const {
+                                                         CallInfo* info) const {
   auto it = scalars_.find(absl::AsciiStrToUpper(internal::AV(name)));
   if (it == scalars_.end()) {
-    return absl::NotFoundError(absl::StrCat("Can't find any functions with the name '", internal::AV(name),
-                                            "'"));
+    return absl::NotFoundError(
+        absl::StrCat("Can't find any functions with the name '", internal::AV(name), "'"));
   }
   if (it->second.binder != nullptr) return it->second.binder(info);
   return BoundScalar{it->second.simple, it->second.null_on_null};

@@ -152,8 +152,7 @@ void Explode(Args a, const CallInfo&, EvalContext&, std::vector<Value>* out) {
   for (const Value& e : a[0].items()) out->push_back(e);
 }
 
-void GenerateSeriesTable(Args a, const CallInfo& info, EvalContext& ctx,
-                         std::vector<Value>* out) {
+void GenerateSeriesTable(Args a, const CallInfo& info, EvalContext& ctx, std::vector<Value>* out) {
   for (const Value& v : a) {
     if (v.is_null()) return;
   }

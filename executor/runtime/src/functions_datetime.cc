@@ -53,8 +53,7 @@ absl::StatusOr<BoundScalar> BindTime(CallInfo* info, ScalarFn fn) {
 // The format and zone for this row; false (with ctx error) if either is invalid.
 template <size_t kPatternArg, size_t kZoneArg>
 bool Resolve(Args a, const CallInfo& info, EvalContext& ctx,
-             std::shared_ptr<const JavaTimeFormat>* format,
-             std::shared_ptr<const TimeZone>* zone) {
+             std::shared_ptr<const JavaTimeFormat>* format, std::shared_ptr<const TimeZone>* zone) {
   const TimeState* st = info.State<TimeState>();
   if (st->format) {
     *format = st->format;
@@ -81,10 +80,14 @@ bool Resolve(Args a, const CallInfo& info, EvalContext& ctx,
 
 int64_t EpochMs(const Value& v) {
   switch (v.kind()) {
-    case TypeKind::kTimestamp: return v.timestamp();
-    case TypeKind::kDate: return v.date() * kMsPerDay;
-    case TypeKind::kTime: return v.time();
-    default: return IntArg(v);
+    case TypeKind::kTimestamp:
+      return v.timestamp();
+    case TypeKind::kDate:
+      return v.date() * kMsPerDay;
+    case TypeKind::kTime:
+      return v.time();
+    default:
+      return IntArg(v);
   }
 }
 
@@ -115,11 +118,16 @@ Value ParseFn(Args a, const CallInfo& info, EvalContext& ctx) {
   }
   int64_t days = *ms / kMsPerDay - ((*ms % kMsPerDay) < 0 ? 1 : 0);
   switch (info.result_type.kind()) {
-    case TypeKind::kTimestamp: return Value::Timestamp(*ms);
-    case TypeKind::kDate: return Value::Date(static_cast<int32_t>(days));
-    case TypeKind::kInteger: return Value::Integer(static_cast<int32_t>(days));
-    case TypeKind::kTime: return Value::Time(static_cast<int32_t>(*ms - days * kMsPerDay));
-    default: return Value::Bigint(*ms);
+    case TypeKind::kTimestamp:
+      return Value::Timestamp(*ms);
+    case TypeKind::kDate:
+      return Value::Date(static_cast<int32_t>(days));
+    case TypeKind::kInteger:
+      return Value::Integer(static_cast<int32_t>(days));
+    case TypeKind::kTime:
+      return Value::Time(static_cast<int32_t>(*ms - days * kMsPerDay));
+    default:
+      return Value::Bigint(*ms);
   }
 }
 
@@ -142,9 +150,7 @@ Value UnixDate(Args a, const CallInfo&, EvalContext&) {
   return Value::Integer(static_cast<int32_t>(ms / kMsPerDay));
 }
 
-Value FromUnixTime(Args a, const CallInfo&, EvalContext&) {
-  return Value::Timestamp(IntArg(a[0]));
-}
+Value FromUnixTime(Args a, const CallInfo&, EvalContext&) { return Value::Timestamp(IntArg(a[0])); }
 
 Value FromDays(Args a, const CallInfo&, EvalContext&) {
   return Value::Date(static_cast<int32_t>(IntArg(a[0])));
@@ -153,12 +159,12 @@ Value FromDays(Args a, const CallInfo&, EvalContext&) {
 }  // namespace
 
 void RegisterDateTimeFunctions(FunctionRegistry* r) {
-  for (const char* name : {"TIMESTAMPTOSTRING", "FORMAT_TIMESTAMP", "FORMAT_DATE", "FORMAT_TIME",
-                           "DATETOSTRING"}) {
+  for (const char* name :
+       {"TIMESTAMPTOSTRING", "FORMAT_TIMESTAMP", "FORMAT_DATE", "FORMAT_TIME", "DATETOSTRING"}) {
     r->AddScalar(name, BindFormat);
   }
-  for (const char* name : {"STRINGTOTIMESTAMP", "PARSE_TIMESTAMP", "PARSE_DATE", "PARSE_TIME",
-                           "STRINGTODATE"}) {
+  for (const char* name :
+       {"STRINGTOTIMESTAMP", "PARSE_TIMESTAMP", "PARSE_DATE", "PARSE_TIME", "STRINGTODATE"}) {
     r->AddScalar(name, BindParse);
   }
   r->AddSimple("UNIX_TIMESTAMP", UnixTimestamp);

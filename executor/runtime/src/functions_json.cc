@@ -33,9 +33,12 @@ absl::StatusOr<std::optional<std::string>> PathToPointer(std::string_view path) 
   auto append_key = [&out](std::string_view key) {
     out.push_back('/');
     for (char c : key) {
-      if (c == '~') out += "~0";
-      else if (c == '/') out += "~1";
-      else out.push_back(c);
+      if (c == '~')
+        out += "~0";
+      else if (c == '/')
+        out += "~1";
+      else
+        out.push_back(c);
     }
   };
   bool unmatchable = false;

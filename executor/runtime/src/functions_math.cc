@@ -42,8 +42,8 @@ Int128 RoundDecimal(Int128 u, int scale, int digits, bool truncate) {
 Value DecimalResult(Int128 u, int scale, const CallInfo& info) {
   const SqlType& to = info.result_type;
   if (to.kind() == TypeKind::kDecimal) {
-    absl::StatusOr<Int128> r = types::RescaleDecimal(u, scale, to.precision(), to.scale(),
-                                                     types::Rounding::kHalfUp);
+    absl::StatusOr<Int128> r =
+        types::RescaleDecimal(u, scale, to.precision(), to.scale(), types::Rounding::kHalfUp);
     return r.ok() ? Value::Decimal(*r, to.scale()) : Value::Null();
   }
   if (to.kind() == TypeKind::kDouble) return Value::Double(types::DecimalToDouble(u, scale));
@@ -54,27 +54,33 @@ Value DecimalResult(Int128 u, int scale, const CallInfo& info) {
 
 Value IntResult(int64_t v, const CallInfo& info) {
   switch (info.result_type.kind()) {
-    case TypeKind::kInteger: return Value::Integer(static_cast<int32_t>(v));
-    case TypeKind::kDouble: return Value::Double(static_cast<double>(v));
-    case TypeKind::kDecimal: return DecimalResult(v, 0, info);
-    default: return Value::Bigint(v);
+    case TypeKind::kInteger:
+      return Value::Integer(static_cast<int32_t>(v));
+    case TypeKind::kDouble:
+      return Value::Double(static_cast<double>(v));
+    case TypeKind::kDecimal:
+      return DecimalResult(v, 0, info);
+    default:
+      return Value::Bigint(v);
   }
 }
 
 Value Abs(Args a, const CallInfo& info, EvalContext&) {
   const Value& v = a[0];
   switch (v.kind()) {
-    case TypeKind::kInteger: return IntResult(std::llabs(v.integer()), info);
+    case TypeKind::kInteger:
+      return IntResult(std::llabs(v.integer()), info);
     case TypeKind::kBigint:
-      return IntResult(v.bigint() < 0 ? static_cast<int64_t>(0ull - static_cast<uint64_t>(
-                                            v.bigint()))
-                                      : v.bigint(),
+      return IntResult(v.bigint() < 0
+                           ? static_cast<int64_t>(0ull - static_cast<uint64_t>(v.bigint()))
+                           : v.bigint(),
                        info);
     case TypeKind::kDecimal: {
       Int128 u = v.decimal_unscaled();
       return DecimalResult(u < 0 ? -u : u, v.decimal_scale(), info);
     }
-    default: return DoubleResult(std::fabs(v.AsDouble()), info.result_type);
+    default:
+      return DoubleResult(std::fabs(v.AsDouble()), info.result_type);
   }
 }
 
@@ -83,7 +89,8 @@ Value CeilFloor(Args a, const CallInfo& info, EvalContext&) {
   const Value& v = a[0];
   switch (v.kind()) {
     case TypeKind::kInteger:
-    case TypeKind::kBigint: return IntResult(IntArg(v), info);
+    case TypeKind::kBigint:
+      return IntResult(IntArg(v), info);
     case TypeKind::kDecimal: {
       Int128 u = v.decimal_unscaled();
       int s = v.decimal_scale();
@@ -113,8 +120,7 @@ Value RoundTrunc(Args a, const CallInfo& info, EvalContext&) {
       return IntResult(static_cast<int64_t>(r), info);
     }
     case TypeKind::kDecimal:
-      return DecimalResult(RoundDecimal(v.decimal_unscaled(), v.decimal_scale(), digits,
-                                        kTruncate),
+      return DecimalResult(RoundDecimal(v.decimal_unscaled(), v.decimal_scale(), digits, kTruncate),
                            v.decimal_scale(), info);
     default: {
       double d = v.AsDouble();
@@ -202,8 +208,8 @@ Value Extreme(Args a, const CallInfo& info, EvalContext&) {
   size_t best_i = 0;
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].is_null()) continue;
-    if (best == nullptr || (kGreatest ? CompareSql(a[i], *best) > 0
-                                      : CompareSql(a[i], *best) < 0)) {
+    if (best == nullptr ||
+        (kGreatest ? CompareSql(a[i], *best) > 0 : CompareSql(a[i], *best) < 0)) {
       best = &a[i];
       best_i = i;
     }

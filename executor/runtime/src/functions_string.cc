@@ -39,8 +39,7 @@ size_t ByteOffset(std::string_view s, size_t cp) {
 }
 
 Value SameKind(const Value& like, std::string s) {
-  return like.kind() == TypeKind::kBytes ? Value::Bytes(std::move(s))
-                                         : Value::String(std::move(s));
+  return like.kind() == TypeKind::kBytes ? Value::Bytes(std::move(s)) : Value::String(std::move(s));
 }
 
 Value Len(Args a, const CallInfo&, EvalContext&) {
@@ -141,7 +140,8 @@ Value Replace(Args a, const CallInfo&, EvalContext&) {
 Value Instr(Args a, const CallInfo&, EvalContext&) {
   size_t j = a[0].str().find(a[1].str());
   if (j == std::string::npos) return Value::Integer(0);
-  return Value::Integer(static_cast<int32_t>(CodePoints(std::string_view(a[0].str()).substr(0, j)) + 1));
+  return Value::Integer(
+      static_cast<int32_t>(CodePoints(std::string_view(a[0].str()).substr(0, j)) + 1));
 }
 
 // SPLIT(s, delimiter): an empty delimiter splits into characters.

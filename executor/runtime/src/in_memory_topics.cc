@@ -57,9 +57,8 @@ absl::StatusOr<int64_t> InMemoryTopics::Append(Record record) {
   return static_cast<int64_t>(part.size() - 1);
 }
 
-absl::StatusOr<std::vector<Record>> InMemoryTopics::Read(std::string_view topic,
-                                                         int32_t partition, int64_t from_offset,
-                                                         size_t max) const {
+absl::StatusOr<std::vector<Record>> InMemoryTopics::Read(std::string_view topic, int32_t partition,
+                                                         int64_t from_offset, size_t max) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = topics_.find(topic);
   if (it == topics_.end()) return absl::NotFoundError(absl::StrCat("no topic ", AV(topic)));
@@ -76,8 +75,7 @@ absl::StatusOr<std::vector<Record>> InMemoryTopics::Read(std::string_view topic,
   return out;
 }
 
-absl::StatusOr<int64_t> InMemoryTopics::EndOffset(std::string_view topic,
-                                                  int32_t partition) const {
+absl::StatusOr<int64_t> InMemoryTopics::EndOffset(std::string_view topic, int32_t partition) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = topics_.find(topic);
   if (it == topics_.end()) return absl::NotFoundError(absl::StrCat("no topic ", AV(topic)));

@@ -1,26 +1,25 @@
 #include "java_time_format.h"
 
-#include "expr_nodes.h"
-
 #include <cstdio>
-#include <optional>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "expr_nodes.h"
 #include "skein/types/text.h"
 
 namespace skein::runtime::internal {
 namespace {
 
 constexpr int64_t kMsPerDay = 86'400'000;
-constexpr const char* kMonths[] = {"January", "February", "March",     "April",
-                                   "May",     "June",     "July",      "August",
-                                   "September", "October", "November", "December"};
+constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
 constexpr const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                  "Friday", "Saturday", "Sunday"};
 
@@ -135,31 +134,55 @@ std::string JavaTimeFormat::Format(int64_t epoch_ms, const TimeZone& zone) const
   int64_t year = 0;
   int month = 0, day = 0;
   types::CivilFromDays(days, &year, &month, &day);
-  int hour = static_cast<int>(ms_of_day / 3600000), minute = static_cast<int>(ms_of_day / 60000 % 60);
+  int hour = static_cast<int>(ms_of_day / 3600000),
+      minute = static_cast<int>(ms_of_day / 60000 % 60);
   int second = static_cast<int>(ms_of_day / 1000 % 60), millis = static_cast<int>(ms_of_day % 1000);
   std::string out;
   for (const Token& t : tokens_) {
     switch (t.letter) {
-      case 0: out += t.literal; break;
+      case 0:
+        out += t.literal;
+        break;
       case 'y':
       case 'u':
-        if (t.count == 2) AppendPadded(((year % 100) + 100) % 100, 2, &out);
-        else AppendPadded(year, t.count, &out);
+        if (t.count == 2)
+          AppendPadded(((year % 100) + 100) % 100, 2, &out);
+        else
+          AppendPadded(year, t.count, &out);
         break;
       case 'M':
       case 'L':
-        if (t.count >= 4) out += kMonths[month - 1];
-        else if (t.count == 3) out += std::string_view(kMonths[month - 1]).substr(0, 3);
-        else AppendPadded(month, t.count, &out);
+        if (t.count >= 4)
+          out += kMonths[month - 1];
+        else if (t.count == 3)
+          out += std::string_view(kMonths[month - 1]).substr(0, 3);
+        else
+          AppendPadded(month, t.count, &out);
         break;
-      case 'd': AppendPadded(day, t.count, &out); break;
-      case 'D': AppendPadded(days - types::DaysFromCivil(year, 1, 1) + 1, t.count, &out); break;
-      case 'H': AppendPadded(hour, t.count, &out); break;
-      case 'k': AppendPadded(hour == 0 ? 24 : hour, t.count, &out); break;
-      case 'K': AppendPadded(hour % 12, t.count, &out); break;
-      case 'h': AppendPadded(hour % 12 == 0 ? 12 : hour % 12, t.count, &out); break;
-      case 'm': AppendPadded(minute, t.count, &out); break;
-      case 's': AppendPadded(second, t.count, &out); break;
+      case 'd':
+        AppendPadded(day, t.count, &out);
+        break;
+      case 'D':
+        AppendPadded(days - types::DaysFromCivil(year, 1, 1) + 1, t.count, &out);
+        break;
+      case 'H':
+        AppendPadded(hour, t.count, &out);
+        break;
+      case 'k':
+        AppendPadded(hour == 0 ? 24 : hour, t.count, &out);
+        break;
+      case 'K':
+        AppendPadded(hour % 12, t.count, &out);
+        break;
+      case 'h':
+        AppendPadded(hour % 12 == 0 ? 12 : hour % 12, t.count, &out);
+        break;
+      case 'm':
+        AppendPadded(minute, t.count, &out);
+        break;
+      case 's':
+        AppendPadded(second, t.count, &out);
+        break;
       case 'S': {
         std::string frac;
         AppendPadded(millis, 3, &frac);
@@ -167,29 +190,37 @@ std::string JavaTimeFormat::Format(int64_t epoch_ms, const TimeZone& zone) const
         out += frac.substr(0, t.count);
         break;
       }
-      case 'a': out += hour < 12 ? "AM" : "PM"; break;
+      case 'a':
+        out += hour < 12 ? "AM" : "PM";
+        break;
       case 'E': {
         int dow = static_cast<int>(((days % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday
         out += t.count >= 4 ? std::string(kDays[dow]) : std::string(kDays[dow]).substr(0, 3);
         break;
       }
       case 'z':
-      case 'V': out += zone_name; break;
-      case 'X': out += OffsetText(offset_ms, t.count >= 3, true); break;
-      case 'x': out += OffsetText(offset_ms, t.count >= 3, false); break;
-      case 'Z': out += OffsetText(offset_ms, t.count >= 4, t.count >= 4); break;
+      case 'V':
+        out += zone_name;
+        break;
+      case 'X':
+        out += OffsetText(offset_ms, t.count >= 3, true);
+        break;
+      case 'x':
+        out += OffsetText(offset_ms, t.count >= 3, false);
+        break;
+      case 'Z':
+        out += OffsetText(offset_ms, t.count >= 4, t.count >= 4);
+        break;
     }
   }
   return out;
 }
 
-absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
-                                              const TimeZone& default_zone,
+absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text, const TimeZone& default_zone,
                                               bool allow_trailing) const {
   auto fail = [&]() {
-    return absl::InvalidArgumentError(absl::StrCat("Text '", AV(text),
-                                                   "' could not be parsed with pattern '",
-                                                   pattern_, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Text '", AV(text), "' could not be parsed with pattern '", pattern_, "'"));
   };
   int64_t year = 1970;
   int month = 1, day = 1, hour = 0, minute = 0, second = 0, millis = 0;
@@ -224,17 +255,31 @@ absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
       if (neg) v = -v;
       switch (t.letter) {
         case 'y':
-        case 'u': year = (t.count == 2 && n == 2) ? 2000 + v : v; break;
+        case 'u':
+          year = (t.count == 2 && n == 2) ? 2000 + v : v;
+          break;
         case 'M':
-        case 'L': month = static_cast<int>(v); break;
-        case 'd': day = static_cast<int>(v); break;
-        case 'D': day_of_year = static_cast<int>(v); break;
+        case 'L':
+          month = static_cast<int>(v);
+          break;
+        case 'd':
+          day = static_cast<int>(v);
+          break;
+        case 'D':
+          day_of_year = static_cast<int>(v);
+          break;
         case 'H':
         case 'k':
         case 'K':
-        case 'h': hour = static_cast<int>(v % 24); break;
-        case 'm': minute = static_cast<int>(v); break;
-        case 's': second = static_cast<int>(v); break;
+        case 'h':
+          hour = static_cast<int>(v % 24);
+          break;
+        case 'm':
+          minute = static_cast<int>(v);
+          break;
+        case 's':
+          second = static_cast<int>(v);
+          break;
         case 'S': {
           int64_t ms = v;
           for (size_t i = n; i < 3; ++i) ms *= 10;
@@ -265,8 +310,10 @@ absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
         break;
       }
       case 'a':
-        if (absl::EqualsIgnoreCase(AV(text.substr(pos, 2)), "PM")) pm = true;
-        else if (!absl::EqualsIgnoreCase(AV(text.substr(pos, 2)), "AM")) return fail();
+        if (absl::EqualsIgnoreCase(AV(text.substr(pos, 2)), "PM"))
+          pm = true;
+        else if (!absl::EqualsIgnoreCase(AV(text.substr(pos, 2)), "AM"))
+          return fail();
         has_ampm = true;
         pos += 2;
         break;
@@ -315,13 +362,12 @@ absl::StatusOr<int64_t> JavaTimeFormat::Parse(std::string_view text,
   }
   int64_t days = day_of_year > 0 ? types::DaysFromCivil(year, 1, 1) + day_of_year - 1
                                  : types::DaysFromCivil(year, month, day);
-  const int64_t local = days * kMsPerDay + hour * 3600000LL + minute * 60000LL +
-                        second * 1000LL + millis;
+  const int64_t local =
+      days * kMsPerDay + hour * 3600000LL + minute * 60000LL + second * 1000LL + millis;
   if (offset) return local - *offset;
   const TimeZone& zone = zone_in_text ? *zone_in_text : default_zone;
   return local - zone.OffsetAtLocal(local);
 }
-
 
 namespace {
 
@@ -356,7 +402,9 @@ absl::StatusOr<std::shared_ptr<const TimeZone>> TimeZone::Find(std::string_view 
     std::stringstream buf;
     if (in) buf << in.rdbuf();
     const std::string d = buf.str();
-    auto bad = [&] { return absl::InvalidArgumentError(absl::StrCat("Unknown time-zone ID: ", AV(id))); };
+    auto bad = [&] {
+      return absl::InvalidArgumentError(absl::StrCat("Unknown time-zone ID: ", AV(id)));
+    };
     if (d.size() < 44 || d.compare(0, 4, "TZif") != 0 || d[4] < '2') return bad();
     // Skip the v1 block (32-bit times), then read the v2 block (64-bit times).
     auto counts = [&](size_t off, int64_t c[6]) {
@@ -369,11 +417,11 @@ absl::StatusOr<std::shared_ptr<const TimeZone>> TimeZone::Find(std::string_view 
     counts(off, c);
     size_t p = off + 44;
     const int64_t timecnt = c[3], typecnt = c[4], charcnt = c[5];
-    if (typecnt <= 0 ||
-        d.size() < p + static_cast<size_t>(timecnt * 9 + typecnt * 6 + charcnt)) {
+    if (typecnt <= 0 || d.size() < p + static_cast<size_t>(timecnt * 9 + typecnt * 6 + charcnt)) {
       return bad();
     }
-    for (int64_t i = 0; i < timecnt; ++i) zone->transitions_ms_.push_back(ReadBig(d, p + 8 * i, 8) * 1000);
+    for (int64_t i = 0; i < timecnt; ++i)
+      zone->transitions_ms_.push_back(ReadBig(d, p + 8 * i, 8) * 1000);
     p += timecnt * 8;
     for (int64_t i = 0; i < timecnt; ++i) {
       uint8_t t = static_cast<uint8_t>(d[p + i]);
@@ -399,7 +447,10 @@ size_t TimeZone::TypeAt(int64_t utc_ms) const {
   size_t lo = 0, hi = transitions_ms_.size();
   while (hi - lo > 1) {
     size_t mid = (lo + hi) / 2;
-    if (transitions_ms_[mid] <= utc_ms) lo = mid; else hi = mid;
+    if (transitions_ms_[mid] <= utc_ms)
+      lo = mid;
+    else
+      hi = mid;
   }
   return transition_types_[lo];
 }

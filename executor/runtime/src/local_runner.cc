@@ -22,8 +22,8 @@ absl::Status LocalRunner::AddPlan(const skein::v1::PhysicalPlan& plan) {
   bool latest = false;
   auto it = plan.properties().find("auto.offset.reset");
   if (it != plan.properties().end()) {
-    latest = absl::AsciiStrToLower(absl::string_view(it->second.data(), it->second.size())) ==
-             "latest";
+    latest =
+        absl::AsciiStrToLower(absl::string_view(it->second.data(), it->second.size())) == "latest";
   }
   std::vector<Task> added;
   for (const auto& stage : plan.stages()) {

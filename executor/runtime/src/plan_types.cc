@@ -21,9 +21,9 @@ std::vector<types::Column> RowSchema::SerdeColumns(ColumnKind kind) const {
   std::vector<types::Column> out;
   for (const RowColumn& c : columns) {
     if (c.kind != kind) continue;
-    out.push_back(types::Column{c.name, c.type,
-                                kind == ColumnKind::kKey ? types::ColumnNamespace::kKey
-                                                         : types::ColumnNamespace::kValue});
+    out.push_back(types::Column{
+        c.name, c.type,
+        kind == ColumnKind::kKey ? types::ColumnNamespace::kKey : types::ColumnNamespace::kValue});
   }
   return out;
 }
@@ -91,20 +91,38 @@ absl::StatusOr<SqlType> FromProto(const skein::v1::SqlType& type) {
 skein::v1::SqlType ToProto(const SqlType& type) {
   skein::v1::SqlType out;
   switch (type.kind()) {
-    case TypeKind::kBoolean: out.set_kind(skein::v1::TYPE_KIND_BOOLEAN); break;
-    case TypeKind::kInteger: out.set_kind(skein::v1::TYPE_KIND_INTEGER); break;
-    case TypeKind::kBigint: out.set_kind(skein::v1::TYPE_KIND_BIGINT); break;
-    case TypeKind::kDouble: out.set_kind(skein::v1::TYPE_KIND_DOUBLE); break;
+    case TypeKind::kBoolean:
+      out.set_kind(skein::v1::TYPE_KIND_BOOLEAN);
+      break;
+    case TypeKind::kInteger:
+      out.set_kind(skein::v1::TYPE_KIND_INTEGER);
+      break;
+    case TypeKind::kBigint:
+      out.set_kind(skein::v1::TYPE_KIND_BIGINT);
+      break;
+    case TypeKind::kDouble:
+      out.set_kind(skein::v1::TYPE_KIND_DOUBLE);
+      break;
     case TypeKind::kDecimal:
       out.set_kind(skein::v1::TYPE_KIND_DECIMAL);
       out.set_precision(type.precision());
       out.set_scale(type.scale());
       break;
-    case TypeKind::kString: out.set_kind(skein::v1::TYPE_KIND_STRING); break;
-    case TypeKind::kBytes: out.set_kind(skein::v1::TYPE_KIND_BYTES); break;
-    case TypeKind::kTimestamp: out.set_kind(skein::v1::TYPE_KIND_TIMESTAMP); break;
-    case TypeKind::kDate: out.set_kind(skein::v1::TYPE_KIND_DATE); break;
-    case TypeKind::kTime: out.set_kind(skein::v1::TYPE_KIND_TIME); break;
+    case TypeKind::kString:
+      out.set_kind(skein::v1::TYPE_KIND_STRING);
+      break;
+    case TypeKind::kBytes:
+      out.set_kind(skein::v1::TYPE_KIND_BYTES);
+      break;
+    case TypeKind::kTimestamp:
+      out.set_kind(skein::v1::TYPE_KIND_TIMESTAMP);
+      break;
+    case TypeKind::kDate:
+      out.set_kind(skein::v1::TYPE_KIND_DATE);
+      break;
+    case TypeKind::kTime:
+      out.set_kind(skein::v1::TYPE_KIND_TIME);
+      break;
     case TypeKind::kArray:
       out.set_kind(skein::v1::TYPE_KIND_ARRAY);
       *out.add_children() = ToProto(type.element());
@@ -135,10 +153,18 @@ absl::StatusOr<RowSchema> FromProto(const skein::v1::Schema& schema) {
     col.name = c.name();
     SKEIN_ASSIGN_OR_RETURN(col.type, FromProto(c.type()));
     switch (c.namespace_()) {
-      case skein::v1::COLUMN_NAMESPACE_KEY: col.kind = ColumnKind::kKey; break;
-      case skein::v1::COLUMN_NAMESPACE_HEADER: col.kind = ColumnKind::kHeader; break;
-      case skein::v1::COLUMN_NAMESPACE_PSEUDO: col.kind = ColumnKind::kPseudo; break;
-      default: col.kind = ColumnKind::kValue; break;
+      case skein::v1::COLUMN_NAMESPACE_KEY:
+        col.kind = ColumnKind::kKey;
+        break;
+      case skein::v1::COLUMN_NAMESPACE_HEADER:
+        col.kind = ColumnKind::kHeader;
+        break;
+      case skein::v1::COLUMN_NAMESPACE_PSEUDO:
+        col.kind = ColumnKind::kPseudo;
+        break;
+      default:
+        col.kind = ColumnKind::kValue;
+        break;
     }
     col.header_key = c.header_key();
     out.columns.push_back(std::move(col));
@@ -149,10 +175,14 @@ absl::StatusOr<RowSchema> FromProto(const skein::v1::Schema& schema) {
 absl::StatusOr<Value> LiteralValue(const skein::v1::Literal& literal, const SqlType& type) {
   using L = skein::v1::Literal;
   switch (literal.value_case()) {
-    case L::kBoolValue: return Value::Boolean(literal.bool_value());
-    case L::kIntValue: return Value::Integer(literal.int_value());
-    case L::kBigintValue: return Value::Bigint(literal.bigint_value());
-    case L::kDoubleValue: return Value::Double(literal.double_value());
+    case L::kBoolValue:
+      return Value::Boolean(literal.bool_value());
+    case L::kIntValue:
+      return Value::Integer(literal.int_value());
+    case L::kBigintValue:
+      return Value::Bigint(literal.bigint_value());
+    case L::kDoubleValue:
+      return Value::Double(literal.double_value());
     case L::kDecimalValue: {
       if (type.kind() != TypeKind::kDecimal) {
         return absl::InvalidArgumentError("plan: decimal literal without a DECIMAL type");
@@ -162,11 +192,16 @@ absl::StatusOr<Value> LiteralValue(const skein::v1::Literal& literal, const SqlT
                                                  type.scale(), types::Rounding::kHalfUp));
       return Value::Decimal(unscaled, type.scale());
     }
-    case L::kStringValue: return Value::String(literal.string_value());
-    case L::kBytesValue: return Value::Bytes(literal.bytes_value());
-    case L::kTimestampValue: return Value::Timestamp(literal.timestamp_value());
-    case L::kDateValue: return Value::Date(literal.date_value());
-    case L::kTimeValue: return Value::Time(literal.time_value());
+    case L::kStringValue:
+      return Value::String(literal.string_value());
+    case L::kBytesValue:
+      return Value::Bytes(literal.bytes_value());
+    case L::kTimestampValue:
+      return Value::Timestamp(literal.timestamp_value());
+    case L::kDateValue:
+      return Value::Date(literal.date_value());
+    case L::kTimeValue:
+      return Value::Time(literal.time_value());
     case L::kNullValue:
     case L::VALUE_NOT_SET:
       return Value::Null();

@@ -245,8 +245,7 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Op
   const int width = static_cast<int>(input.columns.size());
   switch (op.op_case()) {
     case skein::v1::Operator::kFilter: {
-      SKEIN_ASSIGN_OR_RETURN(CompiledExpr p,
-                             CompiledExpr::Compile(op.filter().predicate(), width));
+      SKEIN_ASSIGN_OR_RETURN(CompiledExpr p, CompiledExpr::Compile(op.filter().predicate(), width));
       return std::unique_ptr<RowOperator>(new FilterOperator(std::move(p), input, ctx));
     }
     case skein::v1::Operator::kProject: {
@@ -270,8 +269,8 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Op
       }
       std::vector<bool> key_only;
       for (const auto& e : op.rekey().key_exprs()) key_only.push_back(OnlyKeyColumns(e, input));
-      return std::unique_ptr<RowOperator>(new ProjectOperator(
-          std::move(exprs), std::move(key_only), std::move(output), 0, ctx));
+      return std::unique_ptr<RowOperator>(
+          new ProjectOperator(std::move(exprs), std::move(key_only), std::move(output), 0, ctx));
     }
     case skein::v1::Operator::kFlatMap: {
       SKEIN_ASSIGN_OR_RETURN(RowSchema output, FromProto(op.flat_map().output()));

@@ -83,9 +83,9 @@ absl::StatusOr<std::unique_ptr<SourceOperator>> SourceOperator::Create(
   SKEIN_ASSIGN_OR_RETURN(s->schema_, FromProto(op.schema()));
   s->key_index_ = s->schema_.IndexesOf(ColumnKind::kKey);
   s->value_index_ = s->schema_.IndexesOf(ColumnKind::kValue);
-  SKEIN_ASSIGN_OR_RETURN(s->key_format_,
-                         MakeSideFormat(op.topic().key_format(),
-                                        s->schema_.SerdeColumns(ColumnKind::kKey), true));
+  SKEIN_ASSIGN_OR_RETURN(
+      s->key_format_,
+      MakeSideFormat(op.topic().key_format(), s->schema_.SerdeColumns(ColumnKind::kKey), true));
   SKEIN_ASSIGN_OR_RETURN(s->value_format_,
                          MakeSideFormat(op.topic().value_format(),
                                         s->schema_.SerdeColumns(ColumnKind::kValue), false));
@@ -101,8 +101,8 @@ absl::StatusOr<std::unique_ptr<SourceOperator>> SourceOperator::Create(
   }
   s->key_scratch_.resize(s->key_index_.size());
   s->value_scratch_.resize(s->value_index_.size());
-  s->contiguous_ = IsRun(s->key_index_, 0) &&
-                   IsRun(s->value_index_, static_cast<int>(s->key_index_.size()));
+  s->contiguous_ =
+      IsRun(s->key_index_, 0) && IsRun(s->value_index_, static_cast<int>(s->key_index_.size()));
   return s;
 }
 
@@ -124,24 +124,22 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
   if (record.value) value = *record.value;
 
   const size_t nk = key_index_.size(), nv = value_index_.size();
-  std::span<Value> key_out = contiguous_ ? std::span<Value>(row->values.data(), nk)
-                                         : std::span<Value>(key_scratch_);
+  std::span<Value> key_out =
+      contiguous_ ? std::span<Value>(row->values.data(), nk) : std::span<Value>(key_scratch_);
   std::span<Value> value_out = contiguous_ ? std::span<Value>(row->values.data() + nk, nv)
                                            : std::span<Value>(value_scratch_);
   absl::StatusOr<serde::RecordKind> k = key_format_->Decode(key, key_out);
   if (!k.ok()) {
     ctx_->metrics.deserialization_errors++;
     ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
-                 absl::StrCat("Failed to deserialize key: ", k.status().message()), topic_,
-                 *row);
+                 absl::StrCat("Failed to deserialize key: ", k.status().message()), topic_, *row);
     return false;
   }
   absl::StatusOr<serde::RecordKind> v = value_format_->Decode(value, value_out);
   if (!v.ok()) {
     ctx_->metrics.deserialization_errors++;
     ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
-                 absl::StrCat("Failed to deserialize value: ", v.status().message()), topic_,
-                 *row);
+                 absl::StrCat("Failed to deserialize value: ", v.status().message()), topic_, *row);
     return false;
   }
   if (!contiguous_) {
@@ -161,14 +159,14 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
     } else if (t.kind() == TypeKind::kBigint || t.kind() == TypeKind::kInteger) {
       ts = t.kind() == TypeKind::kBigint ? t.bigint() : t.integer();
     } else if (t.kind() == TypeKind::kString) {
-      absl::StatusOr<int64_t> parsed =
-          timestamp_format_ ? timestamp_format_->Parse(t.str(), *utc_, false)
-                            : types::ParseTimestamp(t.str());
+      absl::StatusOr<int64_t> parsed = timestamp_format_
+                                           ? timestamp_format_->Parse(t.str(), *utc_, false)
+                                           : types::ParseTimestamp(t.str());
       if (!parsed.ok()) {
         if (ctx_->throw_on_invalid_timestamp) {
           ctx_->fatal = absl::FailedPreconditionError(absl::StrCat(
-              "Fatal user code error in TimestampExtractor callback for record at ", topic_,
-              "-", record.partition, "@", record.offset, ": ", parsed.status().message()));
+              "Fatal user code error in TimestampExtractor callback for record at ", topic_, "-",
+              record.partition, "@", record.offset, ": ", parsed.status().message()));
           return false;
         }
         ctx_->metrics.deserialization_errors++;
@@ -233,12 +231,12 @@ absl::StatusOr<std::unique_ptr<SinkOperator>> SinkOperator::Create(const skein::
   SKEIN_ASSIGN_OR_RETURN(RowSchema schema, FromProto(op.schema()));
   s->key_index_ = schema.IndexesOf(ColumnKind::kKey);
   s->value_index_ = schema.IndexesOf(ColumnKind::kValue);
-  SKEIN_ASSIGN_OR_RETURN(s->key_format_,
-                         MakeSideFormat(op.topic().key_format(),
-                                        schema.SerdeColumns(ColumnKind::kKey), true));
-  SKEIN_ASSIGN_OR_RETURN(s->value_format_,
-                         MakeSideFormat(op.topic().value_format(),
-                                        schema.SerdeColumns(ColumnKind::kValue), false));
+  SKEIN_ASSIGN_OR_RETURN(
+      s->key_format_,
+      MakeSideFormat(op.topic().key_format(), schema.SerdeColumns(ColumnKind::kKey), true));
+  SKEIN_ASSIGN_OR_RETURN(
+      s->value_format_,
+      MakeSideFormat(op.topic().value_format(), schema.SerdeColumns(ColumnKind::kValue), false));
   s->timestamp_column_ = op.timestamp_column();
   s->key_scratch_.resize(s->key_index_.size());
   s->value_scratch_.resize(s->value_index_.size());
@@ -332,8 +330,12 @@ int32_t KafkaPartition(std::string_view key, int32_t partitions) {
   }
   size_t tail = length & ~size_t{3};
   switch (length % 4) {
-    case 3: h ^= static_cast<uint32_t>(data[tail + 2]) << 16; [[fallthrough]];
-    case 2: h ^= static_cast<uint32_t>(data[tail + 1]) << 8; [[fallthrough]];
+    case 3:
+      h ^= static_cast<uint32_t>(data[tail + 2]) << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= static_cast<uint32_t>(data[tail + 1]) << 8;
+      [[fallthrough]];
     case 1:
       h ^= static_cast<uint32_t>(data[tail]);
       h *= m;

@@ -17,9 +17,12 @@ using skein::types::SqlType;
 skein::serde::Format* Instance() {
   static skein::serde::Format* format = [] {
     std::vector<Column> cols;
-    for (auto& [name, type] : std::vector<std::pair<std::string, SqlType>>{
-      {"I", SqlType::Integer()}, {"N", SqlType::Decimal(10, 2)}, {"S", SqlType::String()},
-      {"D", SqlType::Double()}, {"B", SqlType::Boolean()}}) {
+    for (auto& [name, type] :
+         std::vector<std::pair<std::string, SqlType>>{{"I", SqlType::Integer()},
+                                                      {"N", SqlType::Decimal(10, 2)},
+                                                      {"S", SqlType::String()},
+                                                      {"D", SqlType::Double()},
+                                                      {"B", SqlType::Boolean()}}) {
       cols.push_back({name, type, skein::types::ColumnNamespace::kValue});
     }
     return skein::serde::MakeFormat("DELIMITED", cols).value().release();

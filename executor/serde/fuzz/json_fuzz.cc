@@ -18,9 +18,11 @@ skein::serde::Format* Instance() {
   static skein::serde::Format* format = [] {
     std::vector<Column> cols;
     for (auto& [name, type] : std::vector<std::pair<std::string, SqlType>>{
-      {"I", SqlType::Integer()}, {"N", SqlType::Decimal(10, 2)}, {"S", SqlType::String()},
-      {"M", SqlType::Map(SqlType::String(), SqlType::Array(SqlType::Double()))},
-      {"X", SqlType::Struct({{"A", SqlType::Bytes()}, {"B", SqlType::Timestamp()}})}}) {
+             {"I", SqlType::Integer()},
+             {"N", SqlType::Decimal(10, 2)},
+             {"S", SqlType::String()},
+             {"M", SqlType::Map(SqlType::String(), SqlType::Array(SqlType::Double()))},
+             {"X", SqlType::Struct({{"A", SqlType::Bytes()}, {"B", SqlType::Timestamp()}})}}) {
       cols.push_back({name, type, skein::types::ColumnNamespace::kValue});
     }
     return skein::serde::MakeFormat("JSON", cols).value().release();

@@ -17,8 +17,8 @@ using skein::types::SqlType;
 skein::serde::Format* Instance() {
   static skein::serde::Format* format = [] {
     std::vector<Column> cols;
-    for (auto& [name, type] : std::vector<std::pair<std::string, SqlType>>{
-      {"V", SqlType::Bigint()}}) {
+    for (auto& [name, type] :
+         std::vector<std::pair<std::string, SqlType>>{{"V", SqlType::Bigint()}}) {
       cols.push_back({name, type, skein::types::ColumnNamespace::kValue});
     }
     return skein::serde::MakeFormat("KAFKA", cols).value().release();

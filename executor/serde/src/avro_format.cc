@@ -88,8 +88,9 @@ void Int128ToBytes(Int128 v, std::string* out) {
 absl::Status FromAvro(avro_value_t* v, const SqlType& type, std::string_view col, Value* out);
 
 absl::Status Mismatch(avro_type_t got, const SqlType& type, std::string_view col) {
-  return absl::InvalidArgumentError(absl::StrCat("AVRO: column ", Sv(col), ": cannot read Avro type ",
-                                                 static_cast<int>(got), " as ", type.ToString()));
+  return absl::InvalidArgumentError(absl::StrCat("AVRO: column ", Sv(col),
+                                                 ": cannot read Avro type ", static_cast<int>(got),
+                                                 " as ", type.ToString()));
 }
 
 absl::Status RecordToValues(avro_value_t* rec, size_t n, const std::vector<std::string>& names,
@@ -144,15 +145,23 @@ absl::Status FromAvro(avro_value_t* v, const SqlType& type, std::string_view col
         avro_value_get_long(v, &l);
       }
       switch (type.kind()) {
-        case TypeKind::kDate: *out = Value::Date(static_cast<int32_t>(l)); return absl::OkStatus();
-        case TypeKind::kTime: *out = Value::Time(static_cast<int32_t>(l)); return absl::OkStatus();
-        case TypeKind::kTimestamp: *out = Value::Timestamp(l); return absl::OkStatus();
-        default: break;
+        case TypeKind::kDate:
+          *out = Value::Date(static_cast<int32_t>(l));
+          return absl::OkStatus();
+        case TypeKind::kTime:
+          *out = Value::Time(static_cast<int32_t>(l));
+          return absl::OkStatus();
+        case TypeKind::kTimestamp:
+          *out = Value::Timestamp(l);
+          return absl::OkStatus();
+        default:
+          break;
       }
       if (!type.IsNumeric() && type.kind() != TypeKind::kString) return Mismatch(at, type, col);
       auto r = types::CastValue(Value::Bigint(l), SqlType::Bigint(), type);
-      if (!r.ok()) return absl::InvalidArgumentError(absl::StrCat("AVRO: column ", Sv(col), ": ",
-                                                                  r.status().message()));
+      if (!r.ok())
+        return absl::InvalidArgumentError(
+            absl::StrCat("AVRO: column ", Sv(col), ": ", r.status().message()));
       *out = *std::move(r);
       return absl::OkStatus();
     }
@@ -168,8 +177,9 @@ absl::Status FromAvro(avro_value_t* v, const SqlType& type, std::string_view col
       }
       if (!type.IsNumeric()) return Mismatch(at, type, col);
       auto r = types::CastValue(Value::Double(d), SqlType::Double(), type);
-      if (!r.ok()) return absl::InvalidArgumentError(absl::StrCat("AVRO: column ", Sv(col), ": ",
-                                                                  r.status().message()));
+      if (!r.ok())
+        return absl::InvalidArgumentError(
+            absl::StrCat("AVRO: column ", Sv(col), ": ", r.status().message()));
       *out = *std::move(r);
       return absl::OkStatus();
     }
@@ -253,8 +263,7 @@ absl::Status FromAvro(avro_value_t* v, const SqlType& type, std::string_view col
         field_types.push_back(type.field_type(i));
       }
       std::vector<Value> fields(type.num_fields());
-      SKEIN_RETURN_IF_ERROR(
-          RecordToValues(v, fields.size(), names, field_types, fields.data()));
+      SKEIN_RETURN_IF_ERROR(RecordToValues(v, fields.size(), names, field_types, fields.data()));
       *out = Value::Struct(std::move(fields));
       return absl::OkStatus();
     }
@@ -281,13 +290,27 @@ absl::Status ToAvroOptional(const Value& v, const SqlType& type, avro_value_t* u
 absl::Status ToAvro(const Value& v, const SqlType& type, avro_value_t* out, std::string* scratch) {
   int rc = 0;
   switch (type.kind()) {
-    case TypeKind::kBoolean: rc = avro_value_set_boolean(out, v.boolean() ? 1 : 0); break;
-    case TypeKind::kInteger: rc = avro_value_set_int(out, v.integer()); break;
-    case TypeKind::kBigint: rc = avro_value_set_long(out, v.bigint()); break;
-    case TypeKind::kTimestamp: rc = avro_value_set_long(out, v.timestamp()); break;
-    case TypeKind::kDate: rc = avro_value_set_int(out, v.date()); break;
-    case TypeKind::kTime: rc = avro_value_set_int(out, v.time()); break;
-    case TypeKind::kDouble: rc = avro_value_set_double(out, v.dbl()); break;
+    case TypeKind::kBoolean:
+      rc = avro_value_set_boolean(out, v.boolean() ? 1 : 0);
+      break;
+    case TypeKind::kInteger:
+      rc = avro_value_set_int(out, v.integer());
+      break;
+    case TypeKind::kBigint:
+      rc = avro_value_set_long(out, v.bigint());
+      break;
+    case TypeKind::kTimestamp:
+      rc = avro_value_set_long(out, v.timestamp());
+      break;
+    case TypeKind::kDate:
+      rc = avro_value_set_int(out, v.date());
+      break;
+    case TypeKind::kTime:
+      rc = avro_value_set_int(out, v.time());
+      break;
+    case TypeKind::kDouble:
+      rc = avro_value_set_double(out, v.dbl());
+      break;
     case TypeKind::kString:
       rc = avro_value_set_string_len(out, v.str().c_str(), v.str().size() + 1);
       break;
@@ -461,8 +484,8 @@ absl::StatusOr<std::unique_ptr<Format>> MakeAvroFormat(std::vector<Column> colum
     return absl::InvalidArgumentError("AVRO needs a schema registry: configure its URL");
   }
   bool unwrapped = columns.size() == 1 && (opts.is_key || !opts.wrap_single_value);
-  std::string full_name = opts.full_schema_name.empty() ? std::string(kDefaultAvroSchemaName)
-                                                        : opts.full_schema_name;
+  std::string full_name =
+      opts.full_schema_name.empty() ? std::string(kDefaultAvroSchemaName) : opts.full_schema_name;
   SKEIN_ASSIGN_OR_RETURN(std::string schema, AvroSchemaJson(columns, unwrapped, full_name));
   SKEIN_ASSIGN_OR_RETURN(int32_t id, registry->Register(options.subject, schema));
   auto format = std::make_unique<AvroFormat>(std::move(columns), unwrapped, registry);

@@ -139,8 +139,8 @@ absl::StatusOr<SqlType> ToSql(simdjson::dom::element e, NamedTypes* named) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<Column>> ColumnsFromAvroSchema(std::string_view schema_json,
-                                                          bool is_key, bool* is_record) {
+absl::StatusOr<std::vector<Column>> ColumnsFromAvroSchema(std::string_view schema_json, bool is_key,
+                                                          bool* is_record) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(schema_json.data(), schema_json.size()).get(root) != simdjson::SUCCESS) {

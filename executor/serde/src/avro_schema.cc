@@ -49,10 +49,8 @@ absl::Status AppendFields(const std::vector<std::pair<std::string, SqlType>>& fi
     out->append("{\"name\":");
     AppendQuoted(fields[i].first, out);
     out->append(",\"type\":");
-    SKEIN_RETURN_IF_ERROR(
-        AppendOptional(fields[i].second, absl::StrCat(internal::Sv(record_name), "_",
-                                                      fields[i].first),
-                       out));
+    SKEIN_RETURN_IF_ERROR(AppendOptional(
+        fields[i].second, absl::StrCat(internal::Sv(record_name), "_", fields[i].first), out));
     out->append(",\"default\":null}");
   }
   out->push_back(']');
@@ -61,12 +59,24 @@ absl::Status AppendFields(const std::vector<std::pair<std::string, SqlType>>& fi
 
 absl::Status AppendType(const SqlType& t, std::string_view record_name, std::string* out) {
   switch (t.kind()) {
-    case TypeKind::kBoolean: out->append("\"boolean\""); break;
-    case TypeKind::kInteger: out->append("\"int\""); break;
-    case TypeKind::kBigint: out->append("\"long\""); break;
-    case TypeKind::kDouble: out->append("\"double\""); break;
-    case TypeKind::kString: out->append("\"string\""); break;
-    case TypeKind::kBytes: out->append("\"bytes\""); break;
+    case TypeKind::kBoolean:
+      out->append("\"boolean\"");
+      break;
+    case TypeKind::kInteger:
+      out->append("\"int\"");
+      break;
+    case TypeKind::kBigint:
+      out->append("\"long\"");
+      break;
+    case TypeKind::kDouble:
+      out->append("\"double\"");
+      break;
+    case TypeKind::kString:
+      out->append("\"string\"");
+      break;
+    case TypeKind::kBytes:
+      out->append("\"bytes\"");
+      break;
     case TypeKind::kDecimal:
       absl::StrAppend(out, "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":",
                       t.precision(), ",\"scale\":", t.scale(), "}");
@@ -74,8 +84,12 @@ absl::Status AppendType(const SqlType& t, std::string_view record_name, std::str
     case TypeKind::kTimestamp:
       out->append("{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}");
       break;
-    case TypeKind::kDate: out->append("{\"type\":\"int\",\"logicalType\":\"date\"}"); break;
-    case TypeKind::kTime: out->append("{\"type\":\"int\",\"logicalType\":\"time-millis\"}"); break;
+    case TypeKind::kDate:
+      out->append("{\"type\":\"int\",\"logicalType\":\"date\"}");
+      break;
+    case TypeKind::kTime:
+      out->append("{\"type\":\"int\",\"logicalType\":\"time-millis\"}");
+      break;
     case TypeKind::kArray:
       out->append("{\"type\":\"array\",\"items\":");
       SKEIN_RETURN_IF_ERROR(AppendOptional(t.element(), record_name, out));

@@ -35,9 +35,9 @@ class DelimitedFormat final : public Format {
     if (columns_.empty()) return RecordKind::kPresent;
     SKEIN_RETURN_IF_ERROR(Split(*bytes));
     if (fields_.size() != columns_.size()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("DELIMITED: column count mismatch: expected ", columns_.size(),
-                       " columns but got ", fields_.size()));
+      return absl::InvalidArgumentError(absl::StrCat("DELIMITED: column count mismatch: expected ",
+                                                     columns_.size(), " columns but got ",
+                                                     fields_.size()));
     }
     for (size_t i = 0; i < columns_.size(); ++i) {
       SKEIN_RETURN_IF_ERROR(ParseField(fields_[i], columns_[i], &out[i]));
@@ -108,8 +108,8 @@ class DelimitedFormat final : public Format {
         }
         fields_.push_back({std::string_view(unquoted_).substr(start), true});
         if (pos < in.size() && in[pos] != delimiter_) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "DELIMITED: unexpected character after closing quote at offset ", pos));
+          return absl::InvalidArgumentError(
+              absl::StrCat("DELIMITED: unexpected character after closing quote at offset ", pos));
         }
       } else {
         size_t end = in.find(delimiter_, pos);

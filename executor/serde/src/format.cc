@@ -1,3 +1,5 @@
+#include "skein/serde/format.h"
+
 #include <cstring>
 
 #include "absl/strings/ascii.h"
@@ -6,7 +8,6 @@
 #include "absl/strings/str_join.h"
 #include "internal.h"
 #include "skein/common/status.h"
-#include "skein/serde/format.h"
 
 namespace skein::serde {
 namespace internal {
@@ -40,8 +41,8 @@ absl::StatusOr<ParsedOptions> ParseOptions(std::string_view format, const Format
     if (name == "WRAP_SINGLE_VALUE") {
       std::string v = absl::AsciiStrToLower(value);
       if (v != "true" && v != "false") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "WRAP_SINGLE_VALUE must be true or false, got '", value, "'"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("WRAP_SINGLE_VALUE must be true or false, got '", value, "'"));
       }
       parsed.wrap_single_value = v == "true";
       parsed.wrap_explicitly_set = true;
@@ -58,13 +59,14 @@ absl::StatusOr<ParsedOptions> ParseOptions(std::string_view format, const Format
         parsed.delimiter = ' ';
       } else if (value.empty() || value == " " || value == "\t") {
         return absl::InvalidArgumentError(absl::StrCat(
-            "Configuration ", name, " is invalid: Delimiter cannot be empty, if you meant to "
+            "Configuration ", name,
+            " is invalid: Delimiter cannot be empty, if you meant to "
             "have a tab or space for delimiter, please use the special values 'TAB' or "
             "'SPACE'"));
       } else if (value.size() != 1) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "Configuration ", name, " is invalid: Invalid delimiter value: '", value,
-            "'. Delimiter must be a single character or TAB,SPACE"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("Configuration ", name, " is invalid: Invalid delimiter value: '", value,
+                         "'. Delimiter must be a single character or TAB,SPACE"));
       } else {
         parsed.delimiter = value[0];
       }
@@ -251,10 +253,9 @@ absl::StatusOr<std::unique_ptr<Format>> MakeFormat(std::string_view name,
     return internal::MakeJsonFormat(columns, opts);
   }
   if (upper == "DELIMITED") {
-    SKEIN_ASSIGN_OR_RETURN(
-        auto opts, ParseOptions("DELIMITED", options,
-                                {"WRAP_SINGLE_VALUE", "DELIMITER", "KEY_DELIMITER",
-                                 "VALUE_DELIMITER"}));
+    SKEIN_ASSIGN_OR_RETURN(auto opts, ParseOptions("DELIMITED", options,
+                                                   {"WRAP_SINGLE_VALUE", "DELIMITER",
+                                                    "KEY_DELIMITER", "VALUE_DELIMITER"}));
     SKEIN_RETURN_IF_ERROR(internal::RejectTrueWrap("DELIMITED", opts));
     for (const Column& c : columns) {
       if (!c.type.IsPrimitive()) return internal::UnsupportedType("DELIMITED", c.type);
@@ -284,8 +285,8 @@ absl::StatusOr<std::unique_ptr<Format>> MakeFormat(std::string_view name,
     return internal::MakeKafkaFormat(columns);
   }
   if (upper == "AVRO") {
-    SKEIN_ASSIGN_OR_RETURN(auto opts, ParseOptions("AVRO", options,
-                                                   {"WRAP_SINGLE_VALUE", "FULL_SCHEMA_NAME"}));
+    SKEIN_ASSIGN_OR_RETURN(
+        auto opts, ParseOptions("AVRO", options, {"WRAP_SINGLE_VALUE", "FULL_SCHEMA_NAME"}));
     if (opts.is_key && opts.wrap_explicitly_set) {
       return absl::InvalidArgumentError(
           "WRAP_SINGLE_VALUE applies to values only: a single key column is never wrapped");

@@ -36,8 +36,7 @@ void AppendBase64(std::string_view bytes, std::string* out);
 bool DecodeBase64(std::string_view text, std::string* out);
 
 std::unique_ptr<Format> MakeJsonFormat(std::vector<Column> columns, const ParsedOptions& opts);
-std::unique_ptr<Format> MakeDelimitedFormat(std::vector<Column> columns,
-                                            const ParsedOptions& opts);
+std::unique_ptr<Format> MakeDelimitedFormat(std::vector<Column> columns, const ParsedOptions& opts);
 std::unique_ptr<Format> MakeKafkaFormat(std::vector<Column> columns);
 std::unique_ptr<Format> MakeNoneFormat();
 absl::StatusOr<std::unique_ptr<Format>> MakeAvroFormat(std::vector<Column> columns,

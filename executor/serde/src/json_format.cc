@@ -16,12 +16,18 @@ using types::TypeKind;
 
 std::string_view JsonTypeName(json_type t) {
   switch (t) {
-    case json_type::array: return "an array";
-    case json_type::object: return "an object";
-    case json_type::number: return "a number";
-    case json_type::string: return "a string";
-    case json_type::boolean: return "a boolean";
-    case json_type::null: return "null";
+    case json_type::array:
+      return "an array";
+    case json_type::object:
+      return "an object";
+    case json_type::number:
+      return "a number";
+    case json_type::string:
+      return "a string";
+    case json_type::boolean:
+      return "a boolean";
+    case json_type::null:
+      return "null";
   }
   return "an unknown value";
 }
@@ -34,8 +40,8 @@ absl::Status Malformed(simdjson::error_code e) {
 absl::Status Mismatch(std::string_view expected, json_type got, std::string_view col,
                       const SqlType& type) {
   return absl::InvalidArgumentError(absl::StrCat("JSON: expected ", Sv(expected), " for ",
-                                                 type.ToString(), " column ", Sv(col),
-                                                 " but got ", Sv(JsonTypeName(got))));
+                                                 type.ToString(), " column ", Sv(col), " but got ",
+                                                 Sv(JsonTypeName(got))));
 }
 
 absl::Status Annotated(const absl::Status& s, std::string_view col) {
@@ -43,9 +49,9 @@ absl::Status Annotated(const absl::Status& s, std::string_view col) {
 }
 
 std::string_view TrimToken(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t' || s.back() == ',' || s.back() == '}' ||
-                        s.back() == ']')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t' ||
+          s.back() == ',' || s.back() == '}' || s.back() == ']')) {
     s.remove_suffix(1);
   }
   return s;
@@ -79,8 +85,8 @@ absl::Status ReadLong(J& j, int64_t* out) {
   } else {
     double d;
     if (auto e = j.get_double().get(d)) return Malformed(e);
-    SKEIN_ASSIGN_OR_RETURN(Value v, types::CastValue(Value::Double(d), SqlType::Double(),
-                                                     SqlType::Bigint()));
+    SKEIN_ASSIGN_OR_RETURN(
+        Value v, types::CastValue(Value::Double(d), SqlType::Double(), SqlType::Bigint()));
     *out = v.bigint();
   }
   return absl::OkStatus();
@@ -176,10 +182,18 @@ absl::Status Convert(J& j, const SqlType& type, std::string_view col, Value* out
         case TypeKind::kInteger:
           *out = Value::Integer(static_cast<int32_t>(static_cast<uint32_t>(l)));
           break;
-        case TypeKind::kBigint: *out = Value::Bigint(l); break;
-        case TypeKind::kTimestamp: *out = Value::Timestamp(l); break;
-        case TypeKind::kDate: *out = Value::Date(static_cast<int32_t>(l)); break;
-        default: *out = Value::Time(static_cast<int32_t>(l)); break;
+        case TypeKind::kBigint:
+          *out = Value::Bigint(l);
+          break;
+        case TypeKind::kTimestamp:
+          *out = Value::Timestamp(l);
+          break;
+        case TypeKind::kDate:
+          *out = Value::Date(static_cast<int32_t>(l));
+          break;
+        default:
+          *out = Value::Time(static_cast<int32_t>(l));
+          break;
       }
       return absl::OkStatus();
     }
@@ -198,8 +212,8 @@ absl::Status Convert(J& j, const SqlType& type, std::string_view col, Value* out
       std::string_view raw = TrimToken(j.raw_json_token());
       double check;
       if (auto e = j.get_double().get(check)) return Malformed(e);
-      auto u = types::ParseDecimal(raw, type.precision(), type.scale(),
-                                   types::Rounding::kUnnecessary);
+      auto u =
+          types::ParseDecimal(raw, type.precision(), type.scale(), types::Rounding::kUnnecessary);
       if (!u.ok()) return Annotated(u.status(), col);
       *out = Value::Decimal(*u, type.scale());
       return absl::OkStatus();

@@ -45,8 +45,7 @@ absl::StatusOr<int32_t> InMemorySchemaRegistry::LatestId(std::string_view subjec
   std::lock_guard<std::mutex> lock(mu_);
   auto it = subjects_.find(subject);
   if (it == subjects_.end() || it->second.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("Subject '", internal::Sv(subject), "' not found"));
+    return absl::NotFoundError(absl::StrCat("Subject '", internal::Sv(subject), "' not found"));
   }
   return it->second.back();
 }

@@ -49,7 +49,8 @@ TEST(CompilerTest, TableNeedsPrimaryKey) {
 TEST(CompilerTest, CsasKeepsKeyAndNamesQuery) {
   Compiler c;
   ASSERT_TRUE(RunSql(c, kInput).ok());
-  auto r = RunSql(c, "CREATE STREAM OUTPUT AS SELECT ID, UCASE(NAME), AGE + 1 AS A1 FROM INPUT "
+  auto r = RunSql(c,
+                  "CREATE STREAM OUTPUT AS SELECT ID, UCASE(NAME), AGE + 1 AS A1 FROM INPUT "
                   "WHERE AGE > 10;");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->query_id, "CSAS_OUTPUT_0");
@@ -81,7 +82,8 @@ TEST(CompilerTest, PartitionByRekeys) {
   ASSERT_TRUE(star.ok()) << star.status();
   EXPECT_EQ(star->schema_text, "NAME STRING KEY, AGE INTEGER, ID INTEGER");
   EXPECT_TRUE(star->plan->stages(0).operators(1).has_rekey());
-  auto expr = RunSql(c, "CREATE STREAM O2 AS SELECT NAME, ID, ABS(ID) FROM INPUT PARTITION BY ABS(ID);");
+  auto expr =
+      RunSql(c, "CREATE STREAM O2 AS SELECT NAME, ID, ABS(ID) FROM INPUT PARTITION BY ABS(ID);");
   ASSERT_TRUE(expr.ok()) << expr.status();
   EXPECT_EQ(expr->schema_text, "KSQL_COL_0 INTEGER KEY, NAME STRING, ID INTEGER");
   auto none = RunSql(c, "CREATE STREAM O3 AS SELECT ID, NAME FROM INPUT PARTITION BY NULL;");
@@ -115,8 +117,10 @@ TEST(CompilerTest, DropRefusesWhileQueriesRun) {
 
 TEST(CompilerTest, InsertValuesCoerces) {
   Compiler c;
-  ASSERT_TRUE(RunSql(c, "CREATE STREAM S (K STRING KEY, V BIGINT) WITH (kafka_topic='s', "
-                     "value_format='JSON');").ok());
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE STREAM S (K STRING KEY, V BIGINT) WITH (kafka_topic='s', "
+                     "value_format='JSON');")
+                  .ok());
   auto r = RunSql(c, "INSERT INTO S (K, V, ROWTIME) VALUES ('a', 5, 100);");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->rows.size(), 1u);

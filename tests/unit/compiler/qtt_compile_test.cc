@@ -2,14 +2,13 @@
 // parse + compile, and counts how many compile and how many expected failures are rejected.
 // The QTT files are read at run time from $SKEIN_SOURCE_DIR/../shared/conformance/qtt.
 
+#include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <regex>
-
-#include <gtest/gtest.h>
 
 #include "skein/compiler/compiler.h"
 #include "skein/sql/parser.h"

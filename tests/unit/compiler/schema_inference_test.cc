@@ -25,32 +25,31 @@ types::Column Col(std::string name, SqlType t) {
 
 // Knows value schemas for "orders" (a record) and "counts" (a bare long), key for "orders".
 void InstallInferer(Compiler& c, std::vector<std::string>* calls) {
-  c.mutable_catalog().set_schema_inferer(
-      [calls](const std::string& topic, bool is_key,
-              bool single) -> absl::StatusOr<InferredSchema> {
-        calls->push_back(topic + (is_key ? ":key" : ":value") + (single ? ":single" : ""));
-        InferredSchema s;
-        if (topic == "orders" && is_key) {
-          s.columns = {Col("ROWKEY", SqlType::String())};
-          s.unwrapped = true;
-          return s;
-        }
-        if (topic == "orders" && single) {
-          s.columns = {Col("ROWVAL", SqlType::Struct({{"QTY", SqlType::Integer()}}))};
-          s.unwrapped = true;
-          return s;
-        }
-        if (topic == "orders") {
-          s.columns = {Col("QTY", SqlType::Integer()), Col("NOTE", SqlType::String())};
-          return s;
-        }
-        if (topic == "counts" && !is_key) {
-          s.columns = {Col("ROWVAL", SqlType::Bigint())};
-          s.unwrapped = true;
-          return s;
-        }
-        return absl::NotFoundError("no schema");
-      });
+  c.mutable_catalog().set_schema_inferer([calls](const std::string& topic, bool is_key,
+                                                 bool single) -> absl::StatusOr<InferredSchema> {
+    calls->push_back(topic + (is_key ? ":key" : ":value") + (single ? ":single" : ""));
+    InferredSchema s;
+    if (topic == "orders" && is_key) {
+      s.columns = {Col("ROWKEY", SqlType::String())};
+      s.unwrapped = true;
+      return s;
+    }
+    if (topic == "orders" && single) {
+      s.columns = {Col("ROWVAL", SqlType::Struct({{"QTY", SqlType::Integer()}}))};
+      s.unwrapped = true;
+      return s;
+    }
+    if (topic == "orders") {
+      s.columns = {Col("QTY", SqlType::Integer()), Col("NOTE", SqlType::String())};
+      return s;
+    }
+    if (topic == "counts" && !is_key) {
+      s.columns = {Col("ROWVAL", SqlType::Bigint())};
+      s.unwrapped = true;
+      return s;
+    }
+    return absl::NotFoundError("no schema");
+  });
 }
 
 TEST(SchemaInferenceTest, ValueColumnsComeFromTheRegistry) {
@@ -83,9 +82,9 @@ TEST(SchemaInferenceTest, AnonymousSchemaIsUnwrapped) {
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->value_format.properties.at("WRAP_SINGLE_VALUE"), "false");
   // WRAP_SINGLE_VALUE=false asks for the whole record as one column.
-  auto single = RunOne(
-      c, "CREATE STREAM W WITH (kafka_topic='orders', value_format='AVRO', "
-         "wrap_single_value=false);");
+  auto single = RunOne(c,
+                       "CREATE STREAM W WITH (kafka_topic='orders', value_format='AVRO', "
+                       "wrap_single_value=false);");
   ASSERT_TRUE(single.ok()) << single.status();
   EXPECT_EQ(single->schema_text, "ROWVAL STRUCT<`QTY` INTEGER>");
 }
@@ -94,12 +93,13 @@ TEST(SchemaInferenceTest, DeclaredColumnsAndOtherFormatsAreNotInferred) {
   Compiler c;
   std::vector<std::string> calls;
   InstallInferer(c, &calls);
-  ASSERT_TRUE(
-      RunOne(c, "CREATE STREAM D (K STRING KEY, A INT) WITH (kafka_topic='orders', "
-                "value_format='AVRO', key_format='KAFKA');")
-          .ok());
-  ASSERT_TRUE(RunOne(c, "CREATE STREAM J (A INT) WITH (kafka_topic='orders', "
-                        "value_format='JSON');")
+  ASSERT_TRUE(RunOne(c,
+                     "CREATE STREAM D (K STRING KEY, A INT) WITH (kafka_topic='orders', "
+                     "value_format='AVRO', key_format='KAFKA');")
+                  .ok());
+  ASSERT_TRUE(RunOne(c,
+                     "CREATE STREAM J (A INT) WITH (kafka_topic='orders', "
+                     "value_format='JSON');")
                   .ok());
   EXPECT_TRUE(calls.empty());
 }
@@ -111,8 +111,7 @@ TEST(SchemaInferenceTest, MissingValueSchemaIsRejected) {
   auto r = RunOne(c, "CREATE STREAM X WITH (kafka_topic='nothing', value_format='AVRO');");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("does not exist in the Schema Registry"),
-            std::string::npos);
+  EXPECT_NE(r.status().message().find("does not exist in the Schema Registry"), std::string::npos);
 }
 
 }  // namespace

@@ -36,8 +36,8 @@ TEST(StatelessRulesTest, InListLiteralsFollowTheOperandType) {
   Compiler c;
   ASSERT_TRUE(RunSql(c, kPets).ok());
   // Any literal converts to a STRING operand; a string literal is parsed as a number.
-  EXPECT_TRUE(RunSql(c, "CREATE STREAM A AS SELECT * FROM PETS WHERE KIND IN (4, false, 'cat');")
-                  .ok());
+  EXPECT_TRUE(
+      RunSql(c, "CREATE STREAM A AS SELECT * FROM PETS WHERE KIND IN (4, false, 'cat');").ok());
   EXPECT_TRUE(RunSql(c, "CREATE STREAM B AS SELECT * FROM PETS WHERE LEGS IN ('4', '6e0');").ok());
   ExpectRejected(c, "CREATE STREAM C AS SELECT * FROM PETS WHERE LEGS IN (4, 'four');",
                  "Invalid Predicate: invalid input syntax for type INTEGER: \"four\".");
@@ -51,17 +51,20 @@ TEST(StatelessRulesTest, InListLiteralsFollowTheOperandType) {
 
 TEST(StatelessRulesTest, InListConstructorsTakeTheOperandType) {
   Compiler c;
-  ASSERT_TRUE(RunSql(c, "CREATE STREAM BOXES (K STRING KEY, SIZES ARRAY<BIGINT>, "
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE STREAM BOXES (K STRING KEY, SIZES ARRAY<BIGINT>, "
                      "DIMS STRUCT<W BIGINT, H BIGINT>) WITH (kafka_topic='boxes', "
-                     "value_format='JSON');").ok());
-  auto arrays =
-      RunSql(c, "CREATE STREAM A AS SELECT * FROM BOXES WHERE SIZES IN (ARRAY['1', NULL], "
-                "ARRAY[2, 3]);");
+                     "value_format='JSON');")
+                  .ok());
+  auto arrays = RunSql(c,
+                       "CREATE STREAM A AS SELECT * FROM BOXES WHERE SIZES IN (ARRAY['1', NULL], "
+                       "ARRAY[2, 3]);");
   EXPECT_TRUE(arrays.ok()) << arrays.status();
   // Fields are matched by name; a missing one is NULL, an extra one is dropped.
   auto structs =
-      RunSql(c, "CREATE STREAM B AS SELECT * FROM BOXES WHERE DIMS IN (STRUCT(H := 1, W := '2'), "
-                "STRUCT(W := 5), STRUCT(W := 1, H := 2, D := 3));");
+      RunSql(c,
+             "CREATE STREAM B AS SELECT * FROM BOXES WHERE DIMS IN (STRUCT(H := 1, W := '2'), "
+             "STRUCT(W := 5), STRUCT(W := 1, H := 2, D := 3));");
   EXPECT_TRUE(structs.ok()) << structs.status();
   ExpectRejected(c, "CREATE STREAM C AS SELECT * FROM BOXES WHERE SIZES IN (ARRAY['1', 'lots']);",
                  "Invalid Predicate: invalid input syntax for type BIGINT: \"lots\".");
@@ -118,8 +121,10 @@ TEST(StatelessRulesTest, ProjectionAndPartitionRules) {
 
 TEST(StatelessRulesTest, StructFieldNamesGetSuffixesOnClash) {
   Compiler c;
-  ASSERT_TRUE(RunSql(c, "CREATE STREAM S (K STRING KEY, N INT, P STRUCT<N INT, M INT>, "
-                     "Q STRUCT<N INT>) WITH (kafka_topic='s', value_format='JSON');").ok());
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE STREAM S (K STRING KEY, N INT, P STRUCT<N INT, M INT>, "
+                     "Q STRUCT<N INT>) WITH (kafka_topic='s', value_format='JSON');")
+                  .ok());
   auto r = RunSql(c, "CREATE STREAM O AS SELECT K, P->N, Q->N, P->M, N FROM S;");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->schema_text, "K STRING KEY, N_1 INTEGER, N_2 INTEGER, M INTEGER, N INTEGER");
@@ -158,10 +163,14 @@ TEST(StatelessRulesTest, FormatDefaultsAndValidation) {
 
 TEST(StatelessRulesTest, DerivedSourcesDoNotInheritUnwrappingOrNoneKeys) {
   Compiler c;
-  ASSERT_TRUE(RunSql(c, "CREATE STREAM S (V INT, W INT) WITH (kafka_topic='s', key_format='NONE', "
-                     "value_format='JSON');").ok());
-  ASSERT_TRUE(RunSql(c, "CREATE STREAM U (V INT) WITH (kafka_topic='u', value_format='JSON', "
-                     "wrap_single_value=false);").ok());
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE STREAM S (V INT, W INT) WITH (kafka_topic='s', key_format='NONE', "
+                     "value_format='JSON');")
+                  .ok());
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE STREAM U (V INT) WITH (kafka_topic='u', value_format='JSON', "
+                     "wrap_single_value=false);")
+                  .ok());
   ASSERT_TRUE(RunSql(c, "CREATE STREAM U2 AS SELECT * FROM U;").ok());
   EXPECT_EQ(c.catalog().FindSource("U2")->value_format.properties.count("WRAP_SINGLE_VALUE"), 0u);
   ASSERT_TRUE(RunSql(c, "CREATE STREAM K1 AS SELECT * FROM S PARTITION BY W;").ok());
@@ -172,8 +181,10 @@ TEST(StatelessRulesTest, DerivedSourcesDoNotInheritUnwrappingOrNoneKeys) {
 
 TEST(StatelessRulesTest, ExplodeBecomesFlatMap) {
   Compiler c;
-  ASSERT_TRUE(RunSql(c, "CREATE STREAM S (K STRING KEY, XS ARRAY<BIGINT>) WITH (kafka_topic='s', "
-                     "value_format='JSON');").ok());
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE STREAM S (K STRING KEY, XS ARRAY<BIGINT>) WITH (kafka_topic='s', "
+                     "value_format='JSON');")
+                  .ok());
   auto r = RunSql(c, "CREATE STREAM O AS SELECT K, EXPLODE(XS) AS X FROM S;");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->schema_text, "K STRING KEY, X BIGINT");

@@ -12,9 +12,9 @@ TEST(OperatorsTest, IntegerPromotion) {
             SqlType::Integer());
   EXPECT_EQ(*ArithmeticResultType(ArithmeticOp::kAdd, SqlType::Integer(), SqlType::Bigint()),
             SqlType::Bigint());
-  EXPECT_EQ(*ArithmeticResultType(ArithmeticOp::kMultiply, SqlType::Decimal(4, 2),
-                                  SqlType::Double()),
-            SqlType::Double());
+  EXPECT_EQ(
+      *ArithmeticResultType(ArithmeticOp::kMultiply, SqlType::Decimal(4, 2), SqlType::Double()),
+      SqlType::Double());
   EXPECT_EQ(*ArithmeticResultType(ArithmeticOp::kAdd, SqlType::String(), SqlType::String()),
             SqlType::String());
   EXPECT_FALSE(

@@ -79,8 +79,8 @@ TEST(RegistryTest, TableAndAggregateKinds) {
 }
 
 TEST(RegistryTest, EntriesBuildsStructArray) {
-  auto e = R().Resolve("ENTRIES", {SqlType::Map(SqlType::String(), SqlType::Integer()),
-                                   SqlType::Boolean()});
+  auto e = R().Resolve("ENTRIES",
+                       {SqlType::Map(SqlType::String(), SqlType::Integer()), SqlType::Boolean()});
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->return_type.ToString(), "ARRAY<STRUCT<`K` STRING, `V` INTEGER>>");
 }

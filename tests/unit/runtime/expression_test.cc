@@ -1,8 +1,9 @@
+#include "skein/runtime/expression.h"
+
 #include <limits>
 
 #include "gtest/gtest.h"
 #include "plan_builder.h"
-#include "skein/runtime/expression.h"
 #include "test_util.h"
 
 namespace skein::runtime {
@@ -95,8 +96,7 @@ TEST(ExpressionTest, DoubleArithmeticWithMixedOperands) {
 TEST(ExpressionTest, DecimalArithmeticAtResultScale) {
   SqlType d42 = SqlType::Decimal(4, 2), d52 = SqlType::Decimal(5, 2);
   auto add = Call("+", d52, {Col(0, d42), Col(1, d42)});
-  EXPECT_EQ(Eval(add, {Value::Decimal(1050, 2), Value::Decimal(-25, 2)}),
-            Value::Decimal(1025, 2));
+  EXPECT_EQ(Eval(add, {Value::Decimal(1050, 2), Value::Decimal(-25, 2)}), Value::Decimal(1025, 2));
   // 10.50 * 2.00 = 21.0000 at scale 4
   SqlType d94 = SqlType::Decimal(9, 4);
   auto mul = Call("*", d94, {Col(0, d42), Col(1, d42)});
@@ -211,8 +211,7 @@ TEST(ExpressionTest, ArraySubscriptsAreOneBasedWithNegativeFromEnd) {
   EXPECT_TRUE(at(-4).is_null());
   // Nested: col0[1][2] with a NULL inner array.
   SqlType nested = SqlType::Array(arr);
-  auto e = Call("SUBSCRIPT", kInt,
-                {Call("SUBSCRIPT", arr, {Col(0, nested), Int(1)}), Int(2)});
+  auto e = Call("SUBSCRIPT", kInt, {Call("SUBSCRIPT", arr, {Col(0, nested), Int(1)}), Int(2)});
   EXPECT_EQ(Eval(e, {Value::Array({Value::Array({Value::Integer(0), Value::Integer(1)})})}),
             Value::Integer(1));
   EXPECT_TRUE(Eval(e, {Value::Array({Value::Null()})}).is_null());
@@ -222,13 +221,12 @@ TEST(ExpressionTest, ArraySubscriptsAreOneBasedWithNegativeFromEnd) {
 TEST(ExpressionTest, MapSubscriptAndStructDeref) {
   SqlType map = SqlType::Map(kStr, kInt);
   Value m = Value::Map({{Value::String("expected"), Value::Integer(10)}});
-  EXPECT_EQ(Eval(Call("SUBSCRIPT", kInt, {Col(0, map), Str("expected")}), {m}),
-            Value::Integer(10));
+  EXPECT_EQ(Eval(Call("SUBSCRIPT", kInt, {Col(0, map), Str("expected")}), {m}), Value::Integer(10));
   EXPECT_TRUE(Eval(Call("SUBSCRIPT", kInt, {Col(0, map), Str("missing")}), {m}).is_null());
   SqlType person = SqlType::Struct({{"Name", kStr}});
   SqlType outer = SqlType::Struct({{"Person", person}});
-  auto deref = Call("DEREF", kStr, {Call("DEREF", person, {Col(0, outer), Str("Person")}),
-                                    Str("Name")});
+  auto deref =
+      Call("DEREF", kStr, {Call("DEREF", person, {Col(0, outer), Str("Person")}), Str("Name")});
   EXPECT_EQ(Eval(deref, {Value::Struct({Value::Struct({Value::String("George")})})}),
             Value::String("George"));
   EXPECT_TRUE(Eval(deref, {Value::Null()}).is_null());
@@ -257,9 +255,9 @@ TEST(ExpressionTest, LambdasTransformFilterReduce) {
   auto filter =
       Call("FILTER", arr, {Col(0, arr), Lambda(1, Call(">", kBool, {Arg(0, kInt), Int(1)}))});
   EXPECT_EQ(Eval(filter, {input}), Value::Array({Value::Integer(2), Value::Integer(3)}));
-  auto reduce = Call("REDUCE", kInt,
-                     {Col(0, arr), Int(0),
-                      Lambda(2, Call("+", kInt, {Arg(0, kInt), Arg(1, kInt)}))});
+  auto reduce =
+      Call("REDUCE", kInt,
+           {Col(0, arr), Int(0), Lambda(2, Call("+", kInt, {Arg(0, kInt), Arg(1, kInt)}))});
   EXPECT_EQ(Eval(reduce, {input}), Value::Integer(6));
   EXPECT_TRUE(Eval(transform, {Value::Null()}).is_null());
 

@@ -112,18 +112,16 @@ TEST(MathFunctionsTest, GreatestLeastNullIf) {
 }
 
 TEST(DateTimeFunctionsTest, FormatAndParseTimestamps) {
-  auto fmt = Call("TIMESTAMPTOSTRING", kStr,
-                  {Col(0, kBig), Str("yyyy-MM-dd HH:mm:ss.SSS")});
+  auto fmt = Call("TIMESTAMPTOSTRING", kStr, {Col(0, kBig), Str("yyyy-MM-dd HH:mm:ss.SSS")});
   EXPECT_EQ(Eval(fmt, {Value::Bigint(1526075913000)}), S("2018-05-11 21:58:33.000"));
-  auto fmt_tz = Call("FORMAT_TIMESTAMP", kStr,
-                     {Col(0, SqlType::Timestamp()), Str("yyyy-MM-dd'T'HH:mm:ssXXX"),
-                      Str("+05:30")});
+  auto fmt_tz =
+      Call("FORMAT_TIMESTAMP", kStr,
+           {Col(0, SqlType::Timestamp()), Str("yyyy-MM-dd'T'HH:mm:ssXXX"), Str("+05:30")});
   EXPECT_EQ(Eval(fmt_tz, {Value::Timestamp(1526075913000)}), S("2018-05-12T03:28:33+05:30"));
-  auto parse = Call("STRINGTOTIMESTAMP", kBig,
-                    {Col(0, kStr), Str("yyyy-MM-dd'T'HH:mm:ssX")});
+  auto parse = Call("STRINGTOTIMESTAMP", kBig, {Col(0, kStr), Str("yyyy-MM-dd'T'HH:mm:ssX")});
   EXPECT_EQ(Eval(parse, {S("2018-05-11T21:58:33Z")}), Value::Bigint(1526075913000));
-  auto parse_ts = Call("PARSE_TIMESTAMP", SqlType::Timestamp(),
-                       {Col(0, kStr), Str("yyyy-MM-dd'T'HH:mm:ss")});
+  auto parse_ts =
+      Call("PARSE_TIMESTAMP", SqlType::Timestamp(), {Col(0, kStr), Str("yyyy-MM-dd'T'HH:mm:ss")});
   EXPECT_EQ(Eval(parse_ts, {S("2019-05-11T21:58:33")}), Value::Timestamp(1557611913000));
   EvalResult bad = Evaluate(parse_ts, {S("not a time")});
   EXPECT_TRUE(bad.value.is_null());
@@ -131,8 +129,8 @@ TEST(DateTimeFunctionsTest, FormatAndParseTimestamps) {
 }
 
 TEST(DateTimeFunctionsTest, RegionTimeZonesFromTheTzDatabase) {
-  auto fmt = Call("TIMESTAMPTOSTRING", kStr,
-                  {Col(0, kBig), Str("yyyy-MM-dd HH:mm:ss zzz"), Col(1, kStr)});
+  auto fmt =
+      Call("TIMESTAMPTOSTRING", kStr, {Col(0, kBig), Str("yyyy-MM-dd HH:mm:ss zzz"), Col(1, kStr)});
   EXPECT_EQ(Eval(fmt, {Value::Bigint(1526075913000), S("America/Los_Angeles")}),
             S("2018-05-11 14:58:33 PDT"));
   EXPECT_EQ(Eval(fmt, {Value::Bigint(1526075913000), S("Europe/London")}),
@@ -186,10 +184,8 @@ TEST(CollectionFunctionsTest, ArraysAndMaps) {
   SqlType arr = SqlType::Array(kInt);
   Value a = Value::Array({Value::Integer(3), Value::Null(), Value::Integer(1)});
   EXPECT_EQ(Eval(Call("ARRAY_LENGTH", kInt, {Col(0, arr)}), {a}), Value::Integer(3));
-  EXPECT_EQ(Eval(Call("ARRAY_CONTAINS", kBool, {Col(0, arr), Int(1)}), {a}),
-            Value::Boolean(true));
-  EXPECT_EQ(Eval(Call("ARRAY_CONTAINS", kBool, {Col(0, arr), Int(2)}), {a}),
-            Value::Boolean(false));
+  EXPECT_EQ(Eval(Call("ARRAY_CONTAINS", kBool, {Col(0, arr), Int(1)}), {a}), Value::Boolean(true));
+  EXPECT_EQ(Eval(Call("ARRAY_CONTAINS", kBool, {Col(0, arr), Int(2)}), {a}), Value::Boolean(false));
   EXPECT_EQ(Eval(Call("ARRAY_SORT", arr, {Col(0, arr)}), {a}),
             Value::Array({Value::Integer(1), Value::Integer(3), Value::Null()}));
   EXPECT_EQ(Eval(Call("ARRAY_SORT", arr, {Col(0, arr), Str("desc")}), {a}),
@@ -208,11 +204,29 @@ TEST(CollectionFunctionsTest, ArraysAndMaps) {
 
 TEST(FunctionRegistryTest, BuiltinsCoverConformanceNames) {
   const FunctionRegistry& r = FunctionRegistry::Builtins();
-  for (const char* name : {"ROUND", "SUBSTRING", "EXTRACTJSONFIELD", "ABS", "TRUNC", "LEN",
-                           "IFNULL" /* compiled inline */, "ARRAY_LENGTH", "INITCAP", "TRIM",
-                           "ACOS", "LOG", "ENTRIES", "PARSE_DATE", "MAP_KEYS", "CONCAT_WS",
-                           "TIMESTAMPTOSTRING", "FORMAT_TIMESTAMP", "ARRAY_CONTAINS",
-                           "PARSE_TIMESTAMP", "STRINGTOTIMESTAMP", "MAP_UNION", "NULLIF"}) {
+  for (const char* name : {"ROUND",
+                           "SUBSTRING",
+                           "EXTRACTJSONFIELD",
+                           "ABS",
+                           "TRUNC",
+                           "LEN",
+                           "IFNULL" /* compiled inline */,
+                           "ARRAY_LENGTH",
+                           "INITCAP",
+                           "TRIM",
+                           "ACOS",
+                           "LOG",
+                           "ENTRIES",
+                           "PARSE_DATE",
+                           "MAP_KEYS",
+                           "CONCAT_WS",
+                           "TIMESTAMPTOSTRING",
+                           "FORMAT_TIMESTAMP",
+                           "ARRAY_CONTAINS",
+                           "PARSE_TIMESTAMP",
+                           "STRINGTOTIMESTAMP",
+                           "MAP_UNION",
+                           "NULLIF"}) {
     if (std::string(name) == "IFNULL") continue;
     EXPECT_TRUE(r.HasScalar(name)) << name;
   }

@@ -1,5 +1,7 @@
 // Stage tasks on hand-built plans over InMemoryTopics, through LocalRunner.
 
+#include "skein/runtime/operators.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,7 +10,6 @@
 #include "plan_builder.h"
 #include "skein/runtime/in_memory_topics.h"
 #include "skein/runtime/local_runner.h"
-#include "skein/runtime/operators.h"
 #include "skein/runtime/processing_log.h"
 
 namespace skein::runtime {
@@ -64,8 +65,8 @@ class StageTest : public ::testing::Test {
 skein::v1::SourceOp InputSource(bool is_table = false) {
   skein::v1::SourceOp src;
   *src.mutable_topic() = Topic("input", "KAFKA", "JSON");
-  *src.mutable_schema() = MakeSchema({KeyCol("K", kStr), Column("ID", kInt),
-                                      Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
+  *src.mutable_schema() = MakeSchema(
+      {KeyCol("K", kStr), Column("ID", kInt), Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
   src.set_is_table(is_table);
   src.set_timestamp_column(-1);
   return src;
@@ -98,16 +99,15 @@ skein::v1::Operator Sink(skein::v1::Schema schema, bool is_table = false) {
 // SELECT K, NAME, ID * 2 AS D, ROWTIME AS T FROM INPUT WHERE ID > 1
 skein::v1::PhysicalPlan FilterProjectPlan(bool is_table = false) {
   skein::v1::Operator filter;
-  *filter.mutable_filter()->mutable_predicate() =
-      Call(">", kBool, {Col(1, kInt), Int(1)});
+  *filter.mutable_filter()->mutable_predicate() = Call(">", kBool, {Col(1, kInt), Int(1)});
   skein::v1::Operator project;
   auto* p = project.mutable_project();
   *p->add_exprs() = Col(0, kStr);
   *p->add_exprs() = Col(2, kStr);
   *p->add_exprs() = Call("*", kInt, {Col(1, kInt), Int(2)});
   *p->add_exprs() = Col(3, kBig);
-  auto out = MakeSchema({KeyCol("K", kStr), Column("NAME", kStr), Column("D", kInt),
-                         Column("T", kBig)});
+  auto out =
+      MakeSchema({KeyCol("K", kStr), Column("NAME", kStr), Column("D", kInt), Column("T", kBig)});
   *p->mutable_output() = out;
   std::vector<skein::v1::Operator> ops;
   ops.push_back(SourceOperatorProto(InputSource(is_table)));
@@ -186,13 +186,13 @@ TEST_F(StageTest, TablesSkipRecordsWithoutAKey) {
 TEST_F(StageTest, TableFilterTurnsNonMatchingRowsIntoTombstones) {
   skein::v1::Operator filter;
   *filter.mutable_filter()->mutable_predicate() = Call(">", kBool, {Col(1, kInt), Int(1)});
-  auto out = MakeSchema({KeyCol("K", kStr), Column("ID", kInt), Column("NAME", kStr),
-                         PseudoCol("ROWTIME", kBig)});
+  auto out = MakeSchema(
+      {KeyCol("K", kStr), Column("ID", kInt), Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
   Produce("input", "a", R"({"ID": 5, "NAME": "x"})");
   Produce("input", "a", R"({"ID": 0, "NAME": "x"})");
   Produce("input", "b", std::nullopt);
-  Run(OnePlan({SourceOperatorProto(InputSource(/*is_table=*/true)), filter,
-               Sink(out, /*is_table=*/true)}));
+  Run(OnePlan(
+      {SourceOperatorProto(InputSource(/*is_table=*/true)), filter, Sink(out, /*is_table=*/true)}));
   auto records = Output("output");
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0].value, Opt(R"({"ID":5,"NAME":"x"})"));
@@ -231,9 +231,8 @@ TEST_F(StageTest, RekeyMovesTheKey) {
                              Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
   *rekey.mutable_rekey()->mutable_output() = rekeyed;
   // The sink writes the new key and ID (the plan's sink schema lists the row's columns).
-  auto sink_schema = MakeSchema({KeyCol("NEWKEY", kStr), PseudoCol("K", kStr),
-                                 Column("ID", kInt), PseudoCol("NAME", kStr),
-                                 PseudoCol("ROWTIME", kBig)});
+  auto sink_schema = MakeSchema({KeyCol("NEWKEY", kStr), PseudoCol("K", kStr), Column("ID", kInt),
+                                 PseudoCol("NAME", kStr), PseudoCol("ROWTIME", kBig)});
   Produce("input", "a", R"({"ID": 1, "NAME": "n1"})");
   Produce("input", "b", R"({"ID": 2})");
   Run(OnePlan({SourceOperatorProto(InputSource()), rekey, Sink(sink_schema)}));
@@ -251,8 +250,8 @@ TEST_F(StageTest, RekeyOfANullValueRowGivesANullKey) {
   *rekey.mutable_rekey()->mutable_output() =
       MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr), Column("ID", kInt),
                   Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
-  auto sink_schema = MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr),
-                                 Column("ID", kInt), Column("NAME", kStr)});
+  auto sink_schema = MakeSchema(
+      {KeyCol("NEWKEY", kStr), Column("K", kStr), Column("ID", kInt), Column("NAME", kStr)});
   Produce("input", "a", std::nullopt);
   Run(OnePlan({SourceOperatorProto(InputSource()), rekey, Sink(sink_schema)}));
   auto out = Output("output");
@@ -267,8 +266,8 @@ TEST_F(StageTest, RekeyOfANullValueRowStillComputesKeyOnlyExpressions) {
   *rekey.mutable_rekey()->mutable_output() =
       MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr), Column("ID", kInt),
                   Column("NAME", kStr), PseudoCol("ROWTIME", kBig)});
-  auto sink_schema = MakeSchema({KeyCol("NEWKEY", kStr), Column("K", kStr),
-                                 Column("ID", kInt), Column("NAME", kStr)});
+  auto sink_schema = MakeSchema(
+      {KeyCol("NEWKEY", kStr), Column("K", kStr), Column("ID", kInt), Column("NAME", kStr)});
   Produce("input", "a", std::nullopt);
   Run(OnePlan({SourceOperatorProto(InputSource()), rekey, Sink(sink_schema)}));
   auto out = Output("output");
@@ -281,8 +280,7 @@ TEST_F(StageTest, ExplodeEmitsOneRowPerElementPaddingShorterArrays) {
   skein::v1::SourceOp src;
   *src.mutable_topic() = Topic("arrays", "KAFKA", "JSON");
   SqlType arr = SqlType::Array(kInt);
-  *src.mutable_schema() =
-      MakeSchema({KeyCol("K", kStr), Column("A", arr), Column("B", arr)});
+  *src.mutable_schema() = MakeSchema({KeyCol("K", kStr), Column("A", arr), Column("B", arr)});
   src.set_timestamp_column(-1);
   skein::v1::Operator flat;
   *flat.mutable_flat_map()->add_exprs() = Col(0, kStr);
@@ -358,8 +356,8 @@ TEST_F(StageTest, PseudoColumnsPartitionAndOffset) {
       MakeSchema({KeyCol("K", kStr), Column("V", kInt), PseudoCol("ROWPARTITION", kInt),
                   PseudoCol("ROWOFFSET", kBig)});
   src.set_timestamp_column(-1);
-  auto out_schema = MakeSchema({KeyCol("K", kStr), Column("V", kInt), Column("P", kInt),
-                                Column("O", kBig)});
+  auto out_schema =
+      MakeSchema({KeyCol("K", kStr), Column("V", kInt), Column("P", kInt), Column("O", kBig)});
   ASSERT_TRUE(topics_.CreateTopic("p", 2).ok());
   Produce("p", "x", R"({"V": 1})", 0, 1);
   Produce("p", "y", R"({"V": 2})", 0, 1);
@@ -374,8 +372,8 @@ TEST_F(StageTest, BadPlansAreRejected) {
   EXPECT_FALSE(StageTask::Create(plan, plan.stages(0)).ok());
   skein::v1::Operator filter;
   *filter.mutable_filter()->mutable_predicate() = Call("NO_SUCH", kBool, {});
-  plan = OnePlan({SourceOperatorProto(InputSource()), filter,
-                  Sink(MakeSchema({KeyCol("K", kStr)}))});
+  plan =
+      OnePlan({SourceOperatorProto(InputSource()), filter, Sink(MakeSchema({KeyCol("K", kStr)}))});
   EXPECT_FALSE(StageTask::Create(plan, plan.stages(0)).ok());
 }
 

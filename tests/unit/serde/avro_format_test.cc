@@ -21,10 +21,10 @@ FormatOptions AvroOptions(SchemaRegistry* registry, bool is_key = false) {
 }
 
 TEST(AvroSchemaTest, NamesAndShapesLikeKsql) {
-  auto schema = AvroSchemaJson(
-      {Col("ID", SqlType::Bigint()), Col("P", SqlType::Decimal(4, 2)),
-       Col("S", SqlType::Struct({{"F1", SqlType::Array(SqlType::String())}}))},
-      /*unwrapped=*/false);
+  auto schema =
+      AvroSchemaJson({Col("ID", SqlType::Bigint()), Col("P", SqlType::Decimal(4, 2)),
+                      Col("S", SqlType::Struct({{"F1", SqlType::Array(SqlType::String())}}))},
+                     /*unwrapped=*/false);
   ASSERT_TRUE(schema.ok()) << schema.status();
   EXPECT_EQ(*schema,
             R"({"type":"record","name":"KsqlDataSourceSchema",)"
@@ -39,8 +39,7 @@ TEST(AvroSchemaTest, NamesAndShapesLikeKsql) {
   EXPECT_EQ(*AvroSchemaJson({Col("K", SqlType::Integer())}, /*unwrapped=*/true),
             R"(["null","int"])");
   EXPECT_FALSE(
-      AvroSchemaJson({Col("M", SqlType::Map(SqlType::Integer(), SqlType::Integer()))}, false)
-          .ok());
+      AvroSchemaJson({Col("M", SqlType::Map(SqlType::Integer(), SqlType::Integer()))}, false).ok());
 }
 
 TEST(SchemaRegistryTest, InMemoryIdsAndFraming) {
@@ -67,19 +66,30 @@ TEST(SchemaRegistryTest, InMemoryIdsAndFraming) {
 TEST(AvroFormatTest, RoundTripsEveryType) {
   InMemorySchemaRegistry registry;
   SqlType st = SqlType::Struct({{"A", SqlType::Integer()}, {"B", SqlType::Bytes()}});
-  std::vector<Column> cols = {
-      Col("B", SqlType::Boolean()),   Col("I", SqlType::Integer()),
-      Col("L", SqlType::Bigint()),    Col("D", SqlType::Double()),
-      Col("N", SqlType::Decimal(20, 3)), Col("S", SqlType::String()),
-      Col("T", SqlType::Timestamp()), Col("DT", SqlType::Date()),
-      Col("TM", SqlType::Time()),     Col("A", SqlType::Array(SqlType::Integer())),
-      Col("M", SqlType::Map(SqlType::String(), st)), Col("X", st)};
+  std::vector<Column> cols = {Col("B", SqlType::Boolean()),
+                              Col("I", SqlType::Integer()),
+                              Col("L", SqlType::Bigint()),
+                              Col("D", SqlType::Double()),
+                              Col("N", SqlType::Decimal(20, 3)),
+                              Col("S", SqlType::String()),
+                              Col("T", SqlType::Timestamp()),
+                              Col("DT", SqlType::Date()),
+                              Col("TM", SqlType::Time()),
+                              Col("A", SqlType::Array(SqlType::Integer())),
+                              Col("M", SqlType::Map(SqlType::String(), st)),
+                              Col("X", st)};
   auto f = Make("AVRO", cols, AvroOptions(&registry));
   ASSERT_NE(f, nullptr);
   std::vector<Value> row = {
-      Value::Boolean(true), Value::Integer(-3), Value::Bigint(1LL << 40), Value::Double(2.5),
-      Value::Decimal(-12345678901234567, 3), Value::String("héllo"), Value::Timestamp(1651182287943),
-      Value::Date(19110), Value::Time(78287943),
+      Value::Boolean(true),
+      Value::Integer(-3),
+      Value::Bigint(1LL << 40),
+      Value::Double(2.5),
+      Value::Decimal(-12345678901234567, 3),
+      Value::String("héllo"),
+      Value::Timestamp(1651182287943),
+      Value::Date(19110),
+      Value::Time(78287943),
       Value::Array({Value::Integer(1), Value::Null()}),
       Value::Map({{Value::String("k"), Value::Struct({Value::Integer(5), Value::Bytes("\x01")})}}),
       Value()};
@@ -97,8 +107,7 @@ TEST(AvroFormatTest, DecimalBytesAreMinimalTwosComplement) {
   auto f = Make("AVRO", {Col("N", SqlType::Decimal(4, 2))}, AvroOptions(&registry, true));
   // Unwrapped: union branch 1 (zigzag 0x02), bytes length 1 (0x02), value 0x80 needs 2 bytes.
   EXPECT_EQ(EncodeOk(*f, {Value::Decimal(-1, 2)}), std::string("\0\0\0\0\x01\x02\x02\xff", 8));
-  EXPECT_EQ(EncodeOk(*f, {Value::Decimal(128, 2)}),
-            std::string("\0\0\0\0\x01\x02\x04\x00\x80", 9));
+  EXPECT_EQ(EncodeOk(*f, {Value::Decimal(128, 2)}), std::string("\0\0\0\0\x01\x02\x04\x00\x80", 9));
 }
 
 TEST(AvroFormatTest, ReadsWithTheWriterSchemaByFieldName) {
@@ -141,9 +150,9 @@ TEST(AvroFormatTest, RandomBytesNeverCrash) {
                  Col("L", SqlType::Array(SqlType::Decimal(10, 2))),
                  Col("M", SqlType::Map(SqlType::String(), SqlType::Double()))},
                 AvroOptions(&registry));
-  std::string valid = EncodeOk(
-      *f, {Value::Integer(1), Value::String("abc"), Value::Array({Value::Decimal(125, 2)}),
-           Value::Map({{Value::String("k"), Value::Double(1.5)}})});
+  std::string valid =
+      EncodeOk(*f, {Value::Integer(1), Value::String("abc"), Value::Array({Value::Decimal(125, 2)}),
+                    Value::Map({{Value::String("k"), Value::Double(1.5)}})});
   std::mt19937_64 rng(99);
   std::vector<Value> row(4);
   int ok = 0;

@@ -22,8 +22,7 @@ std::filesystem::path QttDir() {
   std::vector<std::filesystem::path> candidates = {"../shared/conformance/qtt",
                                                    "/work/shared/conformance/qtt"};
   if (const char* src = std::getenv("SKEIN_SOURCE_DIR")) {
-    candidates.insert(candidates.begin(),
-                      std::filesystem::path(src) / "../shared/conformance/qtt");
+    candidates.insert(candidates.begin(), std::filesystem::path(src) / "../shared/conformance/qtt");
   }
   for (const auto& c : candidates) {
     if (std::filesystem::exists(c)) return c;
@@ -39,15 +38,24 @@ class TypeParser {
   bool Parse(SqlType* out) {
     Skip();
     std::string word = Word();
-    if (word == "INT" || word == "INTEGER") *out = SqlType::Integer();
-    else if (word == "BIGINT") *out = SqlType::Bigint();
-    else if (word == "DOUBLE") *out = SqlType::Double();
-    else if (word == "BOOLEAN") *out = SqlType::Boolean();
-    else if (word == "STRING" || word == "VARCHAR") *out = SqlType::String();
-    else if (word == "BYTES") *out = SqlType::Bytes();
-    else if (word == "TIMESTAMP") *out = SqlType::Timestamp();
-    else if (word == "DATE") *out = SqlType::Date();
-    else if (word == "TIME") *out = SqlType::Time();
+    if (word == "INT" || word == "INTEGER")
+      *out = SqlType::Integer();
+    else if (word == "BIGINT")
+      *out = SqlType::Bigint();
+    else if (word == "DOUBLE")
+      *out = SqlType::Double();
+    else if (word == "BOOLEAN")
+      *out = SqlType::Boolean();
+    else if (word == "STRING" || word == "VARCHAR")
+      *out = SqlType::String();
+    else if (word == "BYTES")
+      *out = SqlType::Bytes();
+    else if (word == "TIMESTAMP")
+      *out = SqlType::Timestamp();
+    else if (word == "DATE")
+      *out = SqlType::Date();
+    else if (word == "TIME")
+      *out = SqlType::Time();
     else if (word == "DECIMAL") {
       int p = 0, sc = 0;
       if (!Eat('(') || !Int(&p) || !Eat(',') || !Int(&sc) || !Eat(')')) return false;
@@ -112,8 +120,8 @@ class TypeParser {
   std::string Word() {
     Skip();
     size_t start = pos_;
-    while (pos_ < s_.size() && (absl::ascii_isalnum(static_cast<unsigned char>(s_[pos_])) ||
-                                s_[pos_] == '_')) {
+    while (pos_ < s_.size() &&
+           (absl::ascii_isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) {
       ++pos_;
     }
     return absl::AsciiStrToUpper(s_.substr(start, pos_ - start));
@@ -230,14 +238,14 @@ TEST(ConformanceTest, PassThroughCasesMatchKsql) {
       // The sink inherits the source's formats unless the CSAS overrides them.
       Side out_key = MakeSide(out_props, true, &in_key);
       Side out_val = MakeSide(out_props, false, &in_val);
-      if (!out_props.count("WRAP_SINGLE_VALUE")) out_val.options.properties.erase("WRAP_SINGLE_VALUE");
+      if (!out_props.count("WRAP_SINGLE_VALUE"))
+        out_val.options.properties.erase("WRAP_SINGLE_VALUE");
       auto ik = MakeFormat(in_key.format, keys, in_key.options);
       auto iv = MakeFormat(in_val.format, values, in_val.options);
       auto ok_ = MakeFormat(out_key.format, keys, out_key.options);
       auto ov = MakeFormat(out_val.format, values, out_val.options);
       if (!ik.ok() || !iv.ok() || !ok_.ok() || !ov.ok()) {
-        ADD_FAILURE() << name << ": " << ik.status() << iv.status() << ok_.status()
-                      << ov.status();
+        ADD_FAILURE() << name << ": " << ik.status() << iv.status() << ok_.status() << ov.status();
         continue;
       }
       simdjson::dom::array inputs, outputs;
@@ -257,12 +265,10 @@ TEST(ConformanceTest, PassThroughCasesMatchKsql) {
           auto in_bytes = RecordBytes(ie, part == 0 ? in_key.format : in_val.format);
           auto out_bytes = RecordBytes(oe, part == 0 ? out_key.format : out_val.format);
           std::vector<Value> got(src.columns().size()), want(dst.columns().size());
-          auto g = src.Decode(in_bytes ? std::optional<std::string_view>(*in_bytes)
-                                       : std::nullopt,
-                              got);
-          auto w = dst.Decode(out_bytes ? std::optional<std::string_view>(*out_bytes)
-                                        : std::nullopt,
-                              want);
+          auto g =
+              src.Decode(in_bytes ? std::optional<std::string_view>(*in_bytes) : std::nullopt, got);
+          auto w = dst.Decode(
+              out_bytes ? std::optional<std::string_view>(*out_bytes) : std::nullopt, want);
           ASSERT_TRUE(g.ok()) << name << " input " << r << ": " << g.status();
           ASSERT_TRUE(w.ok()) << name << " output " << r << ": " << w.status();
           EXPECT_EQ(got, want) << name << " record " << r << " " << field;

@@ -39,13 +39,15 @@ TEST(JsonFormatTest, NullRecordsAndTombstones) {
 }
 
 TEST(JsonFormatTest, CoercesScalarsLikeKsql) {
-  auto f = Make("JSON", {Col("I", SqlType::Integer()), Col("B", SqlType::Bigint()),
-                         Col("D", SqlType::Double()), Col("S", SqlType::String()),
-                         Col("T", SqlType::Boolean()), Col("A", SqlType::Array(SqlType::String()))});
+  auto f =
+      Make("JSON", {Col("I", SqlType::Integer()), Col("B", SqlType::Bigint()),
+                    Col("D", SqlType::Double()), Col("S", SqlType::String()),
+                    Col("T", SqlType::Boolean()), Col("A", SqlType::Array(SqlType::String()))});
   std::vector<Value> row(6);
-  auto r = f->Decode(
-      std::string_view(R"({"I":"49","B":3.9,"D":"1.5","S":12.50,"T":"true","A":[1,true,"x",null]})"),
-      row);
+  auto r =
+      f->Decode(std::string_view(
+                    R"({"I":"49","B":3.9,"D":"1.5","S":12.50,"T":"true","A":[1,true,"x",null]})"),
+                row);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(row[0], Value::Integer(49));
   EXPECT_EQ(row[1], Value::Bigint(3));
@@ -59,10 +61,9 @@ TEST(JsonFormatTest, CoercesScalarsLikeKsql) {
 TEST(JsonFormatTest, DecimalsAreExact) {
   auto f = Make("JSON", {Col("A", SqlType::Decimal(33, 16)), Col("B", SqlType::Decimal(4, 2))});
   std::vector<Value> row(2);
-  ASSERT_TRUE(f->Decode(std::string_view(
-                            R"({"A": 12345678901234567.1234567890123456, "B": "10.1"})"),
-                        row)
-                  .ok());
+  ASSERT_TRUE(
+      f->Decode(std::string_view(R"({"A": 12345678901234567.1234567890123456, "B": "10.1"})"), row)
+          .ok());
   EXPECT_EQ(types::FormatDecimal(row[0].decimal_unscaled(), row[0].decimal_scale()),
             "12345678901234567.1234567890123456");
   EXPECT_EQ(row[1], Value::Decimal(1010, 2));
@@ -71,8 +72,8 @@ TEST(JsonFormatTest, DecimalsAreExact) {
 }
 
 TEST(JsonFormatTest, UnwrappedKeysAndValues) {
-  auto key = Make("JSON", {Col("K", SqlType::Double(), types::ColumnNamespace::kKey)},
-                  KeyOptions());
+  auto key =
+      Make("JSON", {Col("K", SqlType::Double(), types::ColumnNamespace::kKey)}, KeyOptions());
   std::vector<Value> k(1);
   ASSERT_TRUE(key->Decode(std::string_view("654.321"), k).ok());
   EXPECT_EQ(k[0], Value::Double(654.321));
@@ -97,9 +98,8 @@ TEST(JsonFormatTest, UnwrappedKeysAndValues) {
 TEST(JsonFormatTest, EncodesKsqlText) {
   SqlType st = SqlType::Struct({{"F0", SqlType::Integer()}, {"f1", SqlType::String()}});
   auto f = Make("JSON", {Col("D", SqlType::Double()), Col("N", SqlType::Decimal(5, 3)),
-                         Col("S", st), Col("B", SqlType::Bytes()),
-                         Col("T", SqlType::Timestamp()), Col("E", SqlType::String()),
-                         Col("X", SqlType::Array(SqlType::Bigint()))});
+                         Col("S", st), Col("B", SqlType::Bytes()), Col("T", SqlType::Timestamp()),
+                         Col("E", SqlType::String()), Col("X", SqlType::Array(SqlType::Bigint()))});
   std::vector<Value> row = {Value::Double(1.0),
                             Value::Decimal(10120, 3),
                             Value::Struct({Value::Integer(1), Value::Null()}),
@@ -124,11 +124,12 @@ TEST(JsonFormatTest, DoublesUseJavaText) {
 }
 
 TEST(JsonFormatTest, MalformedInputIsInvalidArgument) {
-  auto f = Make("JSON", {Col("PRICE", SqlType::Double()), Col("L", SqlType::Array(SqlType::Integer()))});
+  auto f =
+      Make("JSON", {Col("PRICE", SqlType::Double()), Col("L", SqlType::Array(SqlType::Integer()))});
   std::vector<Value> row(2);
-  for (std::string_view bad : {"{", "{\"PRICE\": }", "[1,2]", "{\"PRICE\": true}",
-                               "{\"L\": {\"a\": 1}}", "{\"PRICE\": 1} trailing", "", "nul",
-                               "{\"PRICE\": \"abc\"}"}) {
+  for (std::string_view bad :
+       {"{", "{\"PRICE\": }", "[1,2]", "{\"PRICE\": true}", "{\"L\": {\"a\": 1}}",
+        "{\"PRICE\": 1} trailing", "", "nul", "{\"PRICE\": \"abc\"}"}) {
     auto r = f->Decode(bad, row);
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }

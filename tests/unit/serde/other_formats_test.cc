@@ -12,8 +12,7 @@ TEST(FactoryTest, RejectsUnknownFormatsPropsAndTypes) {
   auto s = MakeFormat("FOO", {}).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "Unknown format: FOO");
-  s = MakeFormat("json", {Col("A", SqlType::Integer())}, WithProps({{"DELIMITER", "|"}}))
-          .status();
+  s = MakeFormat("json", {Col("A", SqlType::Integer())}, WithProps({{"DELIMITER", "|"}})).status();
   EXPECT_EQ(s.message(), "JSON does not support the following configs: [delimiter]");
   s = MakeFormat("KAFKA", {Col("A", SqlType::Boolean())}).status();
   EXPECT_EQ(s.message(), "The 'KAFKA' format does not support type 'BOOLEAN'");
@@ -28,14 +27,14 @@ TEST(FactoryTest, RejectsUnknownFormatsPropsAndTypes) {
   s = MakeFormat("JSON", {Col("M", SqlType::Map(SqlType::Integer(), SqlType::Double()))}).status();
   EXPECT_EQ(s.message(), "JSON only supports MAP types with STRING keys");
   s = MakeFormat("NONE", {Col("K", SqlType::String(), types::ColumnNamespace::kKey)}).status();
-  EXPECT_EQ(s.message(),
-            "The 'NONE' format can only be used when no columns are defined. Got: [`K` STRING KEY]");
+  EXPECT_EQ(
+      s.message(),
+      "The 'NONE' format can only be used when no columns are defined. Got: [`K` STRING KEY]");
   s = MakeFormat("DELIMITED", {Col("A", SqlType::Integer())},
                  WithProps({{"VALUE_DELIMITER", "<~>"}}))
           .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  s = MakeFormat("DELIMITED", {Col("A", SqlType::Integer())},
-                 WithProps({{"VALUE_DELIMITER", ""}}))
+  s = MakeFormat("DELIMITED", {Col("A", SqlType::Integer())}, WithProps({{"VALUE_DELIMITER", ""}}))
           .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(MakeFormat("JSON", {Col("A", SqlType::Integer()), Col("B", SqlType::Integer())},
@@ -84,8 +83,8 @@ TEST(DelimitedFormatTest, CustomDelimitersAndTypes) {
 }
 
 TEST(DelimitedFormatTest, SingleKeyColumnAndTombstones) {
-  auto f = Make("DELIMITED", {Col("K", SqlType::String(), types::ColumnNamespace::kKey)},
-                KeyOptions());
+  auto f =
+      Make("DELIMITED", {Col("K", SqlType::String(), types::ColumnNamespace::kKey)}, KeyOptions());
   std::vector<Value> k(1);
   ASSERT_TRUE(f->Decode(std::string_view("\"You\""), k).ok());
   EXPECT_EQ(k[0], Value::String("You"));

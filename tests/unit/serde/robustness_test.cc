@@ -13,20 +13,26 @@ namespace {
 using types::SqlType;
 
 std::vector<Column> RichColumns() {
-  SqlType st = SqlType::Struct({{"A", SqlType::Integer()},
-                                {"B", SqlType::Array(SqlType::Decimal(10, 2))}});
-  return {Col("I", SqlType::Integer()),   Col("L", SqlType::Bigint()),
-          Col("D", SqlType::Double()),    Col("N", SqlType::Decimal(10, 2)),
-          Col("S", SqlType::String()),    Col("Y", SqlType::Bytes()),
-          Col("T", SqlType::Timestamp()), Col("DT", SqlType::Date()),
-          Col("TM", SqlType::Time()),     Col("B", SqlType::Boolean()),
-          Col("M", SqlType::Map(SqlType::String(), st)), Col("X", st)};
+  SqlType st =
+      SqlType::Struct({{"A", SqlType::Integer()}, {"B", SqlType::Array(SqlType::Decimal(10, 2))}});
+  return {Col("I", SqlType::Integer()),
+          Col("L", SqlType::Bigint()),
+          Col("D", SqlType::Double()),
+          Col("N", SqlType::Decimal(10, 2)),
+          Col("S", SqlType::String()),
+          Col("Y", SqlType::Bytes()),
+          Col("T", SqlType::Timestamp()),
+          Col("DT", SqlType::Date()),
+          Col("TM", SqlType::Time()),
+          Col("B", SqlType::Boolean()),
+          Col("M", SqlType::Map(SqlType::String(), st)),
+          Col("X", st)};
 }
 
 std::vector<Column> PrimitiveColumns() {
-  return {Col("I", SqlType::Integer()), Col("L", SqlType::Bigint()), Col("D", SqlType::Double()),
-          Col("N", SqlType::Decimal(10, 2)), Col("S", SqlType::String()),
-          Col("B", SqlType::Boolean())};
+  return {Col("I", SqlType::Integer()), Col("L", SqlType::Bigint()),
+          Col("D", SqlType::Double()),  Col("N", SqlType::Decimal(10, 2)),
+          Col("S", SqlType::String()),  Col("B", SqlType::Boolean())};
 }
 
 std::string Mutate(std::string s, std::mt19937_64& rng) {
@@ -89,9 +95,7 @@ TEST(RobustnessTest, Json) {
       R"({"I":1,"L":-2,"D":1.5,"N":"12.34","S":"x","Y":"aGk=","T":5,"DT":3,"TM":7,"B":true,)"
       R"("M":{"k":{"A":1,"B":[1.25,null]}},"X":{"a":2,"b":[]}})",
       R"({"i":"7","n":3.1,"s":null,"x":null})",
-      R"({"D":1e300,"L":9223372036854775807,"S":"\u00e9\n"})",
-      "null",
-      "{}"};
+      R"({"D":1e300,"L":9223372036854775807,"S":"\u00e9\n"})", "null", "{}"};
   Hammer(*f, seeds, 20000, 42);
 }
 

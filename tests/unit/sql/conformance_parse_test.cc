@@ -1,6 +1,9 @@
 // Reads ksqlDB's query-translation test files at run time (never copied into the repo) and
 // checks that the parser accepts the statements of every case that is expected to succeed.
 
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,9 +11,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include "skein/sql/parser.h"
 #include "skein/sql/printer.h"
@@ -111,17 +111,17 @@ TEST(SqlConformanceParseTest, ParsesPositiveQttStatements) {
           auto again = ParseStatement(printed);
           if (!again.ok() || StatementToSql(**again) != printed) {
             ++round_trip_failures;
-            failures.push_back("round trip: " + printed + "\n    " +
-                               (again.ok() ? StatementToSql(**again)
-                                           : std::string(again.status().message())));
+            failures.push_back(
+                "round trip: " + printed + "\n    " +
+                (again.ok() ? StatementToSql(**again) : std::string(again.status().message())));
           }
         }
       }
       if (case_ok) ++cases_ok;
     }
   }
-  std::cout << "conformance: " << cases_ok << "/" << cases << " positive cases, "
-            << statements_ok << "/" << statements << " statements parsed\n";
+  std::cout << "conformance: " << cases_ok << "/" << cases << " positive cases, " << statements_ok
+            << "/" << statements << " statements parsed\n";
   for (const std::string& f : failures) std::cout << "  FAIL " << f << "\n";
   ASSERT_GT(cases, 0);
   EXPECT_GE(cases_ok * 100, cases * 95) << "too many positive cases fail to parse";

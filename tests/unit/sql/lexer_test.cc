@@ -63,9 +63,9 @@ TEST(LexerTest, CommentsAreSkippedAndPositionsTracked) {
 
 TEST(LexerTest, Symbols) {
   auto t = Lex("<> != <= >= || -> => := < > [ ] ( ) , ; . * / % + - =");
-  std::vector<std::string> want = {"<>", "!=", "<=", ">=", "||", "->", "=>", ":=", "<", ">",
-                                   "[",  "]",  "(",  ")",  ",",  ";",  ".",  "*",  "/", "%",
-                                   "+",  "-",  "="};
+  std::vector<std::string> want = {
+      "<>", "!=", "<=", ">=", "||", "->", "=>", ":=", "<", ">", "[", "]",
+      "(",  ")",  ",",  ";",  ".",  "*",  "/",  "%",  "+", "-", "="};
   ASSERT_EQ(t.size(), want.size() + 1);
   for (size_t i = 0; i < want.size(); ++i) {
     EXPECT_EQ(t[i].kind, TokenKind::kSymbol);
@@ -77,8 +77,7 @@ TEST(LexerTest, UnterminatedStringReportsItsStart) {
   auto t = Tokenize("SELECT\n  'abc FROM x");
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(std::string(t.status().message()).rfind("line 2:3: unterminated string literal", 0),
-            0u)
+  EXPECT_EQ(std::string(t.status().message()).rfind("line 2:3: unterminated string literal", 0), 0u)
       << t.status();
 }
 

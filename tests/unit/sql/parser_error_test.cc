@@ -54,8 +54,7 @@ TEST(ParserErrorTest, MissingCommaInSelectList) {
 }
 
 TEST(ParserErrorTest, UnclosedParenthesisPointsAtTheOpening) {
-  EXPECT_EQ(ErrorOf("SELECT f(a,\n b FROM s"),
-            "line 2:4: unexpected 'FROM' — expected ')'");
+  EXPECT_EQ(ErrorOf("SELECT f(a,\n b FROM s"), "line 2:4: unexpected 'FROM' — expected ')'");
   EXPECT_EQ(ErrorOf("SELECT (a + b FROM s"), "line 1:15: unexpected 'FROM' — expected ')'");
   EXPECT_EQ(ErrorOf("CREATE STREAM s (a INT"),
             "line 1:23: unexpected end of input — expected ',' or ')'. Hint: a column is "
@@ -87,9 +86,10 @@ TEST(ParserErrorTest, ReservedWordAsIdentifier) {
 
 TEST(ParserErrorTest, PositionOnLaterLine) {
   ParseError e;
-  ErrorOf("CREATE STREAM s (a INT) WITH (kafka_topic='x');\n"
-          "SELECT * FROM s WHERE a = = 1;",
-          &e);
+  ErrorOf(
+      "CREATE STREAM s (a INT) WITH (kafka_topic='x');\n"
+      "SELECT * FROM s WHERE a = = 1;",
+      &e);
   EXPECT_EQ(e.line, 2);
   EXPECT_EQ(e.column, 27);
   EXPECT_EQ(e.token, "=");
@@ -141,8 +141,7 @@ TEST(ParserErrorTest, DeepNestingIsAnErrorNotACrash) {
 
   std::string nots;
   for (int i = 0; i < 50000; ++i) nots += "NOT ";
-  EXPECT_NE(ErrorOf("SELECT * FROM s WHERE " + nots + "a").find("levels deep"),
-            std::string::npos);
+  EXPECT_NE(ErrorOf("SELECT * FROM s WHERE " + nots + "a").find("levels deep"), std::string::npos);
   std::string minus;
   for (int i = 0; i < 50000; ++i) minus += "- ";
   EXPECT_NE(ErrorOf("SELECT " + minus + "a FROM s").find("levels deep"), std::string::npos);

@@ -55,8 +55,9 @@ TEST(ParserStatementTest, CreateStreamWithColumnsAndProperties) {
 }
 
 TEST(ParserStatementTest, CreateTableVariants) {
-  StatementPtr s = Parse("CREATE OR REPLACE TABLE t (k STRING PRIMARY KEY, v INT) "
-                         "WITH (kafka_topic='t', format='JSON')");
+  StatementPtr s = Parse(
+      "CREATE OR REPLACE TABLE t (k STRING PRIMARY KEY, v INT) "
+      "WITH (kafka_topic='t', format='JSON')");
   ASSERT_TRUE(s);
   const auto& c = s->As<CreateSource>();
   EXPECT_TRUE(c.is_table);
@@ -100,8 +101,9 @@ TEST(ParserStatementTest, CreateAsSelect) {
 }
 
 TEST(ParserStatementTest, HoppingAndSessionWindows) {
-  StatementPtr h = Parse("SELECT k, COUNT(*) FROM s WINDOW HOPPING (SIZE 1 MINUTE, ADVANCE BY "
-                         "10 SECONDS) GROUP BY k EMIT CHANGES");
+  StatementPtr h = Parse(
+      "SELECT k, COUNT(*) FROM s WINDOW HOPPING (SIZE 1 MINUTE, ADVANCE BY "
+      "10 SECONDS) GROUP BY k EMIT CHANGES");
   ASSERT_TRUE(h);
   const Query& hq = *h->As<SelectStatement>().query;
   EXPECT_EQ(hq.window->kind, WindowKind::kHopping);
@@ -109,8 +111,9 @@ TEST(ParserStatementTest, HoppingAndSessionWindows) {
   EXPECT_EQ(hq.window->advance->millis, 10000);
   EXPECT_EQ(hq.emit, EmitKind::kChanges);
 
-  StatementPtr s = Parse("SELECT k FROM s WINDOW w SESSION (5 MINUTES, GRACE PERIOD 1 DAY) "
-                         "GROUP BY k");
+  StatementPtr s = Parse(
+      "SELECT k FROM s WINDOW w SESSION (5 MINUTES, GRACE PERIOD 1 DAY) "
+      "GROUP BY k");
   ASSERT_TRUE(s);
   const Query& sq = *s->As<SelectStatement>().query;
   EXPECT_EQ(sq.window->kind, WindowKind::kSession);
@@ -144,8 +147,9 @@ TEST(ParserStatementTest, Joins) {
 }
 
 TEST(ParserStatementTest, SelectClausesAndAliases) {
-  StatementPtr s = Parse("SELECT *, a b, c AS `Cc` FROM s PARTITION BY a, b EMIT CHANGES "
-                         "LIMIT 10");
+  StatementPtr s = Parse(
+      "SELECT *, a b, c AS `Cc` FROM s PARTITION BY a, b EMIT CHANGES "
+      "LIMIT 10");
   ASSERT_TRUE(s);
   const Query& q = *s->As<SelectStatement>().query;
   EXPECT_EQ(q.select[0].kind, SelectItem::Kind::kStar);
@@ -238,8 +242,9 @@ TEST(ParserStatementTest, ExplainTerminateSetUnset) {
 }
 
 TEST(ParserStatementTest, Connectors) {
-  StatementPtr c = Parse("CREATE SINK CONNECTOR IF NOT EXISTS `pg` WITH "
-                         "('connector.class'='x', tasks_max=1)");
+  StatementPtr c = Parse(
+      "CREATE SINK CONNECTOR IF NOT EXISTS `pg` WITH "
+      "('connector.class'='x', tasks_max=1)");
   ASSERT_TRUE(c);
   const auto& cc = c->As<CreateConnector>();
   EXPECT_TRUE(cc.is_sink);

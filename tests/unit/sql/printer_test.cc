@@ -1,9 +1,10 @@
 // Printer: canonical text, and parse -> print -> parse yielding the same tree.
 
+#include "skein/sql/printer.h"
+
 #include <gtest/gtest.h>
 
 #include "skein/sql/parser.h"
-#include "skein/sql/printer.h"
 
 namespace skein::sql {
 namespace {
@@ -14,9 +15,9 @@ bool SameType(const DataType* a, const DataType* b);
 bool SameExpr(const Expr* a, const Expr* b) {
   if (a == nullptr || b == nullptr) return a == b;
   if (a->kind != b->kind || a->text != b->text || a->qualifier != b->qualifier ||
-      a->bool_value != b->bool_value || a->int_value != b->int_value ||
-      a->negated != b->negated || a->star != b->star || a->escape != b->escape ||
-      a->names != b->names || a->children.size() != b->children.size()) {
+      a->bool_value != b->bool_value || a->int_value != b->int_value || a->negated != b->negated ||
+      a->star != b->star || a->escape != b->escape || a->names != b->names ||
+      a->children.size() != b->children.size()) {
     return false;
   }
   if (a->kind == ExprKind::kUnary && a->unary_op != b->unary_op) return false;
@@ -59,15 +60,16 @@ TEST_P(ExprRoundTripTest, ParsePrintParseIsIdentity) {
 
 INSTANTIATE_TEST_SUITE_P(
     Expressions, ExprRoundTripTest,
-    ::testing::Values(
-        "a + b * c - d / e % f", "-(1)", "-(-1)", "- -a", "-2147483648", "1.50", "1.5E3",
-        "'it''s'", "NOT a AND b OR c", "a || b || 'c'", "a IS NOT DISTINCT FROM b",
-        "x NOT LIKE 'a!%' ESCAPE '!'", "x NOT IN (1, 2 + 3)", "x BETWEEN -1 AND +1",
-        "CASE x WHEN 1 THEN 'a' ELSE NULL END", "CASE WHEN a THEN b END",
-        "CAST(x AS STRUCT<`a b` ARRAY<MAP<STRING, DECIMAL(4, 2)>>>)", "COUNT(*)",
-        "TRANSFORM(m, (k, v) => k || 'x', (k, v) => v + 1)", "FILTER(a, x => x > 0)",
-        "ARRAY[1, NULL]", "MAP('a' := STRUCT(`f` := 1))", "s.`Col`->`inner`->deep[0]['k']",
-        "`select` + `lower`", "true = false", "`1R` * 2", "f()"));
+    ::testing::Values("a + b * c - d / e % f", "-(1)", "-(-1)", "- -a", "-2147483648", "1.50",
+                      "1.5E3", "'it''s'", "NOT a AND b OR c", "a || b || 'c'",
+                      "a IS NOT DISTINCT FROM b", "x NOT LIKE 'a!%' ESCAPE '!'",
+                      "x NOT IN (1, 2 + 3)", "x BETWEEN -1 AND +1",
+                      "CASE x WHEN 1 THEN 'a' ELSE NULL END", "CASE WHEN a THEN b END",
+                      "CAST(x AS STRUCT<`a b` ARRAY<MAP<STRING, DECIMAL(4, 2)>>>)", "COUNT(*)",
+                      "TRANSFORM(m, (k, v) => k || 'x', (k, v) => v + 1)", "FILTER(a, x => x > 0)",
+                      "ARRAY[1, NULL]", "MAP('a' := STRUCT(`f` := 1))",
+                      "s.`Col`->`inner`->deep[0]['k']", "`select` + `lower`", "true = false",
+                      "`1R` * 2", "f()"));
 
 class StatementRoundTripTest : public ::testing::TestWithParam<const char*> {};
 

@@ -1,11 +1,11 @@
 // Robustness: mutated and truncated statements must yield OK or INVALID_ARGUMENT with a
 // position — never a crash, a hang or another status code.
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "skein/sql/parser.h"
 #include "skein/sql/printer.h"
@@ -46,11 +46,11 @@ void CheckOne(const std::string& sql) {
   ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << sql;
   ASSERT_GE(error.line, 1) << sql;
   ASSERT_GE(error.column, 1) << sql;
-  ASSERT_EQ(std::string(result.status().message())
-                .rfind("line " + std::to_string(error.line) + ":" +
-                           std::to_string(error.column) + ": ",
-                       0),
-            0u)
+  ASSERT_EQ(
+      std::string(result.status().message())
+          .rfind("line " + std::to_string(error.line) + ":" + std::to_string(error.column) + ": ",
+                 0),
+      0u)
       << result.status();
 }
 
@@ -69,13 +69,20 @@ TEST(RobustnessTest, TruncatedStatements) {
 
 TEST(RobustnessTest, RandomMutations) {
   std::mt19937 rng(20240611);  // fixed seed: reproducible
-  const std::string alphabet =
-      "abcXYZ_019 \n\t'`\"()[]<>=!|-+*/%,.;:>{}#$@\\\x01\xff";
-  const std::vector<std::string> words = {"SELECT", "FROM", "WHERE", "(", ")", "'", "`",
-                                          "CASE",   "END",  "NOT",   ",", "->", "=>", "--",
-                                          "/*",     "*/",   "ARRAY", "<", ">", "STRUCT",
-                                          "WITHIN", "JOIN", "EMIT",  ";", "1.5E",
-                                          "99999999999999999999999"};
+  const std::string alphabet = "abcXYZ_019 \n\t'`\"()[]<>=!|-+*/%,.;:>{}#$@\\\x01\xff";
+  const std::vector<std::string> words = {"SELECT", "FROM",
+                                          "WHERE",  "(",
+                                          ")",      "'",
+                                          "`",      "CASE",
+                                          "END",    "NOT",
+                                          ",",      "->",
+                                          "=>",     "--",
+                                          "/*",     "*/",
+                                          "ARRAY",  "<",
+                                          ">",      "STRUCT",
+                                          "WITHIN", "JOIN",
+                                          "EMIT",   ";",
+                                          "1.5E",   "99999999999999999999999"};
   int ok = 0, failed = 0;
   for (int iter = 0; iter < 6000; ++iter) {
     std::string sql = Seeds()[rng() % Seeds().size()];

@@ -1,7 +1,8 @@
 // Unit tests for implicit widening and CAST (semantics from ksqlDB's cast conformance cases).
 
-#include "gtest/gtest.h"
 #include "skein/types/cast.h"
+
+#include "gtest/gtest.h"
 
 namespace skein::types {
 namespace {
@@ -19,8 +20,8 @@ TEST(CastTest, UnsupportedCastsNameTheTypes) {
   s = CheckCast(SqlType::String(),
                 SqlType::Struct({{"F0", SqlType::String()}, {"F1", SqlType::Integer()}}));
   EXPECT_EQ(s.message(), "Cast of STRING to STRUCT<`F0` STRING, `F1` INTEGER> is not supported");
-  EXPECT_FALSE(CheckCast(SqlType::String(), SqlType::Map(SqlType::String(), SqlType::Integer()))
-                   .ok());
+  EXPECT_FALSE(
+      CheckCast(SqlType::String(), SqlType::Map(SqlType::String(), SqlType::Integer())).ok());
   EXPECT_FALSE(CheckCast(SqlType::Integer(), SqlType::Boolean()).ok());
   EXPECT_TRUE(CheckCast(SqlType::Array(SqlType::Bigint()), SqlType::Array(SqlType::String())).ok());
 }
@@ -64,10 +65,9 @@ TEST(CastTest, Decimals) {
   SqlType d53 = SqlType::Decimal(5, 3);
   EXPECT_EQ(CastToString(CastOk(Value::Decimal(1012, 2), SqlType::Decimal(4, 2), d53), d53),
             "10.120");
-  EXPECT_DOUBLE_EQ(
-      CastOk(Value::Decimal(1001, 2), SqlType::Decimal(4, 2), SqlType::Double()).dbl(), 10.01);
-  EXPECT_EQ(CastOk(Value::Decimal(0, 2), SqlType::Decimal(4, 2), SqlType::String()).str(),
-            "0.00");
+  EXPECT_DOUBLE_EQ(CastOk(Value::Decimal(1001, 2), SqlType::Decimal(4, 2), SqlType::Double()).dbl(),
+                   10.01);
+  EXPECT_EQ(CastOk(Value::Decimal(0, 2), SqlType::Decimal(4, 2), SqlType::String()).str(), "0.00");
 }
 
 TEST(CastTest, StringsToOtherTypes) {
@@ -77,14 +77,15 @@ TEST(CastTest, StringsToOtherTypes) {
   EXPECT_EQ(CastOk(Value::String("1e3"), SqlType::String(), SqlType::Double()).dbl(), 1000.0);
   EXPECT_FALSE(CastValue(Value::String("inf"), SqlType::String(), SqlType::Double()).ok());
   EXPECT_TRUE(CastOk(Value::String("TRUE"), SqlType::String(), SqlType::Boolean()).boolean());
-  EXPECT_EQ(CastOk(Value::String("2022-04-28T21:44:47.943Z"), SqlType::String(),
-                   SqlType::Timestamp())
-                .timestamp(),
-            1651182287943);
-  SqlType from = SqlType::Map(SqlType::String(), SqlType::Map(SqlType::String(), SqlType::String()));
+  EXPECT_EQ(
+      CastOk(Value::String("2022-04-28T21:44:47.943Z"), SqlType::String(), SqlType::Timestamp())
+          .timestamp(),
+      1651182287943);
+  SqlType from =
+      SqlType::Map(SqlType::String(), SqlType::Map(SqlType::String(), SqlType::String()));
   SqlType to = SqlType::Map(SqlType::String(), SqlType::Map(SqlType::String(), SqlType::Integer()));
-  Value m = Value::Map({{Value::String("k1"), Value::Map({{Value::String("k2"),
-                                                           Value::String("10")}})}});
+  Value m =
+      Value::Map({{Value::String("k1"), Value::Map({{Value::String("k2"), Value::String("10")}})}});
   Value out = CastOk(m, from, to);
   EXPECT_EQ(out.map_value(0).map_value(0).integer(), 10);
 }
@@ -122,12 +123,11 @@ TEST(CastTest, ImplicitWidening) {
   EXPECT_FALSE(CanImplicitlyCast(SqlType::Double(), SqlType::Decimal(38, 10)));
   EXPECT_FALSE(CanImplicitlyCast(SqlType::Bigint(), SqlType::Integer()));
   EXPECT_FALSE(CanImplicitlyCast(SqlType::Integer(), SqlType::String()));
-  EXPECT_TRUE(CanImplicitlyCast(SqlType::Array(SqlType::Integer()),
-                                SqlType::Array(SqlType::Bigint())));
+  EXPECT_TRUE(
+      CanImplicitlyCast(SqlType::Array(SqlType::Integer()), SqlType::Array(SqlType::Bigint())));
   EXPECT_EQ(*WiderNumericType(SqlType::Integer(), SqlType::Bigint()), SqlType::Bigint());
   EXPECT_EQ(*WiderNumericType(SqlType::Decimal(4, 2), SqlType::Double()), SqlType::Double());
-  EXPECT_EQ(*WiderNumericType(SqlType::Decimal(4, 2), SqlType::Integer()),
-            SqlType::Decimal(12, 2));
+  EXPECT_EQ(*WiderNumericType(SqlType::Decimal(4, 2), SqlType::Integer()), SqlType::Decimal(12, 2));
   EXPECT_EQ(*WiderNumericType(SqlType::Decimal(4, 2), SqlType::Decimal(5, 4)),
             SqlType::Decimal(6, 4));
   EXPECT_FALSE(WiderNumericType(SqlType::String(), SqlType::Integer()).has_value());

@@ -26,12 +26,10 @@ TEST(SqlTypeTest, PrintsKsqlCanonicalNames) {
   EXPECT_EQ(SqlType::Time().ToString(), "TIME");
   EXPECT_EQ(SqlType::Decimal(4, 2).ToString(), "DECIMAL(4, 2)");
   EXPECT_EQ(SqlType::Array(SqlType::Integer()).ToString(), "ARRAY<INTEGER>");
-  EXPECT_EQ(SqlType::Map(SqlType::Integer(), SqlType::Double()).ToString(),
-            "MAP<INTEGER, DOUBLE>");
+  EXPECT_EQ(SqlType::Map(SqlType::Integer(), SqlType::Double()).ToString(), "MAP<INTEGER, DOUBLE>");
   EXPECT_EQ(SqlType::Struct({{"F0", SqlType::String()}, {"F1", SqlType::Integer()}}).ToString(),
             "STRUCT<`F0` STRING, `F1` INTEGER>");
-  EXPECT_EQ(SqlType::Struct({{"F", SqlType::Map(SqlType::String(), SqlType::String())}})
-                .ToString(),
+  EXPECT_EQ(SqlType::Struct({{"F", SqlType::Map(SqlType::String(), SqlType::String())}}).ToString(),
             "STRUCT<`F` MAP<STRING, STRING>>");
   EXPECT_EQ(SqlType::Struct({}).ToString(), "STRUCT< >");
   EXPECT_EQ(SqlType::Array(SqlType::Map(SqlType::Integer(), SqlType::Double())).ToString(),
@@ -46,9 +44,9 @@ TEST(SqlTypeTest, EqualityIsStructural) {
   EXPECT_NE(SqlType::Struct({{"A", SqlType::Integer()}}),
             SqlType::Struct({{"a", SqlType::Integer()}}));
   EXPECT_NE(SqlType::Integer(), SqlType::Bigint());
-  EXPECT_TRUE(SqlType::Struct({{"A", SqlType::Array(SqlType::Map(SqlType::String(),
-                                                                  SqlType::Integer()))}})
-                  .ContainsMap());
+  EXPECT_TRUE(
+      SqlType::Struct({{"A", SqlType::Array(SqlType::Map(SqlType::String(), SqlType::Integer()))}})
+          .ContainsMap());
   EXPECT_FALSE(SqlType::Array(SqlType::Integer()).ContainsMap());
 }
 
@@ -118,8 +116,7 @@ TEST(DecimalTest, ParsesExactly) {
   EXPECT_EQ(*ParseDecimal("0.94", 2, 1, Rounding::kHalfUp), 9);
   EXPECT_EQ(*ParseDecimal("-0.95", 2, 1, Rounding::kHalfUp), -10);
   EXPECT_EQ(*ParseDecimal("0.004", 2, 1, Rounding::kHalfUp), 0);
-  EXPECT_EQ(*ParseDecimal("12345678901234567.1234567890123456", 33, 16,
-                          Rounding::kUnnecessary),
+  EXPECT_EQ(*ParseDecimal("12345678901234567.1234567890123456", 33, 16, Rounding::kUnnecessary),
             Int128{123456789012345671} * Pow10(15) + Int128{234567890123456});
   EXPECT_FALSE(ParseDecimal("0.99", 2, 1, Rounding::kUnnecessary).ok());
   EXPECT_FALSE(ParseDecimal("10", 2, 1, Rounding::kHalfUp).ok());  // needs 3 digits

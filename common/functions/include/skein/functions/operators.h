@@ -30,8 +30,15 @@ absl::StatusOr<types::SqlType> ArithmeticResultType(ArithmeticOp op,
 types::SqlType DecimalArithmeticType(ArithmeticOp op, const types::SqlType& a,
                                      const types::SqlType& b);
 
-enum class ComparisonOp { kEqual, kNotEqual, kLess, kLessOrEqual, kGreater, kGreaterOrEqual,
-                          kIsDistinct };
+enum class ComparisonOp {
+  kEqual,
+  kNotEqual,
+  kLess,
+  kLessOrEqual,
+  kGreater,
+  kGreaterOrEqual,
+  kIsDistinct
+};
 
 // ksqlDB's names: EQUAL, NOT_EQUAL, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN,
 // GREATER_THAN_OR_EQUAL, IS_DISTINCT_FROM.

@@ -45,8 +45,8 @@ struct ResolvedFunction {
 
 // Computes a return type from the bound argument types when a fixed pattern cannot express it
 // (ROUND(DECIMAL) -> DECIMAL(p - s + 1, 0), ...). Returns INVALID_ARGUMENT to reject.
-using ReturnTypeFn = std::function<absl::StatusOr<types::SqlType>(
-    const std::vector<types::SqlType>& param_types)>;
+using ReturnTypeFn =
+    std::function<absl::StatusOr<types::SqlType>(const std::vector<types::SqlType>& param_types)>;
 
 // One overload as declared: parameter patterns and return pattern in a small type language
 // ("STRING", "INTEGER", "DECIMAL" = any decimal, "T", "ARRAY<T>", "MAP<K, V>", "ANY").

@@ -30,8 +30,8 @@ absl::StatusOr<Int128> ParseDecimal(std::string_view text, int precision, int sc
                                     Rounding rounding);
 
 // Changes the scale of an unscaled value; checks `precision`. Errors as ParseDecimal.
-absl::StatusOr<Int128> RescaleDecimal(Int128 unscaled, int from_scale, int precision,
-                                      int to_scale, Rounding rounding);
+absl::StatusOr<Int128> RescaleDecimal(Int128 unscaled, int from_scale, int precision, int to_scale,
+                                      Rounding rounding);
 
 // Converts a double as Java's BigDecimal.valueOf(d) does (through its shortest decimal text),
 // then rounds HALF_UP to the scale. INVALID_ARGUMENT for NaN/Inf or precision overflow.

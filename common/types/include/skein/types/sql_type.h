@@ -20,7 +20,7 @@ enum class TypeKind : uint8_t {
   kInteger,  // 32-bit signed
   kBigint,   // 64-bit signed
   kDouble,
-  kDecimal,    // DECIMAL(precision, scale), precision <= 38
+  kDecimal,  // DECIMAL(precision, scale), precision <= 38
   kString,
   kBytes,
   kTimestamp,  // milliseconds since the Unix epoch, UTC

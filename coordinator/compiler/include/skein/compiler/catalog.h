@@ -29,7 +29,7 @@ struct FormatInfo {
 
 // Window of a windowed key (sources produced by windowed aggregations); unset for plain keys.
 struct WindowInfo {
-  std::string kind;        // TUMBLING, HOPPING, SESSION
+  std::string kind;         // TUMBLING, HOPPING, SESSION
   int64_t size_millis = 0;  // 0 for SESSION
 };
 
@@ -37,8 +37,8 @@ struct WindowInfo {
 struct DataSource {
   std::string name;
   bool is_table = false;
-  bool is_read_only = false;  // CREATE SOURCE STREAM|TABLE
-  types::Schema schema;       // KEY, VALUE then HEADER columns
+  bool is_read_only = false;                       // CREATE SOURCE STREAM|TABLE
+  types::Schema schema;                            // KEY, VALUE then HEADER columns
   std::map<std::string, std::string> header_keys;  // HEADER('k') column -> k ("" = HEADERS)
   std::string topic;
   int partitions = 1;

@@ -43,13 +43,13 @@ struct InsertRow {
 
 struct StatementResult {
   enum class Kind {
-    kSourceCreated,   // CREATE STREAM/TABLE (source_name, schema_text)
-    kSourceDropped,   // DROP (source_name; delete_topic)
-    kQueryStarted,    // CSAS/CTAS/INSERT INTO SELECT (plan, query_id, source_name = sink)
-    kQueryTerminated, // TERMINATE (terminated_queries)
-    kRows,            // INSERT VALUES (source_name, topic, row_schema, rows)
-    kText,            // SHOW, DESCRIBE, EXPLAIN, LIST
-    kProperty,        // SET / UNSET
+    kSourceCreated,    // CREATE STREAM/TABLE (source_name, schema_text)
+    kSourceDropped,    // DROP (source_name; delete_topic)
+    kQueryStarted,     // CSAS/CTAS/INSERT INTO SELECT (plan, query_id, source_name = sink)
+    kQueryTerminated,  // TERMINATE (terminated_queries)
+    kRows,             // INSERT VALUES (source_name, topic, row_schema, rows)
+    kText,             // SHOW, DESCRIBE, EXPLAIN, LIST
+    kProperty,         // SET / UNSET
   };
   Kind kind = Kind::kText;
   std::string source_name;
@@ -61,7 +61,7 @@ struct StatementResult {
   bool delete_topic = false;
   // INSERT VALUES.
   std::string topic;
-  v1::Topic topic_info;       // name, formats, partitions
+  v1::Topic topic_info;      // name, formats, partitions
   types::Schema row_schema;  // key + value columns of the target
   std::vector<InsertRow> rows;
   // SHOW / DESCRIBE / EXPLAIN.

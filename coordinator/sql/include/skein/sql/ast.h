@@ -58,11 +58,11 @@ struct StructField {
 struct DataType {
   TypeKind kind = TypeKind::kCustom;
   SourcePos pos;
-  std::string name;         // upper-cased base name as written: INT, INTEGER, VARCHAR, ...
-  int precision = 0;        // kDecimal only
-  int scale = 0;            // kDecimal only
-  DataTypePtr element;      // kArray element, kMap value
-  DataTypePtr key;          // kMap key
+  std::string name;                 // upper-cased base name as written: INT, INTEGER, VARCHAR, ...
+  int precision = 0;                // kDecimal only
+  int scale = 0;                    // kDecimal only
+  DataTypePtr element;              // kArray element, kMap value
+  DataTypePtr key;                  // kMap key
   std::vector<StructField> fields;  // kStruct
 };
 
@@ -72,29 +72,29 @@ struct DataType {
 
 enum class ExprKind {
   kNullLiteral,
-  kBooleanLiteral,   // bool_value
-  kIntegerLiteral,   // fits in INT (32 bit): int_value, text
-  kBigIntLiteral,    // fits in BIGINT: int_value, text
-  kDecimalLiteral,   // 1.50 (ksqlDB types these as DECIMAL): text
-  kDoubleLiteral,    // 1.5E3: double_value, text
-  kStringLiteral,    // text = unescaped value
-  kColumnRef,        // [qualifier.]text; also lambda parameters inside a lambda body
-  kDereference,      // children[0]->text
-  kSubscript,        // children[0][children[1]]
-  kUnary,            // unary_op children[0]
-  kBinary,           // children[0] binary_op children[1] (arithmetic, ||, comparison, AND/OR)
-  kIsNull,           // children[0] IS [NOT] NULL (negated)
-  kIsDistinctFrom,   // children[0] IS [NOT] DISTINCT FROM children[1] (negated)
-  kLike,             // children[0] [NOT] LIKE children[1] [ESCAPE escape]
-  kIn,               // children[0] [NOT] IN (children[1..])
-  kBetween,          // children[0] [NOT] BETWEEN children[1] AND children[2]
-  kCase,             // CASE [operand] WHEN children[2i] THEN children[2i+1] ... [ELSE else_result]
-  kCast,             // CAST(children[0] AS type)
-  kFunctionCall,     // text(children...) or text(*) when star
-  kLambda,           // (names...) => children[0]
-  kArray,            // ARRAY[children...]
-  kMap,              // MAP(children[2i] := children[2i+1], ...)
-  kStruct,           // STRUCT(names[i] := children[i], ...)
+  kBooleanLiteral,  // bool_value
+  kIntegerLiteral,  // fits in INT (32 bit): int_value, text
+  kBigIntLiteral,   // fits in BIGINT: int_value, text
+  kDecimalLiteral,  // 1.50 (ksqlDB types these as DECIMAL): text
+  kDoubleLiteral,   // 1.5E3: double_value, text
+  kStringLiteral,   // text = unescaped value
+  kColumnRef,       // [qualifier.]text; also lambda parameters inside a lambda body
+  kDereference,     // children[0]->text
+  kSubscript,       // children[0][children[1]]
+  kUnary,           // unary_op children[0]
+  kBinary,          // children[0] binary_op children[1] (arithmetic, ||, comparison, AND/OR)
+  kIsNull,          // children[0] IS [NOT] NULL (negated)
+  kIsDistinctFrom,  // children[0] IS [NOT] DISTINCT FROM children[1] (negated)
+  kLike,            // children[0] [NOT] LIKE children[1] [ESCAPE escape]
+  kIn,              // children[0] [NOT] IN (children[1..])
+  kBetween,         // children[0] [NOT] BETWEEN children[1] AND children[2]
+  kCase,            // CASE [operand] WHEN children[2i] THEN children[2i+1] ... [ELSE else_result]
+  kCast,            // CAST(children[0] AS type)
+  kFunctionCall,    // text(children...) or text(*) when star
+  kLambda,          // (names...) => children[0]
+  kArray,           // ARRAY[children...]
+  kMap,             // MAP(children[2i] := children[2i+1], ...)
+  kStruct,          // STRUCT(names[i] := children[i], ...)
 };
 
 enum class UnaryOp { kMinus, kPlus, kNot };
@@ -127,8 +127,8 @@ struct Expr {
   bool bool_value = false;
   int64_t int_value = 0;
   double double_value = 0;
-  bool negated = false;   // IS NOT NULL, NOT LIKE, NOT IN, NOT BETWEEN, IS NOT DISTINCT FROM
-  bool star = false;      // kFunctionCall: COUNT(*)
+  bool negated = false;  // IS NOT NULL, NOT LIKE, NOT IN, NOT BETWEEN, IS NOT DISTINCT FROM
+  bool star = false;     // kFunctionCall: COUNT(*)
   UnaryOp unary_op = UnaryOp::kMinus;
   BinaryOp binary_op = BinaryOp::kAdd;
   std::optional<std::string> escape;  // kLike ESCAPE character
@@ -180,9 +180,9 @@ enum class WindowKind { kTumbling, kHopping, kSession };
 
 struct WindowSpec {
   WindowKind kind = WindowKind::kTumbling;
-  std::string name;        // optional window name ksqlDB accepts before the kind
-  Duration size;           // TUMBLING/HOPPING SIZE, SESSION gap
-  std::optional<Duration> advance;    // HOPPING ADVANCE BY
+  std::string name;                 // optional window name ksqlDB accepts before the kind
+  Duration size;                    // TUMBLING/HOPPING SIZE, SESSION gap
+  std::optional<Duration> advance;  // HOPPING ADVANCE BY
   std::optional<Duration> retention;
   std::optional<Duration> grace;
   SourcePos pos;

@@ -26,10 +26,10 @@ inline constexpr int kMaxNestingDepth = 200;
 
 // Structured form of a parse error (the status message is built from it).
 struct ParseError {
-  int line = 0;        // 1-based
-  int column = 0;      // 1-based
-  std::string token;   // offending token's text, or "end of input"
-  std::string message; // everything after "line L:C: "
+  int line = 0;         // 1-based
+  int column = 0;       // 1-based
+  std::string token;    // offending token's text, or "end of input"
+  std::string message;  // everything after "line L:C: "
 };
 
 // One statement with the exact text it was parsed from.

@@ -112,8 +112,16 @@ struct DropSource : Statement {
   std::string name;
 };
 
-enum class ShowTarget { kStreams, kTables, kQueries, kTopics, kProperties, kFunctions,
-                        kConnectors, kTypes };
+enum class ShowTarget {
+  kStreams,
+  kTables,
+  kQueries,
+  kTopics,
+  kProperties,
+  kFunctions,
+  kConnectors,
+  kTypes
+};
 
 struct Show : Statement {
   Show() : Statement(StatementKind::kShow) {}

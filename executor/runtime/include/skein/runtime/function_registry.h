@@ -39,8 +39,8 @@ struct CallInfo {
 using ScalarFn = types::Value (*)(std::span<const types::Value> args, const CallInfo& info,
                                   EvalContext& ctx);
 // A table function: appends the rows it produces (one value each) to *out.
-using TableFn = void (*)(std::span<const types::Value> args, const CallInfo& info,
-                         EvalContext& ctx, std::vector<types::Value>* out);
+using TableFn = void (*)(std::span<const types::Value> args, const CallInfo& info, EvalContext& ctx,
+                         std::vector<types::Value>* out);
 
 // A call site bound to an implementation.
 struct BoundScalar {

@@ -27,8 +27,8 @@ class TimeZone;
 
 // Counters of one task's operators, read by metrics and tests.
 struct OperatorMetrics {
-  uint64_t records_in = 0;        // records offered to the source
-  uint64_t records_out = 0;       // records produced by the sink
+  uint64_t records_in = 0;   // records offered to the source
+  uint64_t records_out = 0;  // records produced by the sink
   uint64_t deserialization_errors = 0;
   uint64_t expression_errors = 0;
   uint64_t serialization_errors = 0;

@@ -20,8 +20,8 @@ using Header = std::pair<std::string, std::optional<std::string>>;
 struct Record {
   std::string topic;
   int32_t partition = 0;
-  int64_t offset = -1;     // assigned by the topic on append; -1 before
-  int64_t timestamp = 0;   // milliseconds since the epoch
+  int64_t offset = -1;    // assigned by the topic on append; -1 before
+  int64_t timestamp = 0;  // milliseconds since the epoch
   std::optional<std::string> key;
   std::optional<std::string> value;
   std::vector<Header> headers;

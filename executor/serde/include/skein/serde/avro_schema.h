@@ -34,7 +34,7 @@ absl::StatusOr<std::string> AvroSchemaJson(const std::vector<Column>& columns, b
 // enums (STRING), fixed (BYTES), arrays, maps and nested records (STRUCT) are supported.
 // *is_record (optional) tells whether the schema was a record (else the column is anonymous and
 // the side unwrapped). INVALID_ARGUMENT for anything else (e.g. a union of two non-null types).
-absl::StatusOr<std::vector<Column>> ColumnsFromAvroSchema(std::string_view schema_json,
-                                                          bool is_key, bool* is_record = nullptr);
+absl::StatusOr<std::vector<Column>> ColumnsFromAvroSchema(std::string_view schema_json, bool is_key,
+                                                          bool* is_record = nullptr);
 
 }  // namespace skein::serde

@@ -39,7 +39,7 @@ class InMemorySchemaRegistry final : public SchemaRegistry {
 
  private:
   std::mutex mu_;
-  std::vector<std::string> schemas_;                          // id - 1 -> schema
+  std::vector<std::string> schemas_;                                   // id - 1 -> schema
   std::map<std::string, std::vector<int32_t>, std::less<>> subjects_;  // subject -> ids
 };
 
