@@ -33,6 +33,8 @@ readonly DEBIAN_PACKAGES=(
   librocksdb-dev libavro-dev libabsl-dev libspdlog-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libcpp-httplib-dev
   clang-format clang-tidy libpq-dev postgresql
+  # The libFuzzer build that deploy/test.sh runs (clang + its fuzzer/sanitizer runtimes).
+  clang-14 libclang-rt-14-dev
 )
 readonly JAVA_PACKAGES=(openjdk-17-jdk-headless maven)
 
