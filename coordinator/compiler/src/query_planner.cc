@@ -1,12 +1,12 @@
-// CREATE STREAM AS SELECT and INSERT INTO ... SELECT: stateless pipelines
-// Source -> [Filter] -> [Rekey] -> Project -> Sink.
+// CREATE STREAM AS SELECT and INSERT INTO ... SELECT: PlanPersistentQuery dispatches on the
+// query's shape; stateless pipelines are Source -> [Filter] -> [Rekey] -> Project -> Sink.
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "expr_analyzer.h"
+#include "planner_util.h"
 #include "skein/common/status.h"
-#include "skein/sql/parser.h"
 #include "skein/sql/printer.h"
 #include "statements.h"
 
@@ -16,52 +16,6 @@ using types::SqlType;
 using types::TypeKind;
 
 namespace {
-
-v1::Column ColumnProto(const std::string& name, const SqlType& t, v1::ColumnNamespace ns) {
-  v1::Column c;
-  c.set_name(name);
-  *c.mutable_type() = TypeToProto(t);
-  c.set_namespace_(ns);
-  return c;
-}
-
-v1::ColumnNamespace NsOf(types::ColumnNamespace ns) {
-  switch (ns) {
-    case types::ColumnNamespace::kKey:
-      return v1::COLUMN_NAMESPACE_KEY;
-    case types::ColumnNamespace::kHeader:
-      return v1::COLUMN_NAMESPACE_HEADER;
-    default:
-      return v1::COLUMN_NAMESPACE_VALUE;
-  }
-}
-
-v1::Topic TopicProto(const std::string& name, int partitions, const FormatInfo& key,
-                     const FormatInfo& value) {
-  v1::Topic t;
-  t.set_name(name);
-  t.set_partitions(static_cast<uint32_t>(partitions));
-  t.set_replicas(1);
-  t.mutable_key_format()->set_name(key.name);
-  for (const auto& [k, v] : key.properties) (*t.mutable_key_format()->mutable_properties())[k] = v;
-  t.mutable_value_format()->set_name(value.name);
-  for (const auto& [k, v] : value.properties) {
-    (*t.mutable_value_format()->mutable_properties())[k] = v;
-  }
-  return t;
-}
-
-// The name ksqlDB gives an unaliased select item or partition expression.
-std::string ImplicitName(const sql::Expr& e, int* generated,
-                         const std::vector<std::string>& taken) {
-  if (e.kind == sql::ExprKind::kColumnRef) return e.text;
-  if (e.kind == sql::ExprKind::kDereference) return e.text;
-  while (true) {
-    std::string n = absl::StrCat("KSQL_COL_", (*generated)++);
-    if (std::find(taken.begin(), taken.end(), n) == taken.end()) return n;
-  }
-}
-
 struct OutputItem {
   std::string name;
   v1::Expr expr;
@@ -69,60 +23,26 @@ struct OutputItem {
   bool is_key = false;
   std::string key_source_text;  // source expression text when this item is a key
 };
-
-void QualifyColumns(sql::Expr* e, const std::string& source) {
-  if (e == nullptr) return;
-  if (e->kind == sql::ExprKind::kColumnRef && e->qualifier.empty()) e->qualifier = source;
-  if (e->kind == sql::ExprKind::kLambda) return;  // lambda parameters are not columns
-  for (auto& c : e->children) QualifyColumns(c.get(), source);
-  QualifyColumns(e->operand.get(), source);
-  QualifyColumns(e->else_result.get(), source);
-}
-
-// `e` as ksqlDB prints it in messages about a query's key: column references qualified by the
-// source (`ABS(INPUT.ID)`).
-std::string QualifiedSql(const sql::Expr& e, const std::string& source) {
-  const std::string text = sql::ExprToSql(e);
-  absl::StatusOr<sql::ExprPtr> copy = sql::ParseExpression(text);
-  if (!copy.ok()) return text;
-  QualifyColumns(copy->get(), source);
-  return sql::ExprToSql(**copy);
-}
-
-// "A", "A and B", "A, B and C".
-std::string JoinWithAnd(const std::vector<std::string>& items) {
-  if (items.size() <= 1) return items.empty() ? "" : items[0];
-  std::vector<std::string> head(items.begin(), items.end() - 1);
-  return absl::StrCat(absl::StrJoin(head, ", "), " and ", items.back());
-}
 }  // namespace
 
 absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql::Statement& stmt,
                                                     std::string_view text, bool apply) {
-  const bool is_insert = stmt.kind == sql::StatementKind::kInsertInto;
-  const sql::Query* q = nullptr;
-  std::string sink_name;
-  bool sink_is_table = false;
-  const std::vector<sql::Property>* with = nullptr;
-  bool or_replace = false, if_not_exists = false;
-  if (is_insert) {
-    const auto& ins = stmt.As<sql::InsertInto>();
-    q = ins.query.get();
-    sink_name = ins.name;
-    with = &ins.properties;
-  } else {
-    const auto& cas = stmt.As<sql::CreateAsSelect>();
-    q = cas.query.get();
-    sink_name = cas.name;
-    sink_is_table = cas.is_table;
-    with = &cas.properties;
-    or_replace = cas.or_replace;
-    if_not_exists = cas.if_not_exists;
+  std::optional<StatementResult> done;
+  SKEIN_ASSIGN_OR_RETURN(QueryTarget target, ResolveTarget(catalog, stmt, &done));
+  if (done) return *std::move(done);
+  const sql::Query* q = target.query;
+  if (!q->joins.empty()) return PlanJoinQuery(catalog, target, text, apply);
+  if (q->window || !q->group_by.empty() || q->having) {
+    return PlanAggregateQuery(catalog, target, text, apply);
   }
-  if (!q->joins.empty() || q->window || !q->group_by.empty() || q->having) {
-    return absl::UnimplementedError(
-        "JOIN, WINDOW, GROUP BY and HAVING are not supported yet (stateless queries only)");
-  }
+  return PlanStatelessQuery(catalog, target, text, apply);
+}
+
+absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const QueryTarget& target,
+                                                   std::string_view text, bool apply) {
+  const sql::Query* q = target.query;
+  const std::string& sink_name = target.sink_name;
+  const bool sink_is_table = target.sink_is_table;
   const DataSource* src = catalog.FindSource(q->from.name);
   if (src == nullptr) {
     return ErrorAt(q->from.pos, absl::StrCat("Source `", q->from.name, "` does not exist."));
@@ -131,58 +51,11 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
     return absl::UnimplementedError(
         "CREATE TABLE AS SELECT from a stream needs GROUP BY, which is not supported yet");
   }
-  const DataSource* existing_sink = catalog.FindSource(sink_name);
-  if (is_insert) {
-    if (existing_sink == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Sink `", sink_name, "` does not exist for the INSERT INTO statement."));
-    }
-    if (existing_sink->is_table) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "INSERT INTO can only be used to insert into a stream. ", sink_name, " is a table."));
-    }
-    if (existing_sink->is_read_only) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Cannot insert into read-only stream: ", sink_name));
-    }
-  } else if (existing_sink != nullptr && !or_replace) {
-    if (if_not_exists) {
-      StatementResult r;
-      r.text = "A source with the same name already exists";
-      return r;
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Cannot add ", sink_is_table ? "table" : "stream", " '", sink_name, "': A ",
-        existing_sink->is_table ? "table" : "stream", " with the same name already exists"));
-  }
-
   // ---- source scope: key, value, header columns, then pseudo columns.
   const std::string qualifier = q->from.alias.empty() ? q->from.name : q->from.alias;
-  std::vector<ScopeColumn> scope;
-  v1::SourceOp source_op;
-  for (size_t i = 0; i < src->schema.size(); ++i) {
-    const auto& c = src->schema.column(i);
-    scope.push_back({c.name, qualifier, c.type, static_cast<uint32_t>(i)});
-    auto col = ColumnProto(c.name, c.type, NsOf(c.ns));
-    if (auto h = src->header_keys.find(c.name); h != src->header_keys.end()) {
-      col.set_header_key(h->second);
-    }
-    *source_op.mutable_schema()->add_columns() = col;
-  }
-  for (const auto& [name, type] :
-       std::vector<std::pair<std::string, SqlType>>{{"ROWTIME", SqlType::Bigint()},
-                                                    {"ROWPARTITION", SqlType::Integer()},
-                                                    {"ROWOFFSET", SqlType::Bigint()}}) {
-    scope.push_back({name, qualifier, type, static_cast<uint32_t>(scope.size())});
-    *source_op.mutable_schema()->add_columns() =
-        ColumnProto(name, type, v1::COLUMN_NAMESPACE_PSEUDO);
-  }
-  *source_op.mutable_topic() =
-      TopicProto(src->topic, src->partitions, src->key_format, src->value_format);
-  source_op.set_is_table(src->is_table);
-  source_op.set_timestamp_column(src->timestamp_column ? src->schema.IndexOf(*src->timestamp_column)
-                                                       : -1);
-  source_op.set_timestamp_format(src->timestamp_format);
+  SourceScope source = BuildSourceScope(*src, qualifier);
+  std::vector<ScopeColumn>& scope = source.columns;
+  const v1::SourceOp& source_op = source.op;
 
   v1::Stage stage;
   stage.set_id(0);
@@ -443,102 +316,13 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
   }
 
   // ---- sink.
-  SKEIN_ASSIGN_OR_RETURN(PropertyMap props, CollectProperties(*with));
-  DataSource sink;
-  if (is_insert) {
-    sink = *existing_sink;
-    if (!(sink.schema == *out_schema)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Incompatible schema between results and sink.\nResult schema is ",
-                       out_schema->ToString(), "\nSink schema is ", sink.schema.ToString()));
-    }
-  } else {
-    sink.name = sink_name;
-    sink.is_table = sink_is_table;
-    sink.schema = *out_schema;
-    auto t = props.find("KAFKA_TOPIC");
-    sink.topic = t != props.end() ? t->second : sink_name;
-    sink.partitions = src->partitions;
-    if (auto p = props.find("PARTITIONS"); p != props.end()) sink.partitions = std::stoi(p->second);
-    // An unknown format name is reported before a misplaced KEY_FORMAT, as ksqlDB does.
-    SKEIN_RETURN_IF_ERROR(ResolveFormats(props, &src->key_format, &src->value_format,
-                                         &sink.key_format, &sink.value_format));
-    const bool explicit_key_format = props.count("KEY_FORMAT") || props.count("FORMAT");
-    if (props.count("KEY_FORMAT") && out_schema->num_keys() == 0 &&
-        sink.key_format.name != "NONE") {
-      return absl::InvalidArgumentError("Key format specified for stream without key columns.");
-    }
-    if (out_schema->num_keys() == 0) {
-      if (sink.key_format.name != "NONE" || !explicit_key_format) {
-        sink.key_format = FormatInfo{"KAFKA", {}};
-      }
-    } else if (sink.key_format.name == "NONE" && !explicit_key_format) {
-      // A key-less source's NONE key format is not inherited by a query that adds a key: the
-      // session's default key format applies.
-      auto d = catalog.properties().find("ksql.persistence.default.format.key");
-      sink.key_format = FormatInfo{
-          d != catalog.properties().end() ? absl::AsciiStrToUpper(d->second) : "KAFKA", {}};
-    }
-    SKEIN_RETURN_IF_ERROR(CheckSchemaFormats(sink.schema, sink.key_format, sink.value_format));
-    if (auto ts = props.find("TIMESTAMP"); ts != props.end()) {
-      std::string col = absl::AsciiStrToUpper(ts->second);
-      if (sink.schema.IndexOf(col) < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "The TIMESTAMP column set in the WITH clause does not exist in the schema: '", col,
-            "'"));
-      }
-      sink.timestamp_column = col;
-    }
-    if (auto f = props.find("TIMESTAMP_FORMAT"); f != props.end())
-      sink.timestamp_format = f->second;
-    sink.sql = std::string(text);
-  }
-  v1::SinkOp sink_op;
-  *sink_op.mutable_topic() =
-      TopicProto(sink.topic, sink.partitions, sink.key_format, sink.value_format);
-  *sink_op.mutable_schema() = project.output();
-  sink_op.set_is_table(sink.is_table);
-  sink_op.set_timestamp_column(sink.timestamp_column ? sink.schema.IndexOf(*sink.timestamp_column)
-                                                     : -1);
-  *stage.add_operators()->mutable_sink() = sink_op;
-
-  // ---- the query.
-  StatementResult r;
-  r.kind = StatementResult::Kind::kQueryStarted;
-  r.source_name = sink.name;
-  r.schema_text = sink.schema.ToString(false);
-  v1::PhysicalPlan plan;
-  plan.set_tenant(catalog.tenant());
-  plan.set_statement_text(std::string(text));
-  *plan.add_stages() = std::move(stage);
-  for (const auto& [k, v] : catalog.properties()) (*plan.mutable_properties())[k] = v;
-  if (!apply) {
-    plan.set_query_id("EXPLAIN");
-    r.plan = std::move(plan);
-    return r;
-  }
-  const int64_t seq = catalog.NextQuerySequence();
-  std::string id = is_insert ? absl::StrCat("INSERTQUERY_", seq)
-                             : absl::StrCat(sink_is_table ? "CTAS_" : "CSAS_",
-                                            absl::AsciiStrToUpper(sink.name), "_", seq);
-  if (!is_insert && existing_sink != nullptr) {
-    // CREATE OR REPLACE keeps the existing query id.
-    auto writers = catalog.QueriesWriting(sink.name);
-    if (!writers.empty()) id = writers.front();
-  }
-  plan.set_query_id(id);
-  QueryInfo qi;
-  qi.id = id;
-  qi.sink = sink.name;
-  qi.sources = {src->name};
-  qi.plan = plan;
-  qi.sql = std::string(text);
-  r.query_id = id;
-  r.plan = std::move(plan);
-  catalog.AddTopic(sink.topic);
-  if (!is_insert) catalog.PutSource(std::move(sink));
-  catalog.PutQuery(std::move(qi));
-  return r;
+  SKEIN_ASSIGN_OR_RETURN(DataSource sink,
+                         BuildSink(catalog, target, *out_schema, *src, std::nullopt, text));
+  *stage.add_operators()->mutable_sink() = SinkOpFor(sink, project.output());
+  std::vector<v1::Stage> stages;
+  stages.push_back(std::move(stage));
+  return RegisterQuery(catalog, target, std::move(sink), {src->name}, std::move(stages), text,
+                       apply);
 }
 
 }  // namespace skein::compiler

@@ -1,6 +1,11 @@
 #include "skein/runtime/local_runner.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "skein/common/status.h"
 
 namespace skein::runtime {
@@ -18,6 +23,34 @@ class LocalRunner::TopicSink final : public RecordSink {
   InMemoryTopics* topics_;
 };
 
+LocalRunner::~LocalRunner() {
+  tasks_.clear();
+  state_dbs_.clear();
+  if (remove_state_dir_) {
+    std::error_code ignored;
+    std::filesystem::remove_all(state_dir_, ignored);
+  }
+}
+
+absl::StatusOr<state::TenantStateDb*> LocalRunner::StateDb(const std::string& tenant) {
+  if (auto it = state_dbs_.find(tenant); it != state_dbs_.end()) return it->second.get();
+  if (state_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+    if (ec) base = "/tmp";
+    std::string pattern = (base / "skein-local-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot create a temporary state directory under ", base.string()));
+    }
+    state_dir_ = pattern;
+    remove_state_dir_ = true;
+  }
+  SKEIN_ASSIGN_OR_RETURN(std::unique_ptr<state::TenantStateDb> db,
+                         state::TenantStateDb::Open(state_dir_, tenant));
+  return (state_dbs_[tenant] = std::move(db)).get();
+}
+
 absl::Status LocalRunner::AddPlan(const skein::v1::PhysicalPlan& plan) {
   bool latest = false;
   auto it = plan.properties().find("auto.offset.reset");
@@ -30,6 +63,8 @@ absl::Status LocalRunner::AddPlan(const skein::v1::PhysicalPlan& plan) {
     TaskOptions options;
     options.log = log_;
     options.clock = clock_;
+    const std::string tenant = plan.tenant().empty() ? "default" : plan.tenant();
+    options.state_db = [this, tenant] { return StateDb(tenant); };
     SKEIN_ASSIGN_OR_RETURN(std::unique_ptr<StageTask> task,
                            StageTask::Create(plan, stage, options));
     const auto& source = stage.operators(0).source().topic();

@@ -5,6 +5,17 @@
 
 namespace skein::runtime {
 
+absl::StatusOr<state::StateTransaction*> OperatorContext::State() {
+  if (txn != nullptr) return txn.get();
+  if (!state_db) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("query ", query_id, ": this host has no state store for stateful operators"));
+  }
+  SKEIN_ASSIGN_OR_RETURN(state::TenantStateDb * db, state_db());
+  txn = std::make_unique<state::StateTransaction>(db, /*sink=*/nullptr);
+  return txn.get();
+}
+
 absl::StatusOr<std::unique_ptr<StageTask>> StageTask::Create(const skein::v1::PhysicalPlan& plan,
                                                              const skein::v1::Stage& stage,
                                                              TaskOptions options) {
@@ -21,6 +32,9 @@ absl::StatusOr<std::unique_ptr<StageTask>> StageTask::Create(const skein::v1::Ph
     options.log = t->null_log_.get();
   }
   t->ctx_->log = options.log;
+  t->ctx_->stage_id = static_cast<int32_t>(stage.id());
+  t->ctx_->partition = options.partition;
+  t->ctx_->state_db = std::move(options.state_db);
   t->clock_ = options.clock ? options.clock : Clock::Real();
   SKEIN_ASSIGN_OR_RETURN(t->source_,
                          SourceOperator::Create(stage.operators(0).source(), t->ctx_.get()));
@@ -52,11 +66,14 @@ absl::Status StageTask::ProcessBatch(std::span<const Record> records, RecordSink
     if (batch_.empty()) break;
     op->Process(&batch_);
   }
-  if (batch_.empty()) return absl::OkStatus();
-  SKEIN_ASSIGN_OR_RETURN(int32_t partitions, sink->Partitions(sink_->topic()));
-  out_.clear();
-  sink_->Encode(batch_, partitions, &out_);
-  for (Record& r : out_) SKEIN_RETURN_IF_ERROR(sink->Write(std::move(r)));
+  if (!ctx_->fatal.ok()) return ctx_->fatal;
+  if (!batch_.empty()) {
+    SKEIN_ASSIGN_OR_RETURN(int32_t partitions, sink->Partitions(sink_->topic()));
+    out_.clear();
+    sink_->Encode(batch_, partitions, &out_);
+    for (Record& r : out_) SKEIN_RETURN_IF_ERROR(sink->Write(std::move(r)));
+  }
+  if (ctx_->txn != nullptr) SKEIN_RETURN_IF_ERROR(ctx_->txn->Commit({}));
   return absl::OkStatus();
 }
 

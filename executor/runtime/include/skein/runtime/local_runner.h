@@ -13,6 +13,7 @@
 #include "skein/runtime/in_memory_topics.h"
 #include "skein/runtime/processing_log.h"
 #include "skein/runtime/stage_task.h"
+#include "skein/state/tenant_state_db.h"
 #include "skein/v1/plan.pb.h"
 
 namespace skein::runtime {
@@ -24,8 +25,14 @@ namespace skein::runtime {
 class LocalRunner {
  public:
   // `topics`, `log` and `clock` must outlive the runner; `clock` null = Clock::Real().
-  LocalRunner(InMemoryTopics* topics, ProcessingLog* log, Clock* clock = nullptr)
-      : topics_(topics), log_(log), clock_(clock) {}
+  // Stateful operators keep their stores in RocksDB under `state_dir`, or, when empty, in a
+  // temporary directory created on first use and removed with the runner.
+  LocalRunner(InMemoryTopics* topics, ProcessingLog* log, Clock* clock = nullptr,
+              std::string state_dir = "")
+      : topics_(topics), log_(log), clock_(clock), state_dir_(std::move(state_dir)) {}
+  ~LocalRunner();
+  LocalRunner(const LocalRunner&) = delete;
+  LocalRunner& operator=(const LocalRunner&) = delete;
 
   // Creates one task per stage (sink topics are created if missing, with the plan's partition
   // count). Reading starts at the beginning of each source topic ("earliest"), or at its end
@@ -48,10 +55,16 @@ class LocalRunner {
   };
   class TopicSink;
 
+  // The tenant's state database, opened on first use by a stateful task.
+  absl::StatusOr<state::TenantStateDb*> StateDb(const std::string& tenant);
+
   InMemoryTopics* topics_;
   ProcessingLog* log_;
   Clock* clock_;
-  std::vector<Task> tasks_;
+  std::string state_dir_;
+  bool remove_state_dir_ = false;  // state_dir_ is our temporary directory
+  std::map<std::string, std::unique_ptr<state::TenantStateDb>> state_dbs_;  // by tenant
+  std::vector<Task> tasks_;  // declared last: tasks' stores close before their databases
 };
 
 }  // namespace skein::runtime

@@ -5,6 +5,8 @@
 // records and takes their output records.
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +18,9 @@
 #include "skein/runtime/processing_log.h"
 #include "skein/runtime/record.h"
 #include "skein/serde/format.h"
+#include "skein/state/state_transaction.h"
+#include "skein/state/store_id.h"
+#include "skein/state/tenant_state_db.h"
 #include "skein/v1/plan.pb.h"
 
 namespace skein::runtime {
@@ -50,6 +55,28 @@ struct OperatorContext {
   // Set by an operator that must stop the task; ProcessBatch returns it.
   absl::Status fatal;
   OperatorMetrics metrics;
+
+  // ---- state (stateful operators only)
+  // Identity of the task's stores: StoreId{query_id, stage_id, partition, <store name>}.
+  int32_t stage_id = 0;
+  int32_t partition = 0;
+  // Opens the tenant's state database; supplied by the host (TaskOptions::state_db). Null:
+  // the host has no state, and State() fails with FAILED_PRECONDITION.
+  std::function<absl::StatusOr<state::TenantStateDb*>()> state_db;
+  // The task's write buffer, created by the first State() call; StageTask commits it after
+  // every batch (the executor's exactly-once path commits it with the Kafka transaction).
+  std::unique_ptr<state::StateTransaction> txn;
+  // Event time of the task: the largest record timestamp seen so far (Kafka Streams' stream
+  // time), advanced by the source before the batch reaches the operators. INT64_MIN: none yet.
+  int64_t stream_time = std::numeric_limits<int64_t>::min();
+
+  // The task's state transaction (opening the database and creating the transaction on first
+  // use), for stateful operators to open their stores on.
+  absl::StatusOr<state::StateTransaction*> State();
+  // StoreId of this task's store `name`.
+  state::StoreId Store(std::string name) const {
+    return state::StoreId{query_id, stage_id, partition, std::move(name)};
+  }
 
   // Records a bad record: bumps no counter (the caller does), writes the processing log.
   void Report(ProcessingLogEntry::Kind kind, std::string reason, const std::string& topic,

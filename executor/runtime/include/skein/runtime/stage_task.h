@@ -3,6 +3,7 @@
 // A task: one stage of a physical plan running over one input partition, fed records by
 // whoever owns the I/O (the executor's Kafka consumer, or LocalRunner over InMemoryTopics).
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -32,6 +33,11 @@ class RecordSink {
 struct TaskOptions {
   ProcessingLog* log = nullptr;  // null: entries are dropped (counters still count)
   Clock* clock = nullptr;        // null: Clock::Real(); stateful operators read time here
+  // The input partition this task owns (names its state stores).
+  int32_t partition = 0;
+  // Opens (once) the tenant's RocksDB instance for stateful operators; called lazily, only
+  // by stages that have state. Null: stateful stages fail to create.
+  std::function<absl::StatusOr<state::TenantStateDb*>()> state_db;
 };
 
 // Runs the operator chain of one stage: source decode, row operators, sink encode.
@@ -47,8 +53,8 @@ class StageTask {
                                                            TaskOptions options = {});
 
   // Decodes and processes a batch of records read from the source topic (any partitions),
-  // writing results to `sink` in input order. Bad records are logged and skipped; the status
-  // is only the sink's failure.
+  // writing results to `sink` in input order, then commits the task's state writes (if any).
+  // Bad records are logged and skipped; the status is the sink's or the state's failure.
   absl::Status ProcessBatch(std::span<const Record> records, RecordSink* sink);
 
   const std::string& source_topic() const { return source_->topic(); }
