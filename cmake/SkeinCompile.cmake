@@ -2,6 +2,23 @@
 option(SKEIN_WERROR "Treat warnings as errors" OFF)
 option(SKEIN_FUZZ "Build libFuzzer targets (needs clang)" OFF)
 
+# A fuzz build (its own build dir, see deploy/test.sh) instruments *all* code it compiles, so
+# libFuzzer gets coverage feedback from the libraries under test, not just from the entry
+# points; undefined behaviour aborts, so the fuzzer reports it as a crash.
+set(SKEIN_FUZZ_ENABLED OFF)
+if(SKEIN_FUZZ)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    set(SKEIN_FUZZ_ENABLED ON)
+    add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                        -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=address,undefined)
+    # `ninja fuzzers` builds every fuzz target and only the libraries they need.
+    add_custom_target(fuzzers)
+  else()
+    message(STATUS "SKEIN_FUZZ is ON but ${CMAKE_CXX_COMPILER_ID} is not clang: no fuzz targets")
+  endif()
+endif()
+
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
   set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
@@ -53,4 +70,19 @@ function(skein_test name)
   if(ARG_FIXTURES)
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${ARG_FIXTURES}")
   endif()
+endfunction()
+
+# skein_fuzzer(<name> SOURCES ... DEPS ...): a libFuzzer binary in <build>/fuzz, part of the
+# `fuzzers` target. Does nothing unless the build is a fuzz build (SKEIN_FUZZ=ON under clang).
+function(skein_fuzzer name)
+  if(NOT SKEIN_FUZZ_ENABLED)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  skein_target_options(${name})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+  add_dependencies(fuzzers ${name})
 endfunction()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, configures, builds and runs every test (ctest labels `unit` and
-# `integration`; the integration tests start their own Kafka broker on free ports).
+# `integration`; the integration tests start their own Kafka broker on free ports). Also builds
+# the libFuzzer targets in <build>-fuzz (clang) for the unit test fuzz_smoke.
 # Prints ctest's summary line and exits non-zero on any failure.
 #
 #   ./deploy/test.sh [-L REGEX] [-R REGEX]   (extra arguments go to ctest)
@@ -17,6 +18,11 @@ export CCACHE_BASEDIR="$root"
 export CCACHE_NOHASHDIR=1
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSKEIN_WERROR=ON >/dev/null
 cmake --build "$build" -j "${SKEIN_JOBS:-2}"
+# The libFuzzer targets, in a companion clang build with sanitizers: only `fuzzers` (the fuzz
+# binaries and the libraries they link) is built there. ctest's fuzz_smoke runs them briefly.
+CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build-fuzz" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSKEIN_WERROR=ON -DSKEIN_FUZZ=ON >/dev/null
+cmake --build "$build-fuzz" -j "${SKEIN_JOBS:-2}" --target fuzzers
 build_done=$SECONDS
 
 cd "$build"

@@ -1,42 +1,13 @@
-// libFuzzer entry point for the KAFKA format: decoding arbitrary bytes must never crash, and
-// anything that decodes must re-encode. Built only with -DSKEIN_FUZZ=ON and clang.
+// libFuzzer target for the KAFKA format (harness and checks: fuzz_format.h).
 
-#include <cstddef>
-#include <cstdint>
-#include <cstdlib>
-#include <string>
-#include <vector>
+#include "fuzz_format.h"
 
-#include "skein/serde/format.h"
+namespace skein::serde::fuzz {
 
-namespace {
+using types::SqlType;
 
-using skein::serde::Column;
-using skein::types::SqlType;
-
-skein::serde::Format* Instance() {
-  static skein::serde::Format* format = [] {
-    std::vector<Column> cols;
-    for (auto& [name, type] :
-         std::vector<std::pair<std::string, SqlType>>{{"V", SqlType::Bigint()}}) {
-      cols.push_back({name, type, skein::types::ColumnNamespace::kValue});
-    }
-    return skein::serde::MakeFormat("KAFKA", cols).value().release();
-  }();
-  return format;
+FuzzTarget MakeFuzzTarget() {
+  return {MakeFormat("KAFKA", ValueColumns({{"V", SqlType::Bigint()}})).value(), ""};
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  skein::serde::Format* f = Instance();
-  std::vector<skein::types::Value> row(f->columns().size());
-  auto r = f->Decode(std::string_view(reinterpret_cast<const char*>(data), size), row);
-  if (!r.ok()) {
-    if (r.status().code() != absl::StatusCode::kInvalidArgument) std::abort();
-    return 0;
-  }
-  std::string out;
-  if (!f->Encode(row, &out).ok()) std::abort();
-  return 0;
-}
+}  // namespace skein::serde::fuzz

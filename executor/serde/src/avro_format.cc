@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "avro_validate.h"
 #include "internal.h"
 #include "skein/common/status.h"
 #include "skein/serde/avro_schema.h"
@@ -47,6 +48,7 @@ class AvroValueHolder {
   }
 
   avro_value_t* value() { return &value_; }
+  avro_schema_t schema() const { return schema_; }
 
  private:
   avro_schema_t schema_ = nullptr;
@@ -64,6 +66,8 @@ bool BytesToInt128(const uint8_t* b, size_t n, Int128* out) {
   if (n > 16) return false;
   auto v = static_cast<unsigned __int128>((b[0] & 0x80) ? ~static_cast<unsigned __int128>(0) : 0);
   for (size_t i = 0; i < n; ++i) v = (v << 8) | b[i];
+  // -2^127 has no magnitude in Int128 (and is far beyond DECIMAL's 38 digits anyway).
+  if (v == static_cast<unsigned __int128>(1) << 127) return false;
   *out = static_cast<Int128>(v);
   return true;
 }
@@ -399,6 +403,8 @@ class AvroFormat final : public Format {
     SKEIN_RETURN_IF_ERROR(ParseConfluentHeader(*bytes, &id, &payload));
     SKEIN_ASSIGN_OR_RETURN(AvroValueHolder * writer, WriterSchema(id));
     avro_value_t* v = writer->value();
+    // Avro C trusts length prefixes (allocating before reading): check them first.
+    SKEIN_RETURN_IF_ERROR(ValidateAvroBinary(writer->schema(), payload));
     avro_value_reset(v);
     avro_reader_memory_set_source(reader_, payload.data(), static_cast<int64_t>(payload.size()));
     if (avro_value_read(reader_, v) != 0) return AvroError("malformed record");

@@ -179,5 +179,66 @@ TEST(AvroFormatTest, RandomBytesNeverCrash) {
   EXPECT_GT(ok, 0);
 }
 
+// Decodes `payload` framed with the id of `writer_schema` (registered in `registry`).
+absl::StatusOr<RecordKind> DecodeWith(Format& f, InMemorySchemaRegistry& registry,
+                                      std::string_view writer_schema, std::string_view payload,
+                                      std::vector<Value>& row) {
+  auto id = registry.Register("writer-value", writer_schema);
+  if (!id.ok()) return id.status();
+  std::string framed;
+  AppendConfluentHeader(*id, &framed);
+  framed.append(payload);
+  return f.Decode(framed, row);
+}
+
+TEST(AvroFormatTest, LengthsAndCountsAreCheckedBeforeAvroAllocates) {
+  InMemorySchemaRegistry registry;
+  auto f = Make("AVRO", {Col("S", SqlType::String())}, AvroOptions(&registry, true));
+  std::vector<Value> row(1);
+  // A string of length -21 (zig-zag 0x29) and one of 2^40 bytes with 1 byte present.
+  for (std::string_view payload :
+       {std::string_view("\x29\x2e", 2), std::string_view("\x80\x80\x80\x80\x80\x40z", 7)}) {
+    auto r = DecodeWith(*f, registry, R"("string")", payload, row);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  }
+  // 2^40 nulls take no bytes, so only the item cap stops them.
+  auto nulls =
+      Make("AVRO", {Col("A", SqlType::Array(SqlType::String()))}, AvroOptions(&registry, true));
+  auto r = DecodeWith(*nulls, registry, R"({"type":"array","items":"null"})",
+                      std::string_view("\x80\x80\x80\x80\x80\x40\x00", 7), row);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  // A union branch that does not exist.
+  r = DecodeWith(*f, registry, R"(["null","string"])", std::string_view("\x04", 1), row);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+}
+
+TEST(AvroFormatTest, ArrayBlocksWithByteSizesDecode) {
+  InMemorySchemaRegistry registry;
+  auto f =
+      Make("AVRO", {Col("A", SqlType::Array(SqlType::String()))}, AvroOptions(&registry, true));
+  std::vector<Value> row(1);
+  // One block of -2 items (so a byte size, 4, follows): "ab", "c"; then the end block.
+  auto r = DecodeWith(*f, registry, R"({"type":"array","items":"string"})",
+                      std::string_view("\x03\x08\x04"
+                                       "ab\x02"
+                                       "c\x00",
+                                       9),
+                      row);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(row[0], Value::Array({Value::String("ab"), Value::String("c")}));
+}
+
+TEST(AvroFormatTest, DecimalOfSixteenBytesAtTheInt128MinimumIsAnError) {
+  InMemorySchemaRegistry registry;
+  auto f = Make("AVRO", {Col("N", SqlType::Decimal(10, 2))}, AvroOptions(&registry, true));
+  std::vector<Value> row(1);
+  std::string payload = "\x20\x80";  // 16 bytes: 0x80 then 15 zeros
+  payload.append(15, '\0');
+  auto r = DecodeWith(*f, registry,
+                      R"({"type":"bytes","logicalType":"decimal","precision":10,"scale":2})",
+                      payload, row);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+}
+
 }  // namespace
 }  // namespace skein::serde
