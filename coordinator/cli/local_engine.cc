@@ -288,7 +288,47 @@ std::string DecodeSide(const std::optional<std::string>& bytes,
   return JsonQuote(*bytes);
 }
 
+void AppendBigEndian(int64_t v, std::string* out) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((static_cast<uint64_t>(v) >> shift) & 0xff));
+  }
+}
+
+int64_t ReadBigEndian(std::string_view in) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  return static_cast<int64_t>(v);
+}
+
+// Splits a windowed key into its key bytes (left in *key) and its window.
+std::optional<testrunner::WindowSpec> StripWindow(const compiler::WindowInfo& window,
+                                                  std::string* key) {
+  const bool session = window.kind == "SESSION";
+  const size_t suffix = session ? 16 : 8;
+  if (key->size() < suffix) return std::nullopt;
+  std::string_view tail = std::string_view(*key).substr(key->size() - suffix);
+  testrunner::WindowSpec w;
+  if (session) {
+    w.end = ReadBigEndian(tail.substr(0, 8));
+    w.start = ReadBigEndian(tail.substr(8));
+    w.type = "session";
+  } else {
+    w.start = ReadBigEndian(tail);
+    w.end = w.start + window.size_millis;
+    w.type = "time";
+  }
+  key->resize(key->size() - suffix);
+  return w;
+}
+
 }  // namespace
+
+std::optional<compiler::WindowInfo> LocalEngine::WindowOf(const std::string& topic) const {
+  for (const compiler::DataSource* s : compiler_.catalog().Sources()) {
+    if (s->topic == topic && s->window) return s->window;
+  }
+  return std::nullopt;
+}
 
 absl::Status LocalEngine::Produce(const TestRecord& record) {
   serde::ScopedDefaultSchemaRegistry registry_scope(&registry_);
@@ -299,6 +339,12 @@ absl::Status LocalEngine::Produce(const TestRecord& record) {
   r.timestamp = record.timestamp.value_or(0);
   r.key = EncodeSide(record.key, f.key.properties, f.key.format, f.key.columns, f.key.known_columns,
                      true, record.topic);
+  if (const auto window = WindowOf(record.topic); window && record.window) {
+    // Windowed topic: the key bytes, then the window as Kafka Streams' windowed serdes put it.
+    if (!r.key) r.key.emplace();
+    if (window->kind == "SESSION") AppendBigEndian(record.window->end, &*r.key);
+    AppendBigEndian(record.window->start, &*r.key);
+  }
   r.value = EncodeSide(record.value, f.value.properties, f.value.format, f.value.columns,
                        f.value.known_columns, false, record.topic);
   SKEIN_ASSIGN_OR_RETURN(int32_t partitions, topics_.Partitions(record.topic));
@@ -318,13 +364,16 @@ absl::StatusOr<std::vector<TestRecord>> LocalEngine::Output(const std::string& t
   }
   SKEIN_ASSIGN_OR_RETURN(std::vector<runtime::Record> records, topics_.ReadAll(topic));
   TopicFormats f = FormatsOf(topic);
+  const std::optional<compiler::WindowInfo> window = WindowOf(topic);
   std::vector<TestRecord> out;
   for (const runtime::Record& r : records) {
     TestRecord t;
     t.topic = topic;
     t.timestamp = r.timestamp;
+    std::optional<std::string> key = r.key;
+    if (window && key) t.window = StripWindow(*window, &*key);
     t.key =
-        DecodeSide(r.key, f.key.properties, f.key.format, f.key.columns, f.key.known_columns, true);
+        DecodeSide(key, f.key.properties, f.key.format, f.key.columns, f.key.known_columns, true);
     t.value = DecodeSide(r.value, f.value.properties, f.value.format, f.value.columns,
                          f.value.known_columns, false);
     out.push_back(std::move(t));

@@ -52,6 +52,8 @@ class LocalEngine final : public testrunner::CaseEngine {
   };
 
   TopicFormats FormatsOf(const std::string& topic) const;
+  // The window of a windowed source over `topic` (its records have windowed keys).
+  std::optional<compiler::WindowInfo> WindowOf(const std::string& topic) const;
   absl::Status EnsureTopic(const std::string& name, int partitions);
   absl::Status InsertRows(const compiler::StatementResult& result);
 

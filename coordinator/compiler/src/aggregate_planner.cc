@@ -1,12 +1,614 @@
-// GROUP BY, WINDOW, HAVING and aggregate functions.
+// GROUP BY, WINDOW, HAVING and aggregate functions: CREATE TABLE AS SELECT ... GROUP BY.
+//
+// Plan shapes:
+//   stream, GROUP BY exactly the source key:  Source -> [Filter] -> Aggregate -> Project -> Sink
+//   stream, any other GROUP BY:               Source -> [Filter] -> Rekey -> Sink(repartition)
+//                                             Source(repartition) -> Aggregate -> Project -> Sink
+//   table:                                    Source -> [Filter] -> Aggregate(retracting) ->
+//                                             Project -> Sink
+// The aggregate's output row is [group keys][one column per aggregate call][ROWTIME]
+// [WINDOWSTART, WINDOWEND]; SELECT and HAVING are analyzed over it, with GROUP BY expressions
+// and aggregate calls substituted by its columns.
 
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "planner_util.h"
+#include "skein/common/status.h"
+#include "skein/functions/registry.h"
+#include "skein/sql/printer.h"
+#include "statements.h"
 
 namespace skein::compiler {
 
-absl::StatusOr<StatementResult> PlanAggregateQuery(Catalog&, const QueryTarget&, std::string_view,
-                                                   bool) {
-  return absl::UnimplementedError("WINDOW, GROUP BY and HAVING are not supported yet");
+using types::SqlType;
+using types::TypeKind;
+
+namespace {
+
+// ksqlDB's default grace period of windows (Kafka Streams' 24 hours) and default retention.
+constexpr int64_t kDefaultGraceMs = 24LL * 60 * 60 * 1000;
+
+bool IsAggregateCall(const sql::Expr& e) {
+  if (e.kind != sql::ExprKind::kFunctionCall) return false;
+  const functions::FunctionInfo* f = functions::FunctionRegistry::Default().Find(e.text);
+  return f != nullptr && f->kind == functions::FunctionKind::kAggregate;
+}
+
+template <typename F>
+void ForEachChild(const sql::Expr& e, F&& f) {
+  for (const auto& c : e.children) f(*c);
+  if (e.operand) f(*e.operand);
+  if (e.else_result) f(*e.else_result);
+}
+
+// Aggregate calls in `e`, outermost only, in pre-order.
+void CollectAggregates(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
+  if (IsAggregateCall(e)) {
+    out->push_back(&e);
+    return;
+  }
+  ForEachChild(e, [&](const sql::Expr& c) { CollectAggregates(c, out); });
+}
+
+// The first aggregate call nested anywhere inside `e` (not `e` itself).
+const sql::Expr* NestedAggregate(const sql::Expr& e) {
+  const sql::Expr* found = nullptr;
+  ForEachChild(e, [&](const sql::Expr& c) {
+    if (found != nullptr) return;
+    if (IsAggregateCall(c)) {
+      found = &c;
+    } else {
+      found = NestedAggregate(c);
+    }
+  });
+  return found;
+}
+
+struct AggregatePlanner {
+  AggregatePlanner(Catalog& c, const QueryTarget& t, std::string_view x)
+      : catalog(c), target(t), text(x), q(t.query) {}
+
+  Catalog& catalog;
+  const QueryTarget& target;
+  std::string_view text;
+  const sql::Query* q = nullptr;
+  const DataSource* src = nullptr;
+  std::string qualifier;
+
+  // GROUP BY
+  std::vector<std::string> group_canon;  // QualifiedSql of each GROUP BY expression
+  std::vector<SqlType> group_types;
+  // Aggregate calls (deduplicated by canonical text).
+  std::vector<std::string> agg_canon;
+  std::vector<const sql::Expr*> agg_exprs;
+  std::vector<SqlType> agg_types;
+  bool windowed = false;
+
+  std::string Canon(const sql::Expr& e) const { return QualifiedSql(e, qualifier); }
+
+  int GroupIndex(const sql::Expr& e) const {
+    const std::string c = Canon(e);
+    for (size_t i = 0; i < group_canon.size(); ++i) {
+      if (group_canon[i] == c) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  // Column references of `e` that are neither inside a GROUP BY expression nor inside an
+  // aggregate call (and are not pseudo columns the aggregate keeps).
+  void Ungrouped(const sql::Expr& e, const std::set<std::string>& lambda_params,
+                 std::vector<std::string>* out) const {
+    if (GroupIndex(e) >= 0 || IsAggregateCall(e)) return;
+    if (e.kind == sql::ExprKind::kColumnRef) {
+      const std::string& n = e.text;
+      if (lambda_params.count(n) || n == "ROWTIME" ||
+          (windowed && (n == "WINDOWSTART" || n == "WINDOWEND"))) {
+        return;
+      }
+      out->push_back(sql::ExprToSql(e));
+      return;
+    }
+    std::set<std::string> params = lambda_params;
+    if (e.kind == sql::ExprKind::kLambda) params.insert(e.names.begin(), e.names.end());
+    ForEachChild(e, [&](const sql::Expr& c) { Ungrouped(c, params, out); });
+  }
+
+  absl::StatusOr<StatementResult> Plan(bool apply);
+};
+
+absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
+  src = catalog.FindSource(q->from.name);
+  if (src == nullptr) {
+    return ErrorAt(q->from.pos, absl::StrCat("Source `", q->from.name, "` does not exist."));
+  }
+  qualifier = q->from.alias.empty() ? q->from.name : q->from.alias;
+  windowed = q->window.has_value();
+  const bool input_table = src->is_table;
+
+  if (q->emit == sql::EmitKind::kFinal && !windowed) {
+    return absl::InvalidArgumentError("EMIT FINAL is only supported for windowed aggregations.");
+  }
+  if (src->value_format.name == "KAFKA") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Source(s) ", src->name,
+                     " are using the 'KAFKA' value format. This format does not yet support "
+                     "GROUP BY."));
+  }
+  if (input_table && windowed) {
+    return absl::InvalidArgumentError("Windowing not supported for table aggregations.");
+  }
+
+  SourceScope source = BuildSourceScope(*src, qualifier);
+  const std::vector<ScopeColumn>& scope = source.columns;
+
+  // ---- GROUP BY expressions over the source row.
+  if (q->group_by.empty()) {
+    std::vector<std::string> bad;
+    for (const auto& item : q->select) {
+      if (item.kind != sql::SelectItem::Kind::kExpr) continue;
+      std::vector<std::string> cols;
+      Ungrouped(*item.expr, {}, &cols);
+      if (!cols.empty()) bad.push_back(sql::ExprToSql(*item.expr));
+    }
+    if (!bad.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Non-aggregate SELECT expression(s) not part of GROUP BY: ", absl::StrJoin(bad, ", "),
+          "\nEither add the column(s) to the GROUP BY or remove them from the "
+          "SELECT."));
+    }
+    return absl::UnimplementedError("aggregation without GROUP BY is not supported yet");
+  }
+  std::vector<v1::Expr> group_exprs;
+  std::vector<std::string> group_names;  // implicit names (column name or KSQL_COL_n)
+  {
+    ExprAnalyzer an(&scope, "GROUP BY");
+    for (const auto& g : q->group_by) {
+      if (IsAggregateCall(*g) || NestedAggregate(*g) != nullptr) {
+        const sql::Expr* a = IsAggregateCall(*g) ? g.get() : NestedAggregate(*g);
+        return absl::InvalidArgumentError(absl::StrCat(
+            "GROUP BY does not support aggregate functions: ", absl::AsciiStrToUpper(a->text),
+            " is an aggregate function."));
+      }
+      const std::string c = Canon(*g);
+      if (std::find(group_canon.begin(), group_canon.end(), c) != group_canon.end()) {
+        return absl::InvalidArgumentError(absl::StrCat("Duplicate GROUP BY expression: ", c));
+      }
+      SKEIN_ASSIGN_OR_RETURN(TypedExpr t, an.Analyze(*g));
+      const SqlType type = t.type ? *t.type : SqlType::String();
+      group_exprs.push_back(*CoerceTo(t, type));
+      group_types.push_back(type);
+      group_canon.push_back(c);
+    }
+  }
+
+  // ---- aggregate calls of SELECT and HAVING.
+  std::vector<const sql::Expr*> calls;
+  for (const auto& item : q->select) {
+    if (item.kind == sql::SelectItem::Kind::kExpr) CollectAggregates(*item.expr, &calls);
+  }
+  if (q->having) CollectAggregates(*q->having, &calls);
+  for (const sql::Expr* c : calls) {
+    if (const sql::Expr* nested = NestedAggregate(*c)) {
+      std::string inner = absl::StrCat(absl::AsciiStrToUpper(nested->text), "()");
+      return absl::InvalidArgumentError(
+          absl::StrCat("Aggregate functions can not be nested: ", absl::AsciiStrToUpper(c->text),
+                       "(", inner, ")"));
+    }
+    const std::string canon = Canon(*c);
+    if (std::find(agg_canon.begin(), agg_canon.end(), canon) != agg_canon.end()) continue;
+    agg_canon.push_back(canon);
+    agg_exprs.push_back(c);
+  }
+  if (agg_exprs.empty()) {
+    return absl::InvalidArgumentError(
+        "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.");
+  }
+  if (input_table) {
+    std::set<std::string> bad;
+    for (const sql::Expr* c : agg_exprs) {
+      const std::string f = absl::AsciiStrToUpper(c->text);
+      if (f != "COUNT" && f != "SUM" && f != "AVG" && f != "COLLECT_LIST" && f != "COLLECT_SET" &&
+          f != "HISTOGRAM") {
+        bad.insert(f);
+      }
+    }
+    if (!bad.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("The aggregation functions ", JoinWithAnd({bad.begin(), bad.end()}),
+                       " cannot be applied to a table source, only to a stream source."));
+    }
+  }
+
+  // ---- non-aggregate expressions must be GROUP BY expressions.
+  {
+    std::vector<std::string> bad;
+    for (const auto& item : q->select) {
+      if (item.kind != sql::SelectItem::Kind::kExpr) {
+        // `*`: every source column must be grouped.
+        for (const auto& c : src->schema.columns()) {
+          sql::Expr ref;
+          ref.kind = sql::ExprKind::kColumnRef;
+          ref.text = c.name;
+          if (GroupIndex(ref) < 0) bad.push_back(c.name);
+        }
+        continue;
+      }
+      std::vector<std::string> cols;
+      Ungrouped(*item.expr, {}, &cols);
+      if (!cols.empty()) bad.push_back(sql::ExprToSql(*item.expr));
+    }
+    if (!bad.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Non-aggregate SELECT expression(s) not part of GROUP BY: ", absl::StrJoin(bad, ", "),
+          "\nEither add the column(s) to the GROUP BY or remove them from the "
+          "SELECT."));
+    }
+    if (q->having) {
+      std::vector<std::string> cols;
+      Ungrouped(*q->having, {}, &cols);
+      if (!cols.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Non-aggregate HAVING expression not part of GROUP BY: ", absl::StrJoin(cols, ", ")));
+      }
+    }
+  }
+  if (!target.sink_is_table) {
+    return absl::InvalidArgumentError(
+        "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS "
+        "SELECT statement instead.");
+  }
+
+  // ---- stage 0: source, WHERE, and (when needed) the repartition by the group key.
+  std::vector<v1::Stage> stages;
+  v1::Stage stage;
+  stage.set_id(0);
+  *stage.add_operators()->mutable_source() = source.op;
+  if (q->where) {
+    ExprAnalyzer where(&scope, "WHERE");
+    SKEIN_ASSIGN_OR_RETURN(TypedExpr pred, where.Analyze(*q->where));
+    if (pred.type && pred.type->kind() != TypeKind::kBoolean) {
+      return ErrorAt(
+          q->where->pos,
+          absl::StrCat("Type error in WHERE expression: Should evaluate to boolean but is ",
+                       sql::ExprToSql(*q->where), " (", pred.type->ToString(), ") instead."));
+    }
+    *stage.add_operators()->mutable_filter()->mutable_predicate() =
+        *CoerceTo(pred, SqlType::Boolean());
+  }
+  const auto src_keys = src->schema.KeyColumns();
+  bool by_source_key = !input_table && src_keys.size() == q->group_by.size();
+  for (size_t i = 0; by_source_key && i < src_keys.size(); ++i) {
+    const auto& g = *q->group_by[i];
+    by_source_key = g.kind == sql::ExprKind::kColumnRef && g.text == src_keys[i].name;
+  }
+  const bool repartition = !input_table && !by_source_key;
+  const uint32_t num_keys = static_cast<uint32_t>(group_exprs.size());
+
+  // The aggregate's input scope and group key expressions.
+  std::vector<ScopeColumn> agg_scope = scope;
+  std::vector<v1::Expr> agg_keys = group_exprs;
+  if (repartition) {
+    v1::RekeyOp rekey;
+    for (uint32_t k = 0; k < num_keys; ++k) {
+      *rekey.add_key_exprs() = group_exprs[k];
+      *rekey.mutable_output()->add_columns() =
+          ColumnProto(absl::StrCat("KSQL_GROUP_KEY_", k), group_types[k], v1::COLUMN_NAMESPACE_KEY);
+    }
+    // Stage 1 reads [keys][every non-pseudo source column as VALUE][ROWTIME, ...].
+    v1::SourceOp repart_source;
+    for (const auto& c : rekey.output().columns())
+      *repart_source.mutable_schema()->add_columns() = c;
+    agg_scope.clear();
+    uint32_t next = num_keys;
+    for (const auto& c : source.op.schema().columns()) {
+      auto col = c;
+      if (col.namespace_() == v1::COLUMN_NAMESPACE_PSEUDO) {
+        *rekey.mutable_output()->add_columns() = col;
+        continue;
+      }
+      col.set_namespace_(v1::COLUMN_NAMESPACE_VALUE);
+      col.clear_header_key();
+      *rekey.mutable_output()->add_columns() = col;
+      *repart_source.mutable_schema()->add_columns() = col;
+      agg_scope.push_back({c.name(), qualifier, TypeFromProto(c.type()), next++});
+    }
+    for (const char* p : {"ROWTIME", "ROWPARTITION", "ROWOFFSET"}) {
+      const SqlType t = std::string(p) == "ROWPARTITION" ? SqlType::Integer() : SqlType::Bigint();
+      *repart_source.mutable_schema()->add_columns() =
+          ColumnProto(p, t, v1::COLUMN_NAMESPACE_PSEUDO);
+      agg_scope.push_back({p, qualifier, t, next++});
+    }
+    *stage.add_operators()->mutable_rekey() = rekey;
+    // The repartition topic: JSON keys and values hold any group key and column types.
+    const std::string topic =
+        absl::StrCat("_skein-", catalog.tenant().empty() ? "default" : catalog.tenant(), "-",
+                     target.sink_name, "-Aggregate-GroupBy-repartition");
+    *repart_source.mutable_topic() =
+        TopicProto(topic, src->partitions, FormatInfo{"JSON", {}}, FormatInfo{"JSON", {}});
+    repart_source.set_timestamp_column(-1);
+    v1::SinkOp repart_sink;
+    *repart_sink.mutable_topic() = repart_source.topic();
+    *repart_sink.mutable_schema() = rekey.output();
+    repart_sink.set_timestamp_column(-1);
+    *stage.add_operators()->mutable_sink() = repart_sink;
+    stages.push_back(std::move(stage));
+    stage = v1::Stage();
+    stage.set_id(1);
+    *stage.add_operators()->mutable_source() = repart_source;
+    agg_keys.clear();
+    for (uint32_t k = 0; k < num_keys; ++k) {
+      agg_keys.push_back(ColumnExpr(k, group_types[k], group_canon[k]));
+    }
+  }
+
+  // ---- the aggregate.
+  v1::AggregateOp agg;
+  for (const auto& k : agg_keys) *agg.add_group_keys() = k;
+  {
+    ExprAnalyzer an(&agg_scope, "SELECT");
+    an.set_allow_aggregates(true);
+    for (const sql::Expr* c : agg_exprs) {
+      SKEIN_ASSIGN_OR_RETURN(TypedExpr t, an.Analyze(*c));
+      if (!t.expr.has_call())
+        return absl::InternalError("aggregate call did not analyze to a call");
+      v1::AggregateCall* call = agg.add_calls();
+      call->set_function(t.expr.call().function());
+      *call->mutable_return_type() = t.expr.type();
+      for (int i = 0; i < t.expr.call().args_size(); ++i) {
+        const v1::Expr& a = t.expr.call().args(i);
+        if (i == 0) {
+          *call->add_args() = a;
+          continue;
+        }
+        if (!a.has_literal()) {
+          return ErrorAt(c->pos, absl::StrCat("Parameter ", i + 1, " of ", call->function(),
+                                              " must be a literal: ", sql::ExprToSql(*c)));
+        }
+        *call->add_params() = a.literal();
+      }
+      agg_types.push_back(t.type ? *t.type : SqlType::Bigint());
+    }
+  }
+  // The aggregate's output row and the scope SELECT/HAVING see.
+  std::vector<ScopeColumn> out_scope;
+  for (uint32_t k = 0; k < num_keys; ++k) {
+    *agg.mutable_output()->add_columns() =
+        ColumnProto(absl::StrCat("KSQL_GROUP_KEY_", k), group_types[k], v1::COLUMN_NAMESPACE_KEY);
+  }
+  for (size_t i = 0; i < agg_exprs.size(); ++i) {
+    *agg.mutable_output()->add_columns() = ColumnProto(absl::StrCat("KSQL_AGG_VARIABLE_", i),
+                                                       agg_types[i], v1::COLUMN_NAMESPACE_VALUE);
+  }
+  uint32_t next = num_keys + static_cast<uint32_t>(agg_exprs.size());
+  std::vector<std::string> pseudo = {"ROWTIME"};
+  if (windowed) {
+    pseudo.push_back("WINDOWSTART");
+    pseudo.push_back("WINDOWEND");
+  }
+  for (const auto& p : pseudo) {
+    *agg.mutable_output()->add_columns() =
+        ColumnProto(p, SqlType::Bigint(), v1::COLUMN_NAMESPACE_PSEUDO);
+    out_scope.push_back({p, "", SqlType::Bigint(), next++});
+  }
+  ExprAnalyzer::Substitute substitute =
+      [&](const sql::Expr& e) -> absl::StatusOr<std::optional<TypedExpr>> {
+    if (e.kind == sql::ExprKind::kColumnRef &&
+        (e.text == "WINDOWSTART" || e.text == "WINDOWEND" || e.text == "ROWTIME")) {
+      return std::nullopt;
+    }
+    const int g = GroupIndex(e);
+    if (g >= 0) {
+      TypedExpr t;
+      t.expr = ColumnExpr(static_cast<uint32_t>(g), group_types[g], sql::ExprToSql(e));
+      t.type = group_types[g];
+      return t;
+    }
+    if (IsAggregateCall(e)) {
+      const std::string c = Canon(e);
+      for (size_t i = 0; i < agg_canon.size(); ++i) {
+        if (agg_canon[i] != c) continue;
+        TypedExpr t;
+        t.expr = ColumnExpr(num_keys + static_cast<uint32_t>(i), agg_types[i], sql::ExprToSql(e));
+        t.type = agg_types[i];
+        return t;
+      }
+    }
+    return std::nullopt;
+  };
+  if (q->having) {
+    ExprAnalyzer an(&out_scope, "HAVING");
+    an.set_substitute(substitute);
+    SKEIN_ASSIGN_OR_RETURN(TypedExpr h, an.Analyze(*q->having));
+    if (h.type && h.type->kind() != TypeKind::kBoolean) {
+      return ErrorAt(
+          q->having->pos,
+          absl::StrCat("Type error in HAVING expression: Should evaluate to boolean "
+                       "but is ",
+                       sql::ExprToSql(*q->having), " (", h.type->ToString(), ") instead."));
+    }
+    *agg.mutable_having() = *CoerceTo(h, SqlType::Boolean());
+  }
+  if (windowed) {
+    const sql::WindowSpec& w = *q->window;
+    v1::AggregateWindow* win = agg.mutable_window();
+    win->set_kind(w.kind == sql::WindowKind::kTumbling  ? v1::AggregateWindow::KIND_TUMBLING
+                  : w.kind == sql::WindowKind::kHopping ? v1::AggregateWindow::KIND_HOPPING
+                                                        : v1::AggregateWindow::KIND_SESSION);
+    win->set_size_ms(w.size.millis);
+    win->set_advance_ms(w.advance ? w.advance->millis : w.size.millis);
+    win->set_grace_ms(w.grace ? w.grace->millis : kDefaultGraceMs);
+    win->set_retention_ms(w.retention ? w.retention->millis : 0);
+    if (w.kind == sql::WindowKind::kHopping && w.advance &&
+        (w.advance->millis <= 0 || w.advance->millis > w.size.millis)) {
+      return absl::InvalidArgumentError(
+          "Window advance must be positive and not greater than the window size.");
+    }
+    if (w.size.millis <= 0) {
+      return absl::InvalidArgumentError("Window size must be positive.");
+    }
+  }
+  agg.set_input_is_table(input_table);
+  agg.set_emit_final(q->emit == sql::EmitKind::kFinal);
+  if (input_table) {
+    for (size_t i = 0; i < src->schema.size(); ++i) {
+      if (src->schema.column(i).ns == types::ColumnNamespace::kKey) {
+        agg.add_input_key_columns(static_cast<uint32_t>(i));
+      }
+    }
+  }
+  *stage.add_operators()->mutable_aggregate() = agg;
+
+  // ---- projection: keys (GROUP BY order) first, then values in SELECT order.
+  struct Item {
+    std::string name;
+    v1::Expr expr;
+    SqlType type;
+    int key = -1;  // GROUP BY index when the item is a grouping expression itself
+  };
+  std::vector<Item> items;
+  std::vector<std::string> source_names;
+  for (const auto& c : src->schema.columns()) source_names.push_back(c.name);
+  int generated = 0;
+  ExprAnalyzer sel(&out_scope, "SELECT");
+  sel.set_substitute(substitute);
+  for (const auto& item : q->select) {
+    if (item.kind != sql::SelectItem::Kind::kExpr) {
+      // `*` over fully grouped columns: each becomes its key.
+      for (const auto& c : src->schema.columns()) {
+        sql::Expr ref;
+        ref.kind = sql::ExprKind::kColumnRef;
+        ref.text = c.name;
+        const int g = GroupIndex(ref);
+        items.push_back({c.name, ColumnExpr(static_cast<uint32_t>(g), group_types[g], c.name),
+                         group_types[g], g});
+      }
+      continue;
+    }
+    Item o;
+    o.key = GroupIndex(*item.expr);
+    SKEIN_ASSIGN_OR_RETURN(TypedExpr t, sel.Analyze(*item.expr));
+    if (!t.type) {
+      return ErrorAt(item.expr->pos,
+                     "Can't infer a type of null. Please explicitly cast it to a required "
+                     "type, e.g. CAST(null AS VARCHAR).");
+    }
+    o.type = *t.type;
+    o.expr = *CoerceTo(t, o.type);
+    if (!item.alias.empty()) {
+      const std::string upper = absl::AsciiStrToUpper(item.alias);
+      if (upper == "ROWTIME" || upper == "ROWPARTITION" || upper == "ROWOFFSET" ||
+          upper == "WINDOWSTART" || upper == "WINDOWEND") {
+        return absl::InvalidArgumentError(
+            absl::StrCat("`", item.alias,
+                         "` is a reserved column name. You cannot use it as an alias for a "
+                         "column."));
+      }
+      o.name = item.alias;
+    } else {
+      o.name = ImplicitName(*item.expr, &generated, source_names);
+    }
+    items.push_back(std::move(o));
+  }
+  std::vector<const Item*> key_items(num_keys, nullptr);
+  for (const Item& it : items) {
+    if (it.key < 0) continue;
+    if (key_items[it.key] != nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("The projection contains a key column more than once: `",
+                       key_items[it.key]->name, "` and `", it.name, "`."));
+    }
+    key_items[it.key] = &it;
+  }
+  {
+    std::vector<std::string> missing;
+    for (uint32_t k = 0; k < num_keys; ++k) {
+      if (key_items[k] == nullptr) missing.push_back(sql::ExprToSql(*q->group_by[k]));
+    }
+    if (!missing.empty()) {
+      const bool many = missing.size() > 1;
+      return absl::InvalidArgumentError(
+          absl::StrCat("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
+                       "The query used to build `",
+                       target.sink_name, "` must include the grouping ",
+                       many ? "expressions " : "expression ", JoinWithAnd(missing),
+                       " in its projection (eg, SELECT ", absl::StrJoin(missing, ", "), "...)."));
+    }
+  }
+  types::Schema::Builder out_builder;
+  v1::ProjectOp project;
+  std::vector<std::string> seen;
+  auto add = [&](const Item& it, bool is_key) -> absl::Status {
+    if (std::find(seen.begin(), seen.end(), it.name) != seen.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("Duplicate ", is_key ? "key" : "value",
+                                                     " columns found in schema: `", it.name, "` ",
+                                                     it.type.ToString()));
+    }
+    seen.push_back(it.name);
+    if (is_key) {
+      out_builder.Key(it.name, it.type);
+    } else {
+      out_builder.Val(it.name, it.type);
+    }
+    *project.add_exprs() = it.expr;
+    *project.mutable_output()->add_columns() = ColumnProto(
+        it.name, it.type, is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
+    return absl::OkStatus();
+  };
+  for (const Item* k : key_items) SKEIN_RETURN_IF_ERROR(add(*k, true));
+  for (const Item& it : items) {
+    if (it.key < 0) SKEIN_RETURN_IF_ERROR(add(it, false));
+  }
+  auto out_schema = out_builder.Build();
+  if (!out_schema.ok()) {
+    return absl::InvalidArgumentError(std::string(out_schema.status().message()));
+  }
+  if (out_schema->num_values() == 0) {
+    return absl::InvalidArgumentError("The projection contains no value columns.");
+  }
+  std::optional<WindowInfo> window_info;
+  if (windowed) {
+    // The sink's windowed key is written from the window bounds carried as pseudo columns.
+    const uint32_t ws = num_keys + static_cast<uint32_t>(agg_exprs.size()) + 1;
+    for (uint32_t i = 0; i < 2; ++i) {
+      const char* name = i == 0 ? "WINDOWSTART" : "WINDOWEND";
+      *project.add_exprs() = ColumnExpr(ws + i, SqlType::Bigint(), name);
+      *project.mutable_output()->add_columns() =
+          ColumnProto(name, SqlType::Bigint(), v1::COLUMN_NAMESPACE_PSEUDO);
+    }
+    const sql::WindowSpec& w = *q->window;
+    window_info = WindowInfo{w.kind == sql::WindowKind::kTumbling  ? "TUMBLING"
+                             : w.kind == sql::WindowKind::kHopping ? "HOPPING"
+                                                                   : "SESSION",
+                             w.kind == sql::WindowKind::kSession ? 0 : w.size.millis};
+  }
+  *stage.add_operators()->mutable_project() = project;
+
+  // ---- sink.
+  SKEIN_ASSIGN_OR_RETURN(DataSource sink,
+                         BuildSink(catalog, target, *out_schema, *src, window_info, text));
+  v1::SinkOp sink_op = SinkOpFor(sink, project.output());
+  if (windowed) {
+    sink_op.mutable_windowed_key()->set_kind(window_info->kind == "SESSION"
+                                                 ? v1::WindowedKey::KIND_SESSION
+                                                 : v1::WindowedKey::KIND_TIME);
+    sink_op.mutable_windowed_key()->set_size_ms(window_info->size_millis);
+  }
+  *stage.add_operators()->mutable_sink() = sink_op;
+  stages.push_back(std::move(stage));
+  return RegisterQuery(catalog, target, std::move(sink), {src->name}, std::move(stages), text,
+                       apply);
+}
+
+}  // namespace
+
+absl::StatusOr<StatementResult> PlanAggregateQuery(Catalog& catalog, const QueryTarget& target,
+                                                   std::string_view text, bool apply) {
+  AggregatePlanner p(catalog, target, text);
+  return p.Plan(apply);
 }
 
 }  // namespace skein::compiler

@@ -294,6 +294,10 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Column(const sql::Expr& e) {
 }
 
 absl::StatusOr<TypedExpr> ExprAnalyzer::AnalyzeNode(const sql::Expr& e, bool top_level) {
+  if (substitute_) {
+    SKEIN_ASSIGN_OR_RETURN(std::optional<TypedExpr> sub, substitute_(e));
+    if (sub) return *std::move(sub);
+  }
   const std::string text = sql::ExprToSql(e);
   auto child = [&](size_t i) { return AnalyzeNode(*e.children[i], false); };
   auto bool_operand = [&](const TypedExpr& t, const sql::Expr& src) -> absl::StatusOr<v1::Expr> {

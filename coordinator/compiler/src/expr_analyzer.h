@@ -5,6 +5,7 @@
 // One ExprAnalyzer per clause being analyzed; stateless apart from what it observed (aggregate
 // or table function calls). Threading: single-threaded, short-lived.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,15 @@ class ExprAnalyzer {
   // True once a table function (EXPLODE) was seen at the top level of an analyzed expression.
   bool saw_table_function() const { return saw_table_function_; }
 
+  // Aggregate queries: consulted for every node before it is analyzed; a returned expression
+  // replaces the node (a GROUP BY expression or an aggregate call becomes a column of the
+  // aggregate's output). nullopt: analyze the node as usual.
+  using Substitute = std::function<absl::StatusOr<std::optional<TypedExpr>>(const sql::Expr&)>;
+  void set_substitute(Substitute s) { substitute_ = std::move(s); }
+  // Aggregate function calls are analyzed like scalar calls (their arguments must then be
+  // analyzed in the aggregate's input scope by the caller) instead of rejected.
+  void set_allow_aggregates(bool allow) { allow_aggregates_ = allow; }
+
  private:
   absl::StatusOr<TypedExpr> AnalyzeNode(const sql::Expr& expr, bool top_level);
   absl::StatusOr<TypedExpr> Literal(const sql::Expr& expr);
@@ -65,6 +75,8 @@ class ExprAnalyzer {
   const std::vector<ScopeColumn>* scope_;
   std::string clause_;
   bool saw_table_function_ = false;
+  Substitute substitute_;
+  bool allow_aggregates_ = false;
 };
 
 // Implicit conversion of an analyzed expression to `target` (typed NULL for a NULL literal, a

@@ -220,7 +220,7 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Function(const sql::Expr& e, bool top_le
   }
   auto resolved = functions::FunctionRegistry::Default().Resolve(e.text, arg_types);
   if (!resolved.ok()) return ErrorAt(e.pos, std::string(resolved.status().message()));
-  if (resolved->kind == functions::FunctionKind::kAggregate) {
+  if (resolved->kind == functions::FunctionKind::kAggregate && !allow_aggregates_) {
     return absl::UnimplementedError(
         ErrorAt(e.pos, absl::StrCat("aggregate function ", resolved->name,
                                     " is not supported yet (stateless queries only)"))

@@ -159,6 +159,11 @@ SourceScope BuildSourceScope(const DataSource& src, const std::string& qualifier
   s.op.set_is_table(src.is_table);
   s.op.set_timestamp_column(src.timestamp_column ? src.schema.IndexOf(*src.timestamp_column) : -1);
   s.op.set_timestamp_format(src.timestamp_format);
+  if (src.window) {
+    s.op.mutable_windowed_key()->set_kind(
+        src.window->kind == "SESSION" ? v1::WindowedKey::KIND_SESSION : v1::WindowedKey::KIND_TIME);
+    s.op.mutable_windowed_key()->set_size_ms(src.window->size_millis);
+  }
   return s;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "aggregate_operator.h"
 #include "skein/common/status.h"
 #include "skein/runtime/operators.h"
 
@@ -304,6 +305,8 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Op
       return std::unique_ptr<RowOperator>(
           new FlatMapOperator(std::move(columns), std::move(output), ctx));
     }
+    case skein::v1::Operator::kAggregate:
+      return internal::MakeAggregateOperator(op.aggregate(), input, ctx);
     default:
       return absl::InvalidArgumentError("plan: not a row operator");
   }

@@ -60,7 +60,35 @@ Value HeaderValue(const RowColumn& col, const std::vector<Header>* headers) {
   return Value::Array(std::move(all));
 }
 
+void AppendBigEndian(int64_t v, std::string* out) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((static_cast<uint64_t>(v) >> shift) & 0xff));
+  }
+}
+
+int64_t ReadBigEndian(std::string_view in) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  return static_cast<int64_t>(v);
+}
+
 }  // namespace
+
+absl::Status SourceOperator::DecodeWindow(std::string_view* key) {
+  const bool session = windowed_key_.kind() == skein::v1::WindowedKey::KIND_SESSION;
+  const size_t suffix = session ? 16 : 8;
+  if (key->size() < suffix) return absl::InvalidArgumentError("windowed key too short");
+  std::string_view tail = key->substr(key->size() - suffix);
+  key->remove_suffix(suffix);
+  if (session) {
+    window_end_ = ReadBigEndian(tail.substr(0, 8));
+    window_start_ = ReadBigEndian(tail.substr(8));
+  } else {
+    window_start_ = ReadBigEndian(tail);
+    window_end_ = window_start_ + windowed_key_.size_ms();
+  }
+  return absl::OkStatus();
+}
 
 void OperatorContext::Report(ProcessingLogEntry::Kind kind, std::string reason,
                              const std::string& topic, const RowRecord& row) {
@@ -103,6 +131,7 @@ absl::StatusOr<std::unique_ptr<SourceOperator>> SourceOperator::Create(
   s->value_scratch_.resize(s->value_index_.size());
   s->contiguous_ =
       IsRun(s->key_index_, 0) && IsRun(s->value_index_, static_cast<int>(s->key_index_.size()));
+  s->windowed_key_ = op.windowed_key();
   return s;
 }
 
@@ -122,6 +151,16 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
   std::optional<std::string_view> key, value;
   if (record.key) key = *record.key;
   if (record.value) value = *record.value;
+  if (windowed_key_.kind() != skein::v1::WindowedKey::KIND_NONE && key) {
+    // Windowed key: the key bytes, then the window (see skein.v1.WindowedKey).
+    absl::Status bad = DecodeWindow(&*key);
+    if (!bad.ok()) {
+      ctx_->metrics.deserialization_errors++;
+      ctx_->Report(ProcessingLogEntry::Kind::kDeserialization,
+                   absl::StrCat("Failed to deserialize key: ", bad.message()), topic_, *row);
+      return false;
+    }
+  }
 
   const size_t nk = key_index_.size(), nv = value_index_.size();
   std::span<Value> key_out =
@@ -206,6 +245,10 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
         row->values[i] = Value::Integer(record.partition);
       } else if (c.name == "ROWOFFSET") {
         row->values[i] = Value::Bigint(record.offset);
+      } else if (c.name == "WINDOWSTART") {
+        row->values[i] = Value::Bigint(window_start_);
+      } else if (c.name == "WINDOWEND") {
+        row->values[i] = Value::Bigint(window_end_);
       }
     } else if (c.kind == ColumnKind::kHeader) {
       row->values[i] = HeaderValue(c, &record.headers);
@@ -238,6 +281,9 @@ absl::StatusOr<std::unique_ptr<SinkOperator>> SinkOperator::Create(const skein::
       s->value_format_,
       MakeSideFormat(op.topic().value_format(), schema.SerdeColumns(ColumnKind::kValue), false));
   s->timestamp_column_ = op.timestamp_column();
+  s->windowed_key_ = op.windowed_key();
+  s->window_start_index_ = schema.IndexOf("WINDOWSTART");
+  s->window_end_index_ = schema.IndexOf("WINDOWEND");
   s->key_scratch_.resize(s->key_index_.size());
   s->value_scratch_.resize(s->value_index_.size());
   s->contiguous_ = IsRun(s->key_index_, s->key_index_.empty() ? 0 : s->key_index_[0]) &&
@@ -289,6 +335,16 @@ void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<
     bool all_null = row.key_null && std::all_of(keys.begin(), keys.end(),
                                                 [](const Value& v) { return v.is_null(); });
     if (*k == serde::RecordKind::kPresent && !all_null) rec.key = std::move(bytes);
+    if (windowed_key_.kind() != skein::v1::WindowedKey::KIND_NONE && window_start_index_ >= 0 &&
+        window_end_index_ >= 0) {
+      const Value& start = row.values[window_start_index_];
+      const Value& end = row.values[window_end_index_];
+      if (!rec.key) rec.key.emplace();
+      if (windowed_key_.kind() == skein::v1::WindowedKey::KIND_SESSION) {
+        AppendBigEndian(end.kind() == TypeKind::kBigint ? end.bigint() : 0, &*rec.key);
+      }
+      AppendBigEndian(start.kind() == TypeKind::kBigint ? start.bigint() : 0, &*rec.key);
+    }
     if (!row.value_null) {
       std::string value_bytes;
       absl::StatusOr<serde::RecordKind> v = value_format_->Encode(values, &value_bytes);

@@ -38,7 +38,8 @@ struct OperatorMetrics {
   uint64_t expression_errors = 0;
   uint64_t serialization_errors = 0;
   uint64_t filtered = 0;
-  uint64_t null_key_dropped = 0;  // table records without a key (Kafka Streams skips them)
+  uint64_t null_key_dropped = 0;      // table records without a key (Kafka Streams skips them)
+  uint64_t late_records_dropped = 0;  // records for windows closed by their grace period
 };
 
 // What every operator of a task shares: identity for the processing log, the log itself,
@@ -109,6 +110,8 @@ class SourceOperator {
  private:
   SourceOperator() = default;
   bool DecodeOne(const Record& record, RowRecord* row);
+  // Strips the window from a windowed key, setting window_start_ / window_end_.
+  absl::Status DecodeWindow(std::string_view* key);
 
   OperatorContext* ctx_ = nullptr;
   std::string topic_;
@@ -122,6 +125,9 @@ class SourceOperator {
   // Keys then values at the start of the row (the usual layout): decode in place.
   bool contiguous_ = false;
   std::vector<types::Value> key_scratch_, value_scratch_;
+  // Windowed topics: the key's window, and that of the record being decoded.
+  skein::v1::WindowedKey windowed_key_;
+  int64_t window_start_ = 0, window_end_ = 0;
 };
 
 // Encodes rows into records for the sink topic; tables write tombstones for null values.
@@ -147,9 +153,13 @@ class SinkOperator {
   // Key and value columns each form a contiguous run of the row: encode without copying.
   bool contiguous_ = false;
   std::vector<types::Value> key_scratch_, value_scratch_;
+  // Windowed output: the key is followed by the window from these (WINDOWSTART, WINDOWEND)
+  // row columns.
+  skein::v1::WindowedKey windowed_key_;
+  int window_start_index_ = -1, window_end_index_ = -1;
 };
 
-// Builds a Filter/Project/Rekey/FlatMap operator over rows of `input`.
+// Builds a Filter/Project/Rekey/FlatMap/Aggregate operator over rows of `input`.
 absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Operator& op,
                                                              const RowSchema& input,
                                                              OperatorContext* ctx);
