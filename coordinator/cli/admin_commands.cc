@@ -13,6 +13,28 @@ namespace skein::cli {
 namespace {
 
 constexpr absl::Duration kCallDeadline = absl::Seconds(5);
+// Statements may create topics and wait for them.
+constexpr absl::Duration kStatementDeadline = absl::Seconds(120);
+
+std::string QueryStateName(v1::QueryState state) {
+  switch (state) {
+    case v1::QUERY_STATE_PENDING:
+      return "PENDING";
+    case v1::QUERY_STATE_RUNNING:
+      return "RUNNING";
+    case v1::QUERY_STATE_ERROR:
+      return "ERROR";
+    case v1::QUERY_STATE_TERMINATED:
+      return "TERMINATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+std::string TaskStateName(v1::TaskState state) {
+  const std::string name = v1::TaskState_Name(state);
+  return name.rfind("TASK_STATE_", 0) == 0 ? name.substr(11) : name;
+}
 
 std::string StateName(v1::ExecutorState state) {
   switch (state) {
@@ -80,10 +102,12 @@ absl::Status AdminClient::Translate(const grpc::Status& status) const {
   return FromGrpc(status);
 }
 
-#define SKEIN_CLI_CALL(method, request, response)                        \
-  grpc::ClientContext context;                                           \
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline)); \
+#define SKEIN_CLI_CALL_WITHIN(deadline, method, request, response)    \
+  grpc::ClientContext context;                                        \
+  context.set_deadline(absl::ToChronoTime(absl::Now() + (deadline))); \
   return Translate(stub_->method(&context, request, response))
+#define SKEIN_CLI_CALL(method, request, response) \
+  SKEIN_CLI_CALL_WITHIN(kCallDeadline, method, request, response)
 
 absl::Status AdminClient::ListExecutors(v1::ListExecutorsResponse* out) {
   SKEIN_CLI_CALL(ListExecutors, v1::ListExecutorsRequest(), out);
@@ -99,7 +123,38 @@ absl::Status AdminClient::GetClusterInfo(v1::ClusterInfo* out) {
   SKEIN_CLI_CALL(GetClusterInfo, v1::GetClusterInfoRequest(), out);
 }
 
+absl::Status AdminClient::ExecuteStatements(const std::string& tenant, const std::string& sql,
+                                            v1::ExecuteStatementsResponse* out) {
+  v1::ExecuteStatementsRequest request;
+  request.set_tenant(tenant);
+  request.set_sql(sql);
+  SKEIN_CLI_CALL_WITHIN(kStatementDeadline, ExecuteStatements, request, out);
+}
+
+absl::Status AdminClient::ListQueries(const std::string& tenant, v1::ListQueriesResponse* out) {
+  v1::ListQueriesRequest request;
+  request.set_tenant(tenant);
+  SKEIN_CLI_CALL(ListQueries, request, out);
+}
+
+absl::Status AdminClient::DescribeQuery(const std::string& tenant, const std::string& id,
+                                        v1::QueryView* out) {
+  v1::DescribeQueryRequest request;
+  request.set_tenant(tenant);
+  request.set_query_id(id);
+  SKEIN_CLI_CALL(DescribeQuery, request, out);
+}
+
+absl::Status AdminClient::TerminateQuery(const std::string& tenant, const std::string& id) {
+  v1::TerminateQueryRequest request;
+  request.set_tenant(tenant);
+  request.set_query_id(id);
+  v1::TerminateQueryResponse response;
+  SKEIN_CLI_CALL_WITHIN(kStatementDeadline, TerminateQuery, request, &response);
+}
+
 #undef SKEIN_CLI_CALL
+#undef SKEIN_CLI_CALL_WITHIN
 
 std::string FormatExecutorTable(const v1::ListExecutorsResponse& executors, int64_t now_unix_ms) {
   std::vector<std::vector<std::string>> rows = {
@@ -133,6 +188,70 @@ std::string FormatClusterInfo(const v1::ClusterInfo& info) {
                 {"lease", absl::StrCat(info.lease_ms(), "ms")},
                 {"executors alive", absl::StrCat(info.executors_alive())},
                 {"executors dead", absl::StrCat(info.executors_dead())}});
+}
+
+std::string FormatStatementOutcomes(const v1::ExecuteStatementsResponse& response) {
+  std::string out;
+  for (const v1::StatementOutcome& r : response.results()) {
+    switch (r.kind()) {
+      case v1::StatementOutcome::KIND_SOURCE_CREATED:
+        absl::StrAppend(&out, "Created ", r.source_name(), " (", r.schema(), ")\n");
+        break;
+      case v1::StatementOutcome::KIND_SOURCE_DROPPED:
+        absl::StrAppend(&out, "Dropped ", r.source_name(), "\n");
+        break;
+      case v1::StatementOutcome::KIND_QUERY_STARTED:
+        absl::StrAppend(&out, "Created query ", r.query_id(), " writing ", r.source_name(), " (",
+                        r.schema(), ")\n");
+        for (const std::string& t : r.topics_created()) {
+          absl::StrAppend(&out, "  created topic ", t, "\n");
+        }
+        break;
+      case v1::StatementOutcome::KIND_QUERY_TERMINATED:
+        absl::StrAppend(&out, "Terminated ", r.text().empty() ? r.query_id() : r.text(), "\n");
+        break;
+      default:
+        if (!r.text().empty()) {
+          absl::StrAppend(&out, r.text(), r.text().back() == '\n' ? "" : "\n");
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+std::string FormatQueryTable(const v1::ListQueriesResponse& queries) {
+  std::vector<std::vector<std::string>> rows = {
+      {"QUERY ID", "STATE", "SINK", "TASKS", "RECORDS IN", "RECORDS OUT", "ERRORS"}};
+  for (const v1::QueryView& q : queries.queries()) {
+    rows.push_back({q.query_id(), QueryStateName(q.state()), q.sink(), absl::StrCat(q.tasks_size()),
+                    absl::StrCat(q.records_in()), absl::StrCat(q.records_out()),
+                    absl::StrCat(q.processing_errors())});
+  }
+  return Table(rows);
+}
+
+std::string FormatQuery(const v1::QueryView& q) {
+  std::string out =
+      Table({{"query id", q.query_id()},
+             {"state", q.state_reason().empty()
+                           ? QueryStateName(q.state())
+                           : absl::StrCat(QueryStateName(q.state()), " (", q.state_reason(), ")")},
+             {"sink", q.sink()},
+             {"sql", q.sql()},
+             {"records in", absl::StrCat(q.records_in())},
+             {"records out", absl::StrCat(q.records_out())},
+             {"processing errors", absl::StrCat(q.processing_errors())}});
+  std::vector<std::vector<std::string>> rows = {
+      {"STAGE", "PARTITION", "EXECUTOR", "STATE", "IN", "OUT", "ERRORS", "LAG"}};
+  for (const v1::TaskView& t : q.tasks()) {
+    rows.push_back({absl::StrCat(t.task().stage()), absl::StrCat(t.task().partition()),
+                    t.executor_id().empty() ? "-" : t.executor_id(), TaskStateName(t.state()),
+                    absl::StrCat(t.records_in()), absl::StrCat(t.records_out()),
+                    absl::StrCat(t.processing_errors()), absl::StrCat(t.lag())});
+  }
+  absl::StrAppend(&out, "\n", Table(rows));
+  return out;
 }
 
 }  // namespace skein::cli

@@ -20,6 +20,11 @@ class AdminClient {
   absl::Status ListExecutors(v1::ListExecutorsResponse* out);
   absl::Status DescribeExecutor(const std::string& id, v1::ExecutorView* out);
   absl::Status GetClusterInfo(v1::ClusterInfo* out);
+  absl::Status ExecuteStatements(const std::string& tenant, const std::string& sql,
+                                 v1::ExecuteStatementsResponse* out);
+  absl::Status ListQueries(const std::string& tenant, v1::ListQueriesResponse* out);
+  absl::Status DescribeQuery(const std::string& tenant, const std::string& id, v1::QueryView* out);
+  absl::Status TerminateQuery(const std::string& tenant, const std::string& id);
 
  private:
   absl::Status Translate(const grpc::Status& status) const;
@@ -32,5 +37,9 @@ class AdminClient {
 std::string FormatExecutorTable(const v1::ListExecutorsResponse& executors, int64_t now_unix_ms);
 std::string FormatExecutor(const v1::ExecutorView& view, int64_t now_unix_ms);
 std::string FormatClusterInfo(const v1::ClusterInfo& info);
+// One block per statement result, as `skein sql` prints them.
+std::string FormatStatementOutcomes(const v1::ExecuteStatementsResponse& response);
+std::string FormatQueryTable(const v1::ListQueriesResponse& queries);
+std::string FormatQuery(const v1::QueryView& query);
 
 }  // namespace skein::cli

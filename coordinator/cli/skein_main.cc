@@ -1,7 +1,9 @@
 // skein: the command-line client of a Skein cluster.
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,20 @@ int main(int argc, char** argv) {
   CLI::App* cluster_info =
       cluster->add_subcommand("info", "coordinator, Kafka and membership summary");
 
+  std::string tenant = "default";
+  app.add_option("--tenant", tenant, "tenant namespace")->envname("SKEIN_TENANT");
+  CLI::App* sql = app.add_subcommand("sql", "run SQL statements on the cluster");
+  std::string sql_text, sql_file;
+  sql->add_option("statements", sql_text, "statements, separated by ';'");
+  sql->add_option("-f,--file", sql_file, "file of statements")->check(CLI::ExistingFile);
+  CLI::App* queries = app.add_subcommand("queries", "persistent queries of the tenant");
+  queries->require_subcommand(1);
+  CLI::App* queries_list = queries->add_subcommand("list", "list queries and their state");
+  CLI::App* queries_describe = queries->add_subcommand("describe", "a query and its tasks");
+  CLI::App* queries_terminate = queries->add_subcommand("terminate", "stop a query");
+  std::string query_id;
+  queries_describe->add_option("id", query_id, "query id")->required();
+  queries_terminate->add_option("id", query_id, "query id")->required();
   CLI::App* test = app.add_subcommand(
       "test", "run SQL statements against input records, no cluster (ksql-test-runner files)");
   std::string statements_path, input_path, output_path;
@@ -82,6 +98,30 @@ int main(int argc, char** argv) {
     skein::v1::ExecutorView view;
     if (absl::Status s = client.DescribeExecutor(executor_id, &view); !s.ok()) return Fail(s);
     std::fputs(skein::cli::FormatExecutor(view, now_ms).c_str(), stdout);
+  } else if (sql->parsed()) {
+    if (sql_text.empty() == sql_file.empty()) {
+      return Fail(absl::InvalidArgumentError("give statements or -f FILE (exactly one)"));
+    }
+    if (!sql_file.empty()) {
+      std::ifstream in(sql_file);
+      sql_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    skein::v1::ExecuteStatementsResponse response;
+    if (absl::Status s = client.ExecuteStatements(tenant, sql_text, &response); !s.ok()) {
+      return Fail(s);
+    }
+    std::fputs(skein::cli::FormatStatementOutcomes(response).c_str(), stdout);
+  } else if (queries_list->parsed()) {
+    skein::v1::ListQueriesResponse response;
+    if (absl::Status s = client.ListQueries(tenant, &response); !s.ok()) return Fail(s);
+    std::fputs(skein::cli::FormatQueryTable(response).c_str(), stdout);
+  } else if (queries_describe->parsed()) {
+    skein::v1::QueryView view;
+    if (absl::Status s = client.DescribeQuery(tenant, query_id, &view); !s.ok()) return Fail(s);
+    std::fputs(skein::cli::FormatQuery(view).c_str(), stdout);
+  } else if (queries_terminate->parsed()) {
+    if (absl::Status s = client.TerminateQuery(tenant, query_id); !s.ok()) return Fail(s);
+    std::printf("Terminated %s\n", query_id.c_str());
   } else if (cluster_info->parsed()) {
     skein::v1::ClusterInfo info;
     if (absl::Status s = client.GetClusterInfo(&info); !s.ok()) return Fail(s);

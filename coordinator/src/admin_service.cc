@@ -5,9 +5,12 @@
 
 namespace skein::coordinator {
 
-AdminService::AdminService(const Membership* membership, ClusterSettings settings,
-                           absl::Time started_at)
-    : membership_(membership), settings_(std::move(settings)), started_at_(started_at) {}
+AdminService::AdminService(const Membership* membership, QueryManager* queries,
+                           ClusterSettings settings, absl::Time started_at)
+    : membership_(membership),
+      queries_(queries),
+      settings_(std::move(settings)),
+      started_at_(started_at) {}
 
 grpc::Status AdminService::GetClusterInfo(grpc::ServerContext* /*context*/,
                                           const v1::GetClusterInfoRequest* /*request*/,
@@ -44,6 +47,53 @@ grpc::Status AdminService::DescribeExecutor(grpc::ServerContext* /*context*/,
   if (!view.ok()) return ToGrpc(view.status());
   *response = std::move(*view);
   return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ExecuteStatements(grpc::ServerContext* /*context*/,
+                                             const v1::ExecuteStatementsRequest* request,
+                                             v1::ExecuteStatementsResponse* response) {
+  if (request->sql().find_first_not_of(" \t\r\n;") == std::string::npos) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no SQL statement in the request");
+  }
+  absl::StatusOr<v1::ExecuteStatementsResponse> r =
+      queries_->Execute(request->tenant(), request->sql());
+  if (!r.ok()) return ToGrpc(r.status());
+  *response = std::move(*r);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ListQueries(grpc::ServerContext* /*context*/,
+                                       const v1::ListQueriesRequest* request,
+                                       v1::ListQueriesResponse* response) {
+  for (v1::QueryView& q : queries_->List(request->tenant())) {
+    *response->add_queries() = std::move(q);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::DescribeQuery(grpc::ServerContext* /*context*/,
+                                         const v1::DescribeQueryRequest* request,
+                                         v1::QueryView* response) {
+  if (request->query_id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "query id is empty");
+  }
+  absl::StatusOr<v1::QueryView> view = queries_->Describe(request->tenant(), request->query_id());
+  if (!view.ok()) return ToGrpc(view.status());
+  *response = std::move(*view);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::TerminateQuery(grpc::ServerContext* /*context*/,
+                                          const v1::TerminateQueryRequest* request,
+                                          v1::TerminateQueryResponse* /*response*/) {
+  if (request->query_id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "query id is empty");
+  }
+  if (absl::StatusOr<v1::QueryView> q = queries_->Describe(request->tenant(), request->query_id());
+      !q.ok()) {
+    return ToGrpc(q.status());
+  }
+  return ToGrpc(queries_->Terminate(request->tenant(), request->query_id()));
 }
 
 }  // namespace skein::coordinator

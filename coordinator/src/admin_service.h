@@ -2,16 +2,19 @@
 
 #include "absl/time/time.h"
 #include "executor_control_service.h"
+#include "query_manager.h"
 #include "skein/coordinator/membership.h"
 #include "skein/v1/admin.grpc.pb.h"
 
 namespace skein::coordinator {
 
-// Serves skein.v1.Admin: the API behind the `skein` CLI. Stateless over Membership.
+// Serves skein.v1.Admin: the API behind the `skein` CLI. Stateless over Membership and the
+// QueryManager.
 // Owned by the CoordinatorServer; thread-safe.
 class AdminService final : public v1::Admin::Service {
  public:
-  AdminService(const Membership* membership, ClusterSettings settings, absl::Time started_at);
+  AdminService(const Membership* membership, QueryManager* queries, ClusterSettings settings,
+               absl::Time started_at);
 
   grpc::Status GetClusterInfo(grpc::ServerContext* context,
                               const v1::GetClusterInfoRequest* request,
@@ -21,9 +24,20 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status DescribeExecutor(grpc::ServerContext* context,
                                 const v1::DescribeExecutorRequest* request,
                                 v1::ExecutorView* response) override;
+  grpc::Status ExecuteStatements(grpc::ServerContext* context,
+                                 const v1::ExecuteStatementsRequest* request,
+                                 v1::ExecuteStatementsResponse* response) override;
+  grpc::Status ListQueries(grpc::ServerContext* context, const v1::ListQueriesRequest* request,
+                           v1::ListQueriesResponse* response) override;
+  grpc::Status DescribeQuery(grpc::ServerContext* context, const v1::DescribeQueryRequest* request,
+                             v1::QueryView* response) override;
+  grpc::Status TerminateQuery(grpc::ServerContext* context,
+                              const v1::TerminateQueryRequest* request,
+                              v1::TerminateQueryResponse* response) override;
 
  private:
   const Membership* const membership_;
+  QueryManager* const queries_;
   const ClusterSettings settings_;
   const absl::Time started_at_;
 };

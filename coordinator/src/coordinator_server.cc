@@ -2,8 +2,10 @@
 
 #include "admin_service.h"
 #include "executor_control_service.h"
+#include "query_manager.h"
 #include "skein/common/grpc_server.h"
 #include "skein/common/kafka.h"
+#include "skein/common/kafka_admin.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
 
@@ -28,7 +30,11 @@ absl::Status CoordinatorServer::Start() {
   ClusterSettings settings{options_.kafka_bootstrap, *cluster_id};
   membership_ = std::make_unique<Membership>(clock_, options_.lease);
   control_ = std::make_unique<ExecutorControlService>(membership_.get(), settings);
-  admin_ = std::make_unique<AdminService>(membership_.get(), settings, clock_->Now());
+  SKEIN_ASSIGN_OR_RETURN(kafka_, KafkaAdmin::Create(options_.kafka_bootstrap));
+  queries_ = std::make_unique<QueryManager>(membership_.get(), control_.get(), kafka_.get());
+  control_->set_listener(queries_.get());
+  admin_ =
+      std::make_unique<AdminService>(membership_.get(), queries_.get(), settings, clock_->Now());
   SKEIN_ASSIGN_OR_RETURN(StartedServer started,
                          StartGrpcServer(options_.listen, {control_.get(), admin_.get()}));
   server_ = std::move(started.server);
@@ -44,11 +50,13 @@ void CoordinatorServer::CheckLeases() {
   // Check often relative to the lease so an expiry is noticed within a small fraction of it.
   const absl::Duration tick = std::min(absl::Milliseconds(100), options_.lease / 10);
   while (!stopping_.WaitForNotificationWithTimeout(tick)) {
-    for (const std::string& id : membership_->ExpireLeases()) {
+    std::vector<std::string> dead = membership_->ExpireLeases();
+    for (const std::string& id : dead) {
       absl::StatusOr<v1::ExecutorView> view = membership_->Describe(id);
       log->warn("executor={} declared DEAD: {}", id,
                 view.ok() ? view->state_reason() : view.status().ToString());
     }
+    if (!dead.empty()) queries_->Rebalance();  // their tasks move to live executors
   }
 }
 

@@ -85,13 +85,16 @@ grpc::Status ExecutorControlService::Session(
     return ToGrpc(current);
   }
   std::shared_ptr<Outbox> outbox = OpenOutbox(id);
-  std::thread writer([stream, outbox, context] {
+  std::thread writer([stream, outbox, context, epoch] {
     while (std::optional<v1::CoordinatorMessage> out = outbox->Pop()) {
+      out->set_epoch(epoch);
       if (!stream->Write(*out)) break;
     }
     // The stream is over for the writer: make the reader's Read() return too.
     context->TryCancel();
   });
+
+  if (listener_ != nullptr) listener_->OnSessionOpened(id);
 
   absl::Status end = absl::OkStatus();
   do {
@@ -107,6 +110,9 @@ grpc::Status ExecutorControlService::Session(
       ack.mutable_ack()->set_lease_expires_unix_ms(
           absl::ToUnixMillis(membership_->LeaseDeadline(id)));
       if (!outbox->Push(std::move(ack))) break;
+    }
+    if (message.has_task_status() && listener_ != nullptr) {
+      listener_->OnTaskStatus(id, message.task_status());
     }
   } while (stream->Read(&message));
 

@@ -17,6 +17,15 @@ struct ClusterSettings {
   std::string kafka_cluster_id;
 };
 
+// Told about executor sessions: implemented by the query manager. Called on gRPC threads.
+class SessionListener {
+ public:
+  virtual ~SessionListener() = default;
+  // A session opened and can receive messages (Send works).
+  virtual void OnSessionOpened(const std::string& executor_id) = 0;
+  virtual void OnTaskStatus(const std::string& executor_id, const v1::TaskStatusReport& report) = 0;
+};
+
 // Serves skein.v1.ExecutorControl: registration and the per-executor Session stream.
 //
 // Each Session runs on a gRPC sync-server thread that reads; a second thread per session
@@ -40,6 +49,9 @@ class ExecutorControlService final : public v1::ExecutorControl::Service {
   // Ends every session (on shutdown).
   void CloseAll();
 
+  // Set once before the server starts; may stay null.
+  void set_listener(SessionListener* listener) { listener_ = listener; }
+
  private:
   using Outbox = BlockingQueue<v1::CoordinatorMessage>;
 
@@ -48,6 +60,7 @@ class ExecutorControlService final : public v1::ExecutorControl::Service {
 
   Membership* const membership_;
   const ClusterSettings settings_;
+  SessionListener* listener_ = nullptr;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Outbox>> outboxes_ ABSL_GUARDED_BY(mu_);
 };

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--cores", options.cores, "cores offered to the cluster (default: all)");
   app.add_option("--memory-bytes", options.memory_bytes, "memory offered (default: physical)");
+  app.add_option("--workers", options.workers, "task worker threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   app.add_option("--connect-timeout-ms", connect_timeout_ms,
                  "how long to wait for the coordinator at start-up")
       ->check(CLI::Range(int64_t{100}, int64_t{600000}))

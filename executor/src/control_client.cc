@@ -108,7 +108,10 @@ grpc::Status ControlClient::RunSession(const v1::RegisterResponse& reg) {
   std::thread reader([&] {
     v1::CoordinatorMessage message;
     while (stream->Read(&message)) {
-      // Acks need no action; assignment changes are applied by later versions of the runtime.
+      // Acks need no action.
+      if (message.has_assignment() && options_.on_assignment) {
+        options_.on_assignment(reg, message.assignment());
+      }
     }
     stream_done.Notify();
   });
@@ -119,7 +122,20 @@ grpc::Status ControlClient::RunSession(const v1::RegisterResponse& reg) {
     heartbeat.set_executor_id(options_.info.id());
     heartbeat.set_epoch(reg.epoch());
     heartbeat.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_->Now()));
-    if (!stream->Write(heartbeat)) break;
+    if (options_.task_statuses) {
+      std::vector<v1::TaskStatus> statuses = options_.task_statuses();
+      uint32_t running = 0;
+      for (const v1::TaskStatus& s : statuses) running += s.state() == v1::TASK_STATE_RUNNING;
+      heartbeat.mutable_heartbeat()->mutable_load()->set_running_tasks(running);
+      if (!stream->Write(heartbeat)) break;
+      v1::ExecutorMessage report;
+      report.set_executor_id(options_.info.id());
+      report.set_epoch(reg.epoch());
+      for (v1::TaskStatus& s : statuses) *report.mutable_task_status()->add_tasks() = std::move(s);
+      if (!stream->Write(report)) break;
+    } else if (!stream->Write(heartbeat)) {
+      break;
+    }
     stream_done.WaitForNotificationWithTimeout(interval);
   }
   if (stopping_.HasBeenNotified()) {

@@ -48,6 +48,16 @@ absl::Status ExecutorNode::Start() {
   control.info.set_memory_bytes(options_.memory_bytes != 0 ? options_.memory_bytes
                                                            : PhysicalMemoryBytes());
   control.info.set_version(kVersion);
+  TaskHostOptions task_options;
+  task_options.executor_id = options_.id;
+  task_options.data_dir = options_.data_dir;
+  task_options.workers = options_.workers;
+  tasks_ = std::make_unique<TaskHost>(std::move(task_options));
+  control.on_assignment = [tasks = tasks_.get()](const v1::RegisterResponse& reg,
+                                                 const v1::AssignmentChange& change) {
+    tasks->Apply(reg.kafka_bootstrap(), change);
+  };
+  control.task_statuses = [tasks = tasks_.get()] { return tasks->Statuses(); };
   control_ = std::make_unique<ControlClient>(std::move(control), clock_);
   SKEIN_RETURN_IF_ERROR(control_->Start());
   Logger("executor")
@@ -60,6 +70,7 @@ void ExecutorNode::Stop() {
   if (stopped_) return;
   stopped_ = true;
   if (control_ != nullptr) control_->Stop();
+  if (tasks_ != nullptr) tasks_->Stop();
   if (server_ != nullptr) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
     server_->Wait();

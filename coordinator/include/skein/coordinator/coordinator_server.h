@@ -14,6 +14,10 @@ namespace grpc {
 class Server;
 }  // namespace grpc
 
+namespace skein {
+class KafkaAdmin;
+}  // namespace skein
+
 namespace skein::coordinator {
 
 struct CoordinatorOptions {
@@ -27,6 +31,7 @@ struct CoordinatorOptions {
 class Membership;
 class ExecutorControlService;
 class AdminService;
+class QueryManager;
 
 // The control-plane process: checks Kafka, serves the executor protocol and the admin API,
 // and runs the lease checker. Owned by main(). Start() and Stop() from one thread.
@@ -51,6 +56,8 @@ class CoordinatorServer {
   HostPort address_;
   std::unique_ptr<Membership> membership_;
   std::unique_ptr<ExecutorControlService> control_;
+  std::unique_ptr<KafkaAdmin> kafka_;
+  std::unique_ptr<QueryManager> queries_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   absl::Notification stopping_;

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -28,6 +30,11 @@ class ControlClient {
     v1::ExecutorInfo info;
     // How long the first registration may take before Start() gives up.
     absl::Duration connect_timeout = absl::Seconds(10);
+    // Called on the session's reader thread for every assignment change, with the
+    // registration the session runs under (its Kafka bootstrap). May be empty.
+    std::function<void(const v1::RegisterResponse&, const v1::AssignmentChange&)> on_assignment;
+    // The task statuses to report with each heartbeat. May be empty.
+    std::function<std::vector<v1::TaskStatus>()> task_statuses;
   };
 
   ControlClient(Options options, Clock* clock);

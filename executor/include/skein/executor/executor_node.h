@@ -9,6 +9,7 @@
 #include "skein/common/clock.h"
 #include "skein/common/net.h"
 #include "skein/executor/control_client.h"
+#include "skein/executor/task_host.h"
 #include "skein/state/data_dir.h"
 
 namespace grpc {
@@ -25,6 +26,7 @@ struct ExecutorOptions {
   uint32_t cores = 0;         // 0: the machine's
   uint64_t memory_bytes = 0;  // 0: the machine's physical memory
   absl::Duration connect_timeout = absl::Seconds(10);
+  int workers = 2;  // task worker threads
 };
 
 // The data-plane process: locks its data directory, serves its own gRPC endpoint (health,
@@ -48,6 +50,7 @@ class ExecutorNode {
   std::optional<state::DataDir> data_dir_;
   std::unique_ptr<grpc::Server> server_;
   HostPort address_;
+  std::unique_ptr<TaskHost> tasks_;  // before control_: the client's callbacks use it
   std::unique_ptr<ControlClient> control_;
   bool stopped_ = false;
 };

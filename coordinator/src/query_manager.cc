@@ -1,0 +1,362 @@
+#include "query_manager.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "skein/common/logging.h"
+#include "skein/common/status.h"
+#include "skein/coordinator/assignor.h"
+#include "skein/proto/task_id.h"
+#include "skein/sql/parser.h"
+
+namespace skein::coordinator {
+namespace {
+
+using compiler::StatementResult;
+using proto::TaskKey;
+
+std::string QueryKey(const std::string& tenant, const std::string& id) { return tenant + "/" + id; }
+
+std::string TenantOrDefault(const std::string& tenant) {
+  return tenant.empty() ? "default" : tenant;
+}
+
+v1::StatementOutcome::Kind OutcomeKind(StatementResult::Kind kind) {
+  switch (kind) {
+    case StatementResult::Kind::kSourceCreated:
+      return v1::StatementOutcome::KIND_SOURCE_CREATED;
+    case StatementResult::Kind::kSourceDropped:
+      return v1::StatementOutcome::KIND_SOURCE_DROPPED;
+    case StatementResult::Kind::kQueryStarted:
+      return v1::StatementOutcome::KIND_QUERY_STARTED;
+    case StatementResult::Kind::kQueryTerminated:
+      return v1::StatementOutcome::KIND_QUERY_TERMINATED;
+    case StatementResult::Kind::kProperty:
+      return v1::StatementOutcome::KIND_PROPERTY;
+    default:
+      return v1::StatementOutcome::KIND_TEXT;
+  }
+}
+
+// The value of WITH property `name` as text, if the statement sets it.
+std::optional<std::string> PropertyText(const std::vector<sql::Property>& props,
+                                        const std::string& name) {
+  for (const sql::Property& p : props) {
+    if (absl::AsciiStrToUpper(p.name) != name || p.value == nullptr) continue;
+    std::string text = p.value->text;
+    if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
+      text = text.substr(1, text.size() - 2);
+    }
+    return text;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+QueryManager::QueryManager(Membership* membership, ExecutorControlService* control,
+                           KafkaAdmin* kafka)
+    : membership_(membership), control_(control), kafka_(kafka) {}
+
+compiler::Compiler& QueryManager::CompilerFor(const std::string& tenant) {
+  auto& slot = compilers_[tenant];
+  if (slot == nullptr) slot = std::make_unique<compiler::Compiler>(tenant);
+  return *slot;
+}
+
+absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::Execute(const std::string& tenant_in,
+                                                                    std::string_view sql) {
+  const std::string tenant = TenantOrDefault(tenant_in);
+  absl::MutexLock exec(&exec_mu_);
+  compiler::Compiler& compiler = CompilerFor(tenant);
+  SKEIN_ASSIGN_OR_RETURN(std::vector<sql::ParsedStatement> parsed, sql::ParseStatements(sql));
+  if (parsed.empty()) return absl::InvalidArgumentError("no statement to execute");
+  v1::ExecuteStatementsResponse response;
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const sql::ParsedStatement& p = parsed[i];
+    auto fail = [&](const absl::Status& s) {
+      return parsed.size() == 1
+                 ? s
+                 : Annotate(s, absl::StrCat("statement ", i + 1, " of ", parsed.size(), " (", i,
+                                            " applied before it)"));
+    };
+    if (p.statement->kind == sql::StatementKind::kInsertValues) {
+      return fail(absl::UnimplementedError(
+          "INSERT INTO ... VALUES is not supported on the cluster yet: produce the records to "
+          "the source's topic"));
+    }
+    absl::StatusOr<StatementResult> r = compiler.Execute(*p.statement, p.text);
+    if (!r.ok()) return fail(r.status());
+    v1::StatementOutcome* out = response.add_results();
+    out->set_statement_text(p.text);
+    out->set_kind(OutcomeKind(r->kind));
+    out->set_source_name(r->source_name);
+    out->set_query_id(r->query_id);
+    out->set_schema(r->schema_text);
+    out->set_text(r->text);
+    switch (r->kind) {
+      case StatementResult::Kind::kSourceCreated:
+        if (absl::Status s =
+                PrepareSourceTopic(compiler, p.statement->As<sql::CreateSource>(), r->source_name);
+            !s.ok()) {
+          return fail(s);
+        }
+        break;
+      case StatementResult::Kind::kQueryStarted: {
+        std::vector<std::string> created;
+        if (absl::Status s = CreateSinkTopics(*r->plan, &created); !s.ok()) return fail(s);
+        for (std::string& t : created) out->add_topics_created(std::move(t));
+        StartQuery(tenant, *r);
+        break;
+      }
+      case StatementResult::Kind::kQueryTerminated:
+        for (const std::string& id : r->terminated_queries) StopQuery(tenant, id);
+        break;
+      case StatementResult::Kind::kSourceDropped:
+        if (r->delete_topic) {
+          // The compiler only reports the topic through the dropped source's name; ksqlDB
+          // names the topic in DROP ... DELETE TOPIC results the same way.
+          Logger("coordinator")
+              ->info("tenant={} dropped {} (topic deletion requested)", tenant, r->source_name);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return response;
+}
+
+absl::Status QueryManager::PrepareSourceTopic(compiler::Compiler& compiler,
+                                              const sql::CreateSource& stmt,
+                                              const std::string& source_name) {
+  const compiler::DataSource* src = compiler.catalog().FindSource(source_name);
+  if (src == nullptr) return absl::OkStatus();
+  SKEIN_ASSIGN_OR_RETURN(std::optional<int32_t> partitions, kafka_->Partitions(src->topic));
+  compiler::DataSource updated = *src;
+  if (!partitions) {
+    std::optional<std::string> wanted = PropertyText(stmt.properties, "PARTITIONS");
+    if (!wanted) {
+      compiler.mutable_catalog().RemoveSource(source_name);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Topic '", src->topic, "' does not exist. If you want to create a new topic for the ",
+          stmt.is_table ? "table" : "stream",
+          " please re-run the statement providing the required 'PARTITIONS' configuration in "
+          "the WITH clause (and optionally 'REPLICAS')."));
+    }
+    int32_t replicas = -1;
+    if (auto r = PropertyText(stmt.properties, "REPLICAS")) replicas = std::stoi(*r);
+    SKEIN_RETURN_IF_ERROR(kafka_->EnsureTopic(src->topic, updated.partitions, replicas));
+    return absl::OkStatus();
+  }
+  if (updated.partitions != *partitions) {
+    updated.partitions = *partitions;
+    compiler.mutable_catalog().PutSource(std::move(updated));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status QueryManager::CreateSinkTopics(const v1::PhysicalPlan& plan,
+                                            std::vector<std::string>* created) {
+  for (const v1::Stage& stage : plan.stages()) {
+    if (stage.operators_size() == 0 || !stage.operators(stage.operators_size() - 1).has_sink()) {
+      continue;
+    }
+    const v1::Topic& t = stage.operators(stage.operators_size() - 1).sink().topic();
+    SKEIN_ASSIGN_OR_RETURN(std::optional<int32_t> existing, kafka_->Partitions(t.name()));
+    if (existing) continue;
+    SKEIN_RETURN_IF_ERROR(kafka_->EnsureTopic(
+        t.name(), std::max<int32_t>(1, static_cast<int32_t>(t.partitions())), -1));
+    created->push_back(t.name());
+  }
+  return absl::OkStatus();
+}
+
+void QueryManager::StartQuery(const std::string& tenant, const StatementResult& result) {
+  Query q;
+  q.tenant = tenant;
+  q.id = result.query_id;
+  q.plan = *result.plan;
+  q.plan.set_tenant(tenant);
+  q.plan.SerializeToString(&q.plan_bytes);
+  q.sql = q.plan.statement_text();
+  q.sink = result.source_name;
+  for (const v1::Stage& stage : q.plan.stages()) {
+    if (stage.operators_size() == 0 || !stage.operators(0).has_source()) continue;
+    const uint32_t partitions =
+        std::max<uint32_t>(1, stage.operators(0).source().topic().partitions());
+    for (uint32_t p = 0; p < partitions; ++p) {
+      v1::TaskId id;
+      id.set_tenant(tenant);
+      id.set_query_id(q.id);
+      id.set_stage(stage.id());
+      id.set_partition(p);
+      q.tasks.push_back(id);
+    }
+  }
+  Logger("coordinator")->info("tenant={} query {} started: {} tasks", tenant, q.id, q.tasks.size());
+  absl::MutexLock lock(&mu_);
+  for (const v1::TaskId& id : q.tasks) tasks_[TaskKey(id)] = known_[TaskKey(id)] = id;
+  queries_[QueryKey(tenant, q.id)] = std::move(q);
+  RebalanceLocked();
+}
+
+void QueryManager::StopQuery(const std::string& tenant, const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  auto it = queries_.find(QueryKey(tenant, id));
+  if (it == queries_.end() || it->second.terminated) return;
+  it->second.terminated = true;
+  for (const v1::TaskId& t : it->second.tasks) tasks_.erase(TaskKey(t));
+  Logger("coordinator")->info("tenant={} query {} terminated", tenant, id);
+  RebalanceLocked();
+}
+
+absl::Status QueryManager::Terminate(const std::string& tenant_in, const std::string& id) {
+  const std::string tenant = TenantOrDefault(tenant_in);
+  // Through the compiler, so the catalog knows the query ended (as TERMINATE does).
+  absl::StatusOr<v1::ExecuteStatementsResponse> r = Execute(tenant, "TERMINATE " + id + ";");
+  return r.status();
+}
+
+void QueryManager::Rebalance() {
+  absl::MutexLock lock(&mu_);
+  RebalanceLocked();
+}
+
+void QueryManager::RebalanceLocked() {
+  std::vector<std::string> executors;
+  for (const v1::ExecutorView& e : membership_->List()) {
+    if (e.state() == v1::EXECUTOR_STATE_ALIVE) executors.push_back(e.info().id());
+  }
+  std::vector<std::string> task_keys;
+  for (const auto& [key, id] : tasks_) task_keys.push_back(key);
+  std::map<std::string, std::string> next = AssignTasks(task_keys, executors, assignment_);
+
+  // Per executor: tasks to add and remove.
+  std::map<std::string, v1::AssignmentChange> changes;
+  for (const auto& [key, executor] : assignment_) {
+    auto it = next.find(key);
+    if (it == next.end() || it->second != executor) {
+      *changes[executor].add_remove() = known_.at(key);
+      statuses_.erase(key);
+    }
+  }
+  for (const auto& [key, executor] : next) {
+    auto prev = assignment_.find(key);
+    if (prev != assignment_.end() && prev->second == executor) continue;
+    const v1::TaskId& id = tasks_.at(key);
+    v1::TaskAssignment* a = changes[executor].add_add();
+    *a->mutable_task() = id;
+    a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
+  }
+  assignment_ = std::move(next);
+  for (auto& [executor, change] : changes) {
+    change.set_version(++versions_[executor]);
+    v1::CoordinatorMessage m;
+    *m.mutable_assignment() = std::move(change);
+    // No session yet: the executor gets its full assignment when one opens.
+    control_->Send(executor, std::move(m)).IgnoreError();
+  }
+}
+
+void QueryManager::SendFull(const std::string& executor_id) {
+  v1::AssignmentChange change;
+  change.set_full(true);
+  for (const auto& [key, executor] : assignment_) {
+    if (executor != executor_id) continue;
+    const v1::TaskId& id = tasks_.at(key);
+    v1::TaskAssignment* a = change.add_add();
+    *a->mutable_task() = id;
+    a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
+  }
+  change.set_version(++versions_[executor_id]);
+  v1::CoordinatorMessage m;
+  *m.mutable_assignment() = std::move(change);
+  control_->Send(executor_id, std::move(m)).IgnoreError();
+}
+
+void QueryManager::OnSessionOpened(const std::string& executor_id) {
+  absl::MutexLock lock(&mu_);
+  RebalanceLocked();
+  SendFull(executor_id);
+}
+
+void QueryManager::OnTaskStatus(const std::string& executor_id,
+                                const v1::TaskStatusReport& report) {
+  absl::MutexLock lock(&mu_);
+  for (const v1::TaskStatus& s : report.tasks()) {
+    const std::string key = TaskKey(s.task());
+    auto it = assignment_.find(key);
+    if (it == assignment_.end() || it->second != executor_id) continue;  // stale report
+    statuses_[key] = s;
+  }
+}
+
+v1::QueryView QueryManager::View(const Query& q) const {
+  v1::QueryView v;
+  v.set_tenant(q.tenant);
+  v.set_query_id(q.id);
+  v.set_sql(q.sql);
+  v.set_sink(q.sink);
+  bool all_running = !q.tasks.empty();
+  std::string error;
+  for (const v1::TaskId& id : q.tasks) {
+    const std::string key = TaskKey(id);
+    v1::TaskView* t = v.add_tasks();
+    *t->mutable_task() = id;
+    if (auto a = assignment_.find(key); a != assignment_.end()) t->set_executor_id(a->second);
+    if (auto s = statuses_.find(key); s != statuses_.end()) {
+      t->set_state(s->second.state());
+      t->set_reason(s->second.reason());
+      t->set_records_in(s->second.records_in());
+      t->set_records_out(s->second.records_out());
+      t->set_processing_errors(s->second.processing_errors());
+      t->set_lag(s->second.lag());
+    }
+    v.set_records_in(v.records_in() + t->records_in());
+    v.set_records_out(v.records_out() + t->records_out());
+    v.set_processing_errors(v.processing_errors() + t->processing_errors());
+    if (t->state() != v1::TASK_STATE_RUNNING) all_running = false;
+    if (t->state() == v1::TASK_STATE_FAILED && error.empty()) {
+      error = absl::StrCat("task ", key, ": ", t->reason());
+    }
+  }
+  if (q.terminated) {
+    v.set_state(v1::QUERY_STATE_TERMINATED);
+    v.set_state_reason("terminated by TERMINATE");
+  } else if (!error.empty()) {
+    v.set_state(v1::QUERY_STATE_ERROR);
+    v.set_state_reason(error);
+  } else if (all_running) {
+    v.set_state(v1::QUERY_STATE_RUNNING);
+  } else {
+    v.set_state(v1::QUERY_STATE_PENDING);
+    v.set_state_reason(assignment_.empty() ? "no ALIVE executor to run its tasks"
+                                           : "tasks starting");
+  }
+  return v;
+}
+
+std::vector<v1::QueryView> QueryManager::List(const std::string& tenant_in) const {
+  const std::string tenant = TenantOrDefault(tenant_in);
+  absl::MutexLock lock(&mu_);
+  std::vector<v1::QueryView> out;
+  for (const auto& [key, q] : queries_) {
+    if (q.tenant == tenant) out.push_back(View(q));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::QueryView> QueryManager::Describe(const std::string& tenant_in,
+                                                     const std::string& id) const {
+  const std::string tenant = TenantOrDefault(tenant_in);
+  absl::MutexLock lock(&mu_);
+  auto it = queries_.find(QueryKey(tenant, id));
+  if (it == queries_.end()) {
+    return absl::NotFoundError(absl::StrCat("query ", id, " does not exist"));
+  }
+  return View(it->second);
+}
+
+}  // namespace skein::coordinator

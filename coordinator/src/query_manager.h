@@ -1,0 +1,85 @@
+#pragma once
+
+// Private: the coordinator's query control plane — per-tenant catalogs and compilers, topic
+// creation, persistent queries cut into tasks, and the assignment of tasks to executors.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "executor_control_service.h"
+#include "skein/common/kafka_admin.h"
+#include "skein/compiler/compiler.h"
+#include "skein/coordinator/membership.h"
+#include "skein/v1/admin.pb.h"
+
+namespace skein::coordinator {
+
+// Owned by the CoordinatorServer. Thread-safe: statements are serialized (one at a time for
+// the whole coordinator, since each may create topics); status reports, session openings and
+// rebalances take the state lock briefly and never call Kafka under it.
+class QueryManager final : public SessionListener {
+ public:
+  QueryManager(Membership* membership, ExecutorControlService* control, KafkaAdmin* kafka);
+
+  // See Admin.ExecuteStatements.
+  absl::StatusOr<v1::ExecuteStatementsResponse> Execute(const std::string& tenant,
+                                                        std::string_view sql);
+  std::vector<v1::QueryView> List(const std::string& tenant) const;
+  absl::StatusOr<v1::QueryView> Describe(const std::string& tenant, const std::string& id) const;
+  absl::Status Terminate(const std::string& tenant, const std::string& id);
+
+  // Recomputes the assignment over the ALIVE executors and sends each executor its changes.
+  void Rebalance();
+
+  // SessionListener.
+  void OnSessionOpened(const std::string& executor_id) override;
+  void OnTaskStatus(const std::string& executor_id, const v1::TaskStatusReport& report) override;
+
+ private:
+  struct Query {
+    std::string tenant;
+    std::string id;
+    v1::PhysicalPlan plan;
+    std::string plan_bytes;
+    std::string sql;
+    std::string sink;
+    bool terminated = false;
+    std::vector<v1::TaskId> tasks;
+  };
+
+  compiler::Compiler& CompilerFor(const std::string& tenant)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(exec_mu_);
+  // Makes the topic of a just-created source exist (creating it when PARTITIONS was given)
+  // and records its real partition count in the catalog.
+  absl::Status PrepareSourceTopic(compiler::Compiler& compiler, const sql::CreateSource& stmt,
+                                  const std::string& source_name);
+  // Creates the sink topic of every stage of `plan` (query sinks and repartition topics).
+  absl::Status CreateSinkTopics(const v1::PhysicalPlan& plan, std::vector<std::string>* created);
+  void StartQuery(const std::string& tenant, const compiler::StatementResult& result);
+  void StopQuery(const std::string& tenant, const std::string& id);
+  v1::QueryView View(const Query& q) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void RebalanceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SendFull(const std::string& executor_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  Membership* const membership_;
+  ExecutorControlService* const control_;
+  KafkaAdmin* const kafka_;
+
+  absl::Mutex exec_mu_;  // one statement at a time
+  std::map<std::string, std::unique_ptr<compiler::Compiler>> compilers_ ABSL_GUARDED_BY(exec_mu_);
+
+  mutable absl::Mutex mu_;
+  std::map<std::string, Query> queries_ ABSL_GUARDED_BY(mu_);            // by "tenant/query id"
+  std::map<std::string, v1::TaskId> tasks_ ABSL_GUARDED_BY(mu_);         // live tasks by task key
+  std::map<std::string, v1::TaskId> known_ ABSL_GUARDED_BY(mu_);         // every task ever started
+  std::map<std::string, std::string> assignment_ ABSL_GUARDED_BY(mu_);   // task key -> executor
+  std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);  // by task key
+  std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);        // per executor
+};
+
+}  // namespace skein::coordinator

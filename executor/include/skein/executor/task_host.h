@@ -1,0 +1,65 @@
+#pragma once
+
+// Runs the tasks the coordinator assigns to this executor against Kafka.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "skein/v1/executor.pb.h"
+
+namespace skein::executor {
+
+struct TaskHostOptions {
+  std::string executor_id;
+  std::string data_dir;  // tenants' state lives under <data_dir>/tenants/
+  int workers = 2;       // fixed pool of worker threads
+  // How often a worker flushes its producer and commits its tasks' input offsets.
+  absl::Duration commit_interval = absl::Milliseconds(100);
+};
+
+class Worker;
+class TenantStates;
+
+// A fixed pool of worker threads, each owning some tasks, a Kafka producer and one consumer
+// per task. Partitions are assigned explicitly (never a consumer-group subscribe); input
+// offsets are committed under the query's group id after the outputs they produced were
+// acknowledged (at-least-once; exactly-once transactions come with durable state).
+//
+// Owned by the ExecutorNode. Apply() is called from the control client's thread; Statuses()
+// from any thread; workers run tasks on their own threads.
+class TaskHost {
+ public:
+  explicit TaskHost(TaskHostOptions options);
+  ~TaskHost();
+  TaskHost(const TaskHost&) = delete;
+  TaskHost& operator=(const TaskHost&) = delete;
+
+  // Applies one assignment change from the coordinator: starts added tasks on the least-loaded
+  // worker, stops removed ones (committing what they processed). `kafka_bootstrap` is the
+  // cluster's, from the registration. A task whose plan does not compile is reported FAILED.
+  void Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change);
+
+  // The latest status of every task (running, failed or starting).
+  std::vector<v1::TaskStatus> Statuses() const;
+  uint32_t running_tasks() const;
+
+  // Stops every task (committing their progress) and joins the workers. Idempotent.
+  void Stop();
+
+ private:
+  Worker* LeastLoaded() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const TaskHostOptions options_;
+  std::unique_ptr<TenantStates> states_;
+  mutable absl::Mutex mu_;
+  std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
+  uint64_t applied_version_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace skein::executor

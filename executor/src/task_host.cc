@@ -1,0 +1,96 @@
+#include "skein/executor/task_host.h"
+
+#include <algorithm>
+
+#include "skein/common/logging.h"
+#include "tenant_states.h"
+#include "worker.h"
+
+namespace skein::executor {
+namespace {
+// One processing log for every task of the executor.
+runtime::ProcessingLog* ExecutorProcessingLog() {
+  static auto* log = new LoggingProcessingLog();
+  return log;
+}
+}  // namespace
+
+TaskHost::TaskHost(TaskHostOptions options)
+    : options_(std::move(options)), states_(std::make_unique<TenantStates>(options_.data_dir)) {
+  absl::MutexLock lock(&mu_);
+  for (int i = 0; i < std::max(1, options_.workers); ++i) {
+    workers_.push_back(std::make_unique<Worker>(i, options_.executor_id, options_.commit_interval,
+                                                states_.get(), ExecutorProcessingLog()));
+  }
+}
+
+TaskHost::~TaskHost() { Stop(); }
+
+Worker* TaskHost::LeastLoaded() {
+  Worker* best = workers_.front().get();
+  for (auto& w : workers_) {
+    if (w->task_count() < best->task_count()) best = w.get();
+  }
+  return best;
+}
+
+void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change) {
+  absl::MutexLock lock(&mu_);
+  if (stopped_) return;
+  std::vector<std::string> keep;
+  for (const v1::TaskAssignment& a : change.add()) keep.push_back(TaskKey(a.task()));
+  if (change.full()) {
+    // Stop every task the coordinator no longer assigns here.
+    for (auto& w : workers_) {
+      for (const v1::TaskStatus& s : w->Statuses()) {
+        if (std::find(keep.begin(), keep.end(), TaskKey(s.task())) == keep.end()) {
+          w->Remove(s.task());
+        }
+      }
+    }
+  }
+  for (const v1::TaskId& id : change.remove()) {
+    for (auto& w : workers_) {
+      if (w->Has(TaskKey(id))) w->Remove(id);
+    }
+  }
+  for (const v1::TaskAssignment& a : change.add()) {
+    const std::string key = TaskKey(a.task());
+    bool running = false;
+    for (auto& w : workers_) running = running || w->Has(key);
+    if (!running) LeastLoaded()->Add(kafka_bootstrap, a);
+  }
+  applied_version_ = std::max(applied_version_, change.version());
+  Logger("executor")
+      ->info("executor={} applied assignment version {} (+{} -{}{})", options_.executor_id,
+             change.version(), change.add_size(), change.remove_size(),
+             change.full() ? ", full" : "");
+}
+
+std::vector<v1::TaskStatus> TaskHost::Statuses() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<v1::TaskStatus> out;
+  for (const auto& w : workers_) {
+    for (v1::TaskStatus& s : w->Statuses()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+uint32_t TaskHost::running_tasks() const {
+  uint32_t n = 0;
+  for (const v1::TaskStatus& s : Statuses()) n += s.state() == v1::TASK_STATE_RUNNING ? 1 : 0;
+  return n;
+}
+
+void TaskHost::Stop() {
+  std::vector<std::unique_ptr<Worker>> workers;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    workers.swap(workers_);
+  }
+  for (auto& w : workers) w->Stop();
+}
+
+}  // namespace skein::executor
