@@ -440,7 +440,10 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
                                                         : v1::AggregateWindow::KIND_SESSION);
     win->set_size_ms(w.size.millis);
     win->set_advance_ms(w.advance ? w.advance->millis : w.size.millis);
-    win->set_grace_ms(w.grace ? w.grace->millis : kDefaultGraceMs);
+    // Without GRACE PERIOD, EMIT FINAL closes windows at their end; updates allow 24 hours.
+    win->set_grace_ms(w.grace                            ? w.grace->millis
+                      : q->emit == sql::EmitKind::kFinal ? 0
+                                                         : kDefaultGraceMs);
     win->set_retention_ms(w.retention ? w.retention->millis : 0);
     if (w.kind == sql::WindowKind::kHopping && w.advance &&
         (w.advance->millis <= 0 || w.advance->millis > w.size.millis)) {

@@ -261,6 +261,28 @@ class AggregateOperator final : public RowOperator {
     return o;
   }
 
+  // Emits the new result of a group whose previous state was `old` (nullopt: new group). A
+  // result HAVING rejects becomes a tombstone, and only when the previous result was emitted
+  // (Kafka Streams' KTable filter with old values).
+  void EmitRow(RowBatch* out, const std::vector<Value>& key, const std::optional<AggState>& old,
+               const AggState& s, const RowRecord& row, int64_t start, int64_t end) {
+    RowRecord o = OutputRow(key, &s, s.timestamp, row, start, end);
+    if (o.value_null) {
+      if (!old) return;
+      RowRecord prev = OutputRow(key, &*old, old->timestamp, row, start, end);
+      if (prev.value_null) return;
+    }
+    out->push_back(std::move(o));
+  }
+
+  // Reads a stored state; nullopt when absent (or unreadable, which restarts the group).
+  std::optional<AggState> Decode(const std::optional<std::string>& bytes) const {
+    if (!bytes) return std::nullopt;
+    AggState s;
+    if (!DecodeState(*bytes, calls_.size(), &s)) return std::nullopt;
+    return s;
+  }
+
   void Late(const RowRecord& row, int64_t start, int64_t end) {
     ctx_->metrics.late_records_dropped++;
     ctx_->Report(ProcessingLogEntry::Kind::kOther,
@@ -279,12 +301,12 @@ class AggregateOperator final : public RowOperator {
     const std::string key_bytes = EncodeValue(Value::Array(*key));
     const auto args = Args(row);
     if (!windowed_) {
-      SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> old, kv_->Get(key_bytes));
-      AggState s = Initial();
-      if (old && !DecodeState(*old, calls_.size(), &s)) s = Initial();
+      SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(key_bytes));
+      const std::optional<AggState> old = Decode(bytes);
+      AggState s = old ? *old : Initial();
       Apply(&s, args, row.timestamp, false, row);
       SKEIN_RETURN_IF_ERROR(kv_->Put(key_bytes, EncodeState(s)));
-      out->push_back(OutputRow(*key, &s, s.timestamp, row, 0, 0));
+      EmitRow(out, *key, old, s, row, 0, 0);
       return absl::OkStatus();
     }
     if (window_.kind() == skein::v1::AggregateWindow::KIND_SESSION) {
@@ -299,16 +321,47 @@ class AggregateOperator final : public RowOperator {
         Late(row, start, end);
         continue;
       }
-      SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> old, windows_->Get(key_bytes, start));
-      AggState s = Initial();
-      if (old && !DecodeState(*old, calls_.size(), &s)) s = Initial();
+      SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> bytes, windows_->Get(key_bytes, start));
+      const std::optional<AggState> old = Decode(bytes);
+      AggState s = old ? *old : Initial();
       Apply(&s, args, ts, false, row);
       SKEIN_RETURN_IF_ERROR(windows_->Put(key_bytes, start, EncodeState(s)));
-      SKEIN_RETURN_IF_ERROR(Emit(*key, key_bytes, s, row, start, end, out));
+      if (!emit_final_) EmitRow(out, *key, old, s, row, start, end);
     }
     const int64_t retention = std::max(window_.retention_ms(), size + window_.grace_ms());
     SKEIN_RETURN_IF_ERROR(windows_->ExpireBefore(Before(stream_time_, retention)));
-    return FlushSuppressed(out);
+    return emit_final_ ? EmitClosedWindows(out) : absl::OkStatus();
+  }
+
+  // EMIT FINAL over TUMBLING/HOPPING windows, as Kafka Streams' on-window-close emit strategy:
+  // when the close time (stream time - grace) advances, every stored window (retention
+  // applied) whose start lies in [max(0, last close - size), close - size] is emitted once.
+  absl::Status EmitClosedWindows(RowBatch* out) {
+    const int64_t close = Before(stream_time_, window_.grace_ms());
+    if (last_emit_close_ != std::numeric_limits<int64_t>::min() && close <= last_emit_close_) {
+      return absl::OkStatus();
+    }
+    const int64_t upper = Before(close, window_.size_ms());
+    if (upper < 0) return absl::OkStatus();
+    const int64_t lower = last_emit_close_ == std::numeric_limits<int64_t>::min()
+                              ? 0
+                              : std::max<int64_t>(0, last_emit_close_ - window_.size_ms());
+    if (lower <= upper) {
+      SKEIN_ASSIGN_OR_RETURN(std::vector<state::WindowEntry> closed,
+                             windows_->FetchAll(lower, upper));
+      for (const state::WindowEntry& e : closed) {
+        std::string_view k = e.key;
+        Value key;
+        const std::optional<AggState> s = Decode(e.value);
+        if (!DecodeValue(&k, &key) || key.kind() != types::TypeKind::kArray || !s) continue;
+        std::vector<Value> keys(key.items().begin(), key.items().end());
+        RowRecord o = OutputRow(keys, &*s, s->timestamp, RowRecord(), e.start_ms,
+                                e.start_ms + window_.size_ms());
+        if (!o.value_null) out->push_back(std::move(o));
+      }
+    }
+    last_emit_close_ = close;
+    return absl::OkStatus();
   }
 
   absl::Status ProcessSession(const RowRecord& row, const std::vector<Value>& key,
@@ -340,7 +393,7 @@ class AggregateOperator final : public RowOperator {
         if (emit_final_) {
           SKEIN_RETURN_IF_ERROR(suppress_->Delete(SuppressKey(key_bytes, e.start_ms, e.end_ms)));
         } else {
-          out->push_back(OutputRow(key, nullptr, ts, row, e.start_ms, e.end_ms));
+          out->push_back(OutputRow(key, nullptr, e.end_ms, row, e.start_ms, e.end_ms));
         }
       }
     }
@@ -358,7 +411,7 @@ class AggregateOperator final : public RowOperator {
   absl::Status Emit(const std::vector<Value>& key, const std::string& key_bytes, const AggState& s,
                     const RowRecord& row, int64_t start, int64_t end, RowBatch* out) {
     if (!emit_final_) {
-      out->push_back(OutputRow(key, &s, s.timestamp, row, start, end));
+      EmitRow(out, key, std::nullopt, s, row, start, end);
       return absl::OkStatus();
     }
     suppress_time_ = std::max(suppress_time_, s.timestamp);
@@ -401,8 +454,8 @@ class AggregateOperator final : public RowOperator {
           continue;
         }
         std::vector<Value> keys(key.items().begin(), key.items().end());
-        RowRecord in;
-        out->push_back(OutputRow(keys, &s, s.timestamp, in, start, end));
+        RowRecord o = OutputRow(keys, &s, s.timestamp, RowRecord(), start, end);
+        if (!o.value_null) out->push_back(std::move(o));
       }
       SKEIN_RETURN_IF_ERROR(it->status());
     }
@@ -419,44 +472,58 @@ class AggregateOperator final : public RowOperator {
     for (int k : input_keys_) in_key.push_back(row.values[static_cast<size_t>(k)]);
     const std::string in_key_bytes = EncodeValue(Value::Array(in_key));
     SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> previous, inputs_->Get(in_key_bytes));
+    // The new row's group and arguments (none for a tombstone or a NULL group key).
+    std::optional<std::vector<Value>> key;
+    std::vector<std::vector<Value>> args;
+    std::string key_bytes;
+    if (!row.value_null) {
+      key = GroupKey(row);
+      if (key) {
+        args = Args(row);
+        key_bytes = EncodeValue(Value::Array(*key));
+      }
+    }
+    bool same_group = false;
     if (previous) {
       std::string_view p = *previous;
       Value old_key, old_args;
       if (DecodeValue(&p, &old_key) && DecodeValue(&p, &old_args) &&
           old_args.items().size() == calls_.size()) {
-        std::vector<std::vector<Value>> args;
-        for (const Value& a : old_args.items())
-          args.emplace_back(a.items().begin(), a.items().end());
-        const std::string key_bytes = EncodeValue(old_key);
-        SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> old, kv_->Get(key_bytes));
-        AggState s = Initial();
-        if (old && DecodeState(*old, calls_.size(), &s)) {
-          Apply(&s, args, row.timestamp, true, row);
-          SKEIN_RETURN_IF_ERROR(kv_->Put(key_bytes, EncodeState(s)));
+        std::vector<std::vector<Value>> undo;
+        for (const Value& a : old_args.items()) {
+          undo.emplace_back(a.items().begin(), a.items().end());
+        }
+        const std::string old_bytes = EncodeValue(old_key);
+        same_group = key.has_value() && old_bytes == key_bytes;
+        SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(old_bytes));
+        const std::optional<AggState> old = Decode(bytes);
+        if (old) {
+          AggState s = *old;
+          Apply(&s, undo, row.timestamp, true, row);
+          if (same_group) Apply(&s, args, row.timestamp, false, row);
+          SKEIN_RETURN_IF_ERROR(kv_->Put(old_bytes, EncodeState(s)));
           std::vector<Value> keys(old_key.items().begin(), old_key.items().end());
-          out->push_back(OutputRow(keys, &s, s.timestamp, row, 0, 0));
+          EmitRow(out, keys, old, s, row, 0, 0);
+        } else {
+          same_group = false;
         }
       }
       SKEIN_RETURN_IF_ERROR(inputs_->Delete(in_key_bytes));
     }
-    if (row.value_null) return absl::OkStatus();
-    std::optional<std::vector<Value>> key = GroupKey(row);
     if (!key) return absl::OkStatus();
-    const auto args = Args(row);
-    const Value key_value = Value::Array(*key);
-    const std::string key_bytes = EncodeValue(key_value);
-    SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> old, kv_->Get(key_bytes));
-    AggState s = Initial();
-    if (old && !DecodeState(*old, calls_.size(), &s)) s = Initial();
-    Apply(&s, args, row.timestamp, false, row);
-    SKEIN_RETURN_IF_ERROR(kv_->Put(key_bytes, EncodeState(s)));
+    if (!same_group) {
+      SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(key_bytes));
+      const std::optional<AggState> old = Decode(bytes);
+      AggState s = old ? *old : Initial();
+      Apply(&s, args, row.timestamp, false, row);
+      SKEIN_RETURN_IF_ERROR(kv_->Put(key_bytes, EncodeState(s)));
+      EmitRow(out, *key, old, s, row, 0, 0);
+    }
     std::vector<Value> stored_args;
     for (const auto& a : args) stored_args.push_back(Value::Array(a));
-    std::string entry = EncodeValue(key_value);
+    std::string entry = EncodeValue(Value::Array(*key));
     EncodeValue(Value::Array(std::move(stored_args)), &entry);
-    SKEIN_RETURN_IF_ERROR(inputs_->Put(in_key_bytes, entry));
-    out->push_back(OutputRow(*key, &s, s.timestamp, row, 0, 0));
-    return absl::OkStatus();
+    return inputs_->Put(in_key_bytes, entry);
   }
 
   OperatorContext* ctx_;
@@ -480,6 +547,8 @@ class AggregateOperator final : public RowOperator {
   int64_t stream_time_ = std::numeric_limits<int64_t>::min();
   int64_t suppress_time_ = std::numeric_limits<int64_t>::min();
   int64_t next_seq_ = 0;
+  // EMIT FINAL over time windows: the close time of the last emission (INT64_MIN: none yet).
+  int64_t last_emit_close_ = std::numeric_limits<int64_t>::min();
 };
 
 }  // namespace
