@@ -43,6 +43,15 @@ std::vector<std::string> InMemoryTopics::TopicNames() const {
 
 absl::StatusOr<int64_t> InMemoryTopics::Append(Record record) {
   std::lock_guard<std::mutex> lock(mu_);
+  return AppendLocked(std::move(record), std::nullopt);
+}
+
+absl::StatusOr<int64_t> InMemoryTopics::AppendCausedBy(Record record, uint64_t cause) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return AppendLocked(std::move(record), cause);
+}
+
+absl::StatusOr<int64_t> InMemoryTopics::AppendLocked(Record record, std::optional<uint64_t> cause) {
   auto it = topics_.find(record.topic);
   if (it == topics_.end()) return absl::NotFoundError(absl::StrCat("no topic ", record.topic));
   auto& parts = it->second.partitions;
@@ -54,6 +63,8 @@ absl::StatusOr<int64_t> InMemoryTopics::Append(Record record) {
   record.offset = static_cast<int64_t>(part.size());
   part.push_back(record);
   it->second.all.push_back(std::move(record));
+  const uint64_t seq = next_seq_++;
+  it->second.order.push_back(AppendOrder{cause.value_or(seq), seq});
   return static_cast<int64_t>(part.size() - 1);
 }
 
@@ -90,6 +101,30 @@ absl::StatusOr<std::vector<Record>> InMemoryTopics::ReadAll(std::string_view top
   auto it = topics_.find(topic);
   if (it == topics_.end()) return absl::NotFoundError(absl::StrCat("no topic ", AV(topic)));
   return it->second.all;
+}
+
+size_t InMemoryTopics::Size(std::string_view topic) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = topics_.find(topic);
+  return it == topics_.end() ? 0 : it->second.all.size();
+}
+
+absl::StatusOr<std::pair<Record, AppendOrder>> InMemoryTopics::At(std::string_view topic,
+                                                                  size_t index) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return absl::NotFoundError(absl::StrCat("no topic ", AV(topic)));
+  if (index >= it->second.all.size()) {
+    return absl::OutOfRangeError(absl::StrCat("topic ", AV(topic), " has no record ", index));
+  }
+  return std::make_pair(it->second.all[index], it->second.order[index]);
+}
+
+std::optional<AppendOrder> InMemoryTopics::OrderAt(std::string_view topic, size_t index) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = topics_.find(topic);
+  if (it == topics_.end() || index >= it->second.order.size()) return std::nullopt;
+  return it->second.order[index];
 }
 
 }  // namespace skein::runtime

@@ -17,10 +17,15 @@ class LocalRunner::TopicSink final : public RecordSink {
   absl::StatusOr<int32_t> Partitions(std::string_view topic) override {
     return topics_->Partitions(topic);
   }
-  absl::Status Write(Record record) override { return topics_->Append(std::move(record)).status(); }
+  absl::Status Write(Record record) override {
+    return topics_->AppendCausedBy(std::move(record), cause_).status();
+  }
+  // The order of the input record being processed; what it causes inherits it.
+  void set_cause(uint64_t cause) { cause_ = cause; }
 
  private:
   InMemoryTopics* topics_;
+  uint64_t cause_ = 0;
 };
 
 LocalRunner::~LocalRunner() {
@@ -68,6 +73,13 @@ absl::Status LocalRunner::AddPlan(const skein::v1::PhysicalPlan& plan) {
     SKEIN_ASSIGN_OR_RETURN(std::unique_ptr<StageTask> task,
                            StageTask::Create(plan, stage, options));
     const auto& source = stage.operators(0).source().topic();
+    if (stage.right_operators_size() > 0 && stage.right_operators(0).has_source()) {
+      const auto& right = stage.right_operators(0).source().topic();
+      if (!topics_->HasTopic(right.name())) {
+        SKEIN_RETURN_IF_ERROR(
+            topics_->CreateTopic(right.name(), std::max<int32_t>(1, right.partitions())));
+      }
+    }
     const auto& sink = stage.operators(stage.operators_size() - 1).sink().topic();
     if (!topics_->HasTopic(source.name())) {
       SKEIN_RETURN_IF_ERROR(
@@ -81,8 +93,10 @@ absl::Status LocalRunner::AddPlan(const skein::v1::PhysicalPlan& plan) {
     t.query_id = plan.query_id();
     t.task = std::move(task);
     if (latest) {
-      SKEIN_ASSIGN_OR_RETURN(auto all, topics_->ReadAll(source.name()));
-      t.position = all.size();
+      t.position = topics_->Size(source.name());
+      if (!t.task->right_source_topic().empty()) {
+        t.right_position = topics_->Size(t.task->right_source_topic());
+      }
     }
     added.push_back(std::move(t));
   }
@@ -95,20 +109,37 @@ void LocalRunner::RemovePlan(const std::string& query_id) {
 }
 
 absl::Status LocalRunner::RunUntilIdle() {
+  // One record at a time, always the pending record first in the global order (AppendOrder)
+  // over every task's inputs, so tasks see their topics interleaved as they were produced and
+  // what a record causes downstream is processed before the next input record.
   TopicSink sink(topics_);
-  bool progress = true;
-  while (progress) {
-    progress = false;
+  while (true) {
+    Task* best = nullptr;
+    bool best_right = false;
+    AppendOrder best_order;
     for (Task& t : tasks_) {
-      SKEIN_ASSIGN_OR_RETURN(std::vector<Record> all, topics_->ReadAll(t.task->source_topic()));
-      if (t.position >= all.size()) continue;
-      std::span<const Record> fresh(all.data() + t.position, all.size() - t.position);
-      t.position = all.size();
-      progress = true;
-      SKEIN_RETURN_IF_ERROR(t.task->ProcessBatch(fresh, &sink));
+      for (bool right : {false, true}) {
+        const std::string& topic = right ? t.task->right_source_topic() : t.task->source_topic();
+        if (topic.empty()) continue;
+        std::optional<AppendOrder> o =
+            topics_->OrderAt(topic, right ? t.right_position : t.position);
+        if (o && (best == nullptr || *o < best_order)) {
+          best = &t;
+          best_right = right;
+          best_order = *o;
+        }
+      }
     }
+    if (best == nullptr) return absl::OkStatus();
+    size_t& position = best_right ? best->right_position : best->position;
+    const std::string& topic =
+        best_right ? best->task->right_source_topic() : best->task->source_topic();
+    SKEIN_ASSIGN_OR_RETURN(auto record, topics_->At(topic, position));
+    ++position;
+    sink.set_cause(best_order.cause);
+    SKEIN_RETURN_IF_ERROR(
+        best->task->ProcessBatch(std::span<const Record>(&record.first, 1), &sink));
   }
-  return absl::OkStatus();
 }
 
 OperatorMetrics LocalRunner::Metrics(const std::string& query_id) const {

@@ -19,8 +19,9 @@
 namespace skein::runtime {
 
 // Owns the tasks of the plans added to it and pumps records from their source topics to their
-// sinks until nothing is left to read. Records are processed in the source topic's global
-// append order (across partitions), which keeps test output deterministic.
+// sinks until nothing is left to read. Records are processed one at a time in the global order
+// of InMemoryTopics (AppendOrder) across every task's inputs, which keeps test output
+// deterministic and matches Kafka Streams' TopologyTestDriver.
 // Owned by the local engine or a test. Threading: single-threaded.
 class LocalRunner {
  public:
@@ -51,7 +52,8 @@ class LocalRunner {
   struct Task {
     std::string query_id;
     std::unique_ptr<StageTask> task;
-    size_t position = 0;  // index into the source topic's append order
+    size_t position = 0;        // index into the source topic's append order
+    size_t right_position = 0;  // join stages: the same for the right input topic
   };
   class TopicSink;
 

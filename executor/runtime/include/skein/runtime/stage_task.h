@@ -30,6 +30,8 @@ class RecordSink {
   virtual absl::Status Write(Record record) = 0;
 };
 
+class JoinOperator;
+
 struct TaskOptions {
   ProcessingLog* log = nullptr;  // null: entries are dropped (counters still count)
   Clock* clock = nullptr;        // null: Clock::Real(); stateful operators read time here
@@ -52,23 +54,37 @@ class StageTask {
                                                            const skein::v1::Stage& stage,
                                                            TaskOptions options = {});
 
-  // Decodes and processes a batch of records read from the source topic (any partitions),
+  // Decodes and processes a batch of records read from the source topic (any partitions; a
+  // join stage takes records of both its input topics, routed by topic),
   // writing results to `sink` in input order, then commits the task's state writes (if any).
   // Bad records are logged and skipped; the status is the sink's or the state's failure.
   absl::Status ProcessBatch(std::span<const Record> records, RecordSink* sink);
 
+  ~StageTask();
+
   const std::string& source_topic() const { return source_->topic(); }
+  // A join stage's second input topic (its right chain's source); empty for other stages.
+  const std::string& right_source_topic() const;
   const std::string& sink_topic() const { return sink_->topic(); }
   const OperatorMetrics& metrics() const { return ctx_->metrics; }
 
  private:
   StageTask() = default;
+  absl::Status CreateJoin(const skein::v1::Stage& stage, const skein::v1::JoinOp& join,
+                          const RowSchema& left);
+  absl::Status ProcessJoinBatch(std::span<const Record> records, RecordSink* sink);
 
   std::unique_ptr<OperatorContext> ctx_;
   std::unique_ptr<NullProcessingLog> null_log_;
   std::unique_ptr<SourceOperator> source_;
   std::vector<std::unique_ptr<RowOperator>> operators_;
   std::unique_ptr<SinkOperator> sink_;
+  // Join stages: the right chain, the join, and how many of operators_ precede the join.
+  std::unique_ptr<SourceOperator> right_source_;
+  std::vector<std::unique_ptr<RowOperator>> right_operators_;
+  std::unique_ptr<JoinOperator> join_;
+  size_t join_at_ = 0;
+  RowBatch side_batch_;
   Clock* clock_ = nullptr;
   RowBatch batch_;
   std::vector<Record> out_;
