@@ -68,6 +68,19 @@ const sql::Expr* NestedAggregate(const sql::Expr& e) {
   return found;
 }
 
+// The first function call in `e` whose name no function has.
+const sql::Expr* UnknownFunction(const sql::Expr& e) {
+  if (e.kind == sql::ExprKind::kFunctionCall &&
+      functions::FunctionRegistry::Default().Find(e.text) == nullptr) {
+    return &e;
+  }
+  const sql::Expr* found = nullptr;
+  ForEachChild(e, [&](const sql::Expr& c) {
+    if (found == nullptr) found = UnknownFunction(c);
+  });
+  return found;
+}
+
 struct AggregatePlanner {
   AggregatePlanner(Catalog& c, const QueryTarget& t, std::string_view x)
       : catalog(c), target(t), text(x), q(t.query) {}
@@ -145,6 +158,22 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
   SourceScope source = BuildSourceScope(*src, qualifier);
   const std::vector<ScopeColumn>& scope = source.columns;
 
+  // Unknown functions are reported before any rule about grouping.
+  {
+    std::vector<const sql::Expr*> all;
+    for (const auto& item : q->select) {
+      if (item.kind == sql::SelectItem::Kind::kExpr) all.push_back(item.expr.get());
+    }
+    for (const auto& g : q->group_by) all.push_back(g.get());
+    if (q->having) all.push_back(q->having.get());
+    for (const sql::Expr* e : all) {
+      if (const sql::Expr* f = UnknownFunction(*e)) {
+        return ErrorAt(f->pos, absl::StrCat("Can't find any functions with the name '",
+                                            absl::AsciiStrToUpper(f->text), "'"));
+      }
+    }
+  }
+
   // ---- GROUP BY expressions over the source row.
   if (q->group_by.empty()) {
     std::vector<std::string> bad;
@@ -159,6 +188,21 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
           "Non-aggregate SELECT expression(s) not part of GROUP BY: ", absl::StrJoin(bad, ", "),
           "\nEither add the column(s) to the GROUP BY or remove them from the "
           "SELECT."));
+    }
+    if (target.sink_is_table) {
+      std::vector<const sql::Expr*> calls;
+      for (const auto& item : q->select) {
+        if (item.kind == sql::SelectItem::Kind::kExpr) CollectAggregates(*item.expr, &calls);
+      }
+      std::vector<std::string> texts;
+      for (const sql::Expr* c : calls) {
+        texts.push_back(c->star || c->children.empty()
+                            ? absl::StrCat(absl::AsciiStrToUpper(c->text), "(ROWTIME)")
+                            : sql::ExprToSql(*c));
+      }
+      return absl::InvalidArgumentError(
+          absl::StrCat("CREATE TABLE AS SELECT statement does not support aggregate function [",
+                       absl::StrJoin(texts, ", "), "] without a GROUP BY clause."));
     }
     return absl::UnimplementedError("aggregation without GROUP BY is not supported yet");
   }
@@ -208,17 +252,18 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
         "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.");
   }
   if (input_table) {
-    std::set<std::string> bad;
+    std::vector<std::string> bad;  // in order of appearance
     for (const sql::Expr* c : agg_exprs) {
       const std::string f = absl::AsciiStrToUpper(c->text);
       if (f != "COUNT" && f != "SUM" && f != "AVG" && f != "COLLECT_LIST" && f != "COLLECT_SET" &&
-          f != "HISTOGRAM") {
-        bad.insert(f);
+          f != "HISTOGRAM" && f != "SUM_LIST" &&
+          std::find(bad.begin(), bad.end(), f) == bad.end()) {
+        bad.push_back(f);
       }
     }
     if (!bad.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("The aggregation functions ", JoinWithAnd({bad.begin(), bad.end()}),
+          absl::StrCat("The aggregation function", bad.size() > 1 ? "s " : " ", JoinWithAnd(bad),
                        " cannot be applied to a table source, only to a stream source."));
     }
   }
@@ -369,6 +414,19 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
                                               " must be a literal: ", sql::ExprToSql(*c)));
         }
         *call->add_params() = a.literal();
+      }
+      if (call->function() == "COLLECT_LIST" || call->function() == "COLLECT_SET") {
+        const std::string prop = call->function() == "COLLECT_LIST"
+                                     ? "ksql.functions.collect_list.limit"
+                                     : "ksql.functions.collect_set.limit";
+        if (auto it = catalog.properties().find(prop); it != catalog.properties().end()) {
+          try {
+            call->add_params()->set_bigint_value(std::stoll(it->second));
+          } catch (const std::exception&) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("Invalid value for ", prop, ": ", it->second));
+          }
+        }
       }
       agg_types.push_back(t.type ? *t.type : SqlType::Bigint());
     }
@@ -612,6 +670,18 @@ absl::StatusOr<StatementResult> PlanAggregateQuery(Catalog& catalog, const Query
                                                    std::string_view text, bool apply) {
   AggregatePlanner p(catalog, target, text);
   return p.Plan(apply);
+}
+
+}  // namespace skein::compiler
+
+namespace skein::compiler {
+
+bool HasAggregateCalls(const sql::Query& q) {
+  std::vector<const sql::Expr*> calls;
+  for (const auto& item : q.select) {
+    if (item.kind == sql::SelectItem::Kind::kExpr) CollectAggregates(*item.expr, &calls);
+  }
+  return !calls.empty();
 }
 
 }  // namespace skein::compiler

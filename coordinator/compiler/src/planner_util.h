@@ -86,6 +86,8 @@ absl::StatusOr<StatementResult> RegisterQuery(Catalog& catalog, const QueryTarge
 // RegisterQuery mutates the catalog.
 absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const QueryTarget& target,
                                                    std::string_view text, bool apply);
+// Whether the SELECT list calls an aggregate function (aggregate_planner.cc).
+bool HasAggregateCalls(const sql::Query& q);
 // GROUP BY / WINDOW / HAVING / aggregate functions (aggregate_planner.cc).
 absl::StatusOr<StatementResult> PlanAggregateQuery(Catalog& catalog, const QueryTarget& target,
                                                    std::string_view text, bool apply);

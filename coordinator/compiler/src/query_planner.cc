@@ -32,7 +32,7 @@ absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql:
   if (done) return *std::move(done);
   const sql::Query* q = target.query;
   if (!q->joins.empty()) return PlanJoinQuery(catalog, target, text, apply);
-  if (q->window || !q->group_by.empty() || q->having) {
+  if (q->window || !q->group_by.empty() || q->having || HasAggregateCalls(*q)) {
     return PlanAggregateQuery(catalog, target, text, apply);
   }
   return PlanStatelessQuery(catalog, target, text, apply);

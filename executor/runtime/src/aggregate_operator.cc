@@ -58,6 +58,7 @@ int64_t Before(int64_t t, int64_t d) {
 class AggregateOperator final : public RowOperator {
  public:
   struct Call {
+    std::string name;
     std::unique_ptr<Aggregator> agg;
     std::vector<CompiledExpr> args;
   };
@@ -75,6 +76,7 @@ class AggregateOperator final : public RowOperator {
       AggregatorSpec spec;
       spec.function = c.function();
       Call call;
+      call.name = c.function();
       for (const auto& a : c.args()) {
         SKEIN_ASSIGN_OR_RETURN(CompiledExpr e, CompiledExpr::Compile(a, width));
         spec.arg_types.push_back(e.type());
@@ -226,9 +228,14 @@ class AggregateOperator final : public RowOperator {
       absl::StatusOr<Value> next = undo ? calls_[i].agg->Undo(s->states[i], args[i])
                                         : calls_[i].agg->Add(s->states[i], args[i], seq);
       if (!next.ok()) {
+        // A UDAF failure stops the query, as the exception stops ksqlDB's stream thread.
         ctx_->metrics.expression_errors++;
         ctx_->Report(ProcessingLogEntry::Kind::kExpression, std::string(next.status().message()),
                      "", row);
+        if (ctx_->fatal.ok()) {
+          ctx_->fatal = absl::FailedPreconditionError(absl::StrCat(
+              "Exception caught in process: ", calls_[i].name, ": ", next.status().message()));
+        }
         continue;
       }
       s->states[i] = *std::move(next);
@@ -382,7 +389,8 @@ class AggregateOperator final : public RowOperator {
       start = std::min(start, e.start_ms);
       end = std::max(end, e.end_ms);
     }
-    if (end < Before(stream_time_, window_.grace_ms())) {
+    // A session closes once stream time passes its end + gap + grace (Kafka Streams).
+    if (end < Before(stream_time_, gap + window_.grace_ms())) {
       Late(row, start, end);
       return absl::OkStatus();
     }
@@ -444,7 +452,7 @@ class AggregateOperator final : public RowOperator {
           done.emplace_back(it->key().data(), it->key().size());
           continue;
         }
-        if (end > Before(suppress_time_, window_.grace_ms())) break;
+        if (end >= Before(suppress_time_, window_.size_ms() + window_.grace_ms())) break;
         done.emplace_back(it->key().data(), it->key().size());
         std::string_view v(it->value().data(), it->value().size());
         Value key;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "skein/common/status.h"
 #include "skein/runtime/expression.h"
 #include "skein/types/decimal.h"
 
@@ -161,12 +162,12 @@ std::vector<Value> Items(const Value& v) {
 
 class CollectAgg final : public Aggregator {
  public:
-  explicit CollectAgg(bool set) : set_(set) {}
+  CollectAgg(bool set, size_t limit) : set_(set), limit_(limit) {}
   Value Init() const override { return Value::Array({}); }
   absl::StatusOr<Value> Add(const Value& s, std::span<const Value> args, int64_t) const override {
     const Value v = Arg(args);
     std::vector<Value> items = Items(s);
-    if (items.size() >= kCollectionLimit) return s;
+    if (items.size() >= limit_) return s;
     if (set_ && (v.is_null() || std::find(items.begin(), items.end(), v) != items.end())) {
       return s;
     }
@@ -194,6 +195,35 @@ class CollectAgg final : public Aggregator {
 
  private:
   bool set_;
+  size_t limit_;
+};
+
+// SUM_LIST: the sum of every non-null element of the lists seen (wrapping as Java does).
+class SumListAgg final : public Aggregator {
+ public:
+  explicit SumListAgg(SqlType type) : sum_(std::move(type)) {}
+  Value Init() const override { return sum_.Init(); }
+  absl::StatusOr<Value> Add(const Value& s, std::span<const Value> args, int64_t) const override {
+    Value r = s;
+    for (const Value& v : Items(Arg(args))) {
+      const Value one[] = {v};
+      SKEIN_ASSIGN_OR_RETURN(r, sum_.Add(r, one, 0));
+    }
+    return r;
+  }
+  absl::StatusOr<Value> Undo(const Value& s, std::span<const Value> args) const override {
+    Value r = s;
+    for (const Value& v : Items(Arg(args))) {
+      const Value one[] = {v};
+      SKEIN_ASSIGN_OR_RETURN(r, sum_.Undo(r, one));
+    }
+    return r;
+  }
+  Value Merge(const Value& a, const Value& b) const override { return sum_.Merge(a, b); }
+  Value Result(const Value& s) const override { return s; }
+
+ private:
+  SumAgg sum_;
 };
 
 // TOPK / TOPKDISTINCT: state = the k largest values, largest first.
@@ -352,7 +382,7 @@ int64_t IntParam(const Value& v) {
 
 bool SupportsUndo(const std::string& f) {
   return f == "COUNT" || f == "SUM" || f == "AVG" || f == "COLLECT_LIST" || f == "COLLECT_SET" ||
-         f == "HISTOGRAM";
+         f == "HISTOGRAM" || f == "SUM_LIST";
 }
 
 absl::StatusOr<std::unique_ptr<Aggregator>> MakeAggregator(const AggregatorSpec& spec) {
@@ -362,8 +392,12 @@ absl::StatusOr<std::unique_ptr<Aggregator>> MakeAggregator(const AggregatorSpec&
   if (f == "AVG") return std::make_unique<AvgAgg>();
   if (f == "MIN" || f == "MAX") return std::make_unique<MinMaxAgg>(f == "MAX");
   if (f == "COLLECT_LIST" || f == "COLLECT_SET") {
-    return std::make_unique<CollectAgg>(f == "COLLECT_SET");
+    // Optional parameter: the ksql.functions.collect_{list,set}.limit in force.
+    const int64_t limit = spec.params.empty() ? -1 : IntParam(spec.params[0]);
+    return std::make_unique<CollectAgg>(f == "COLLECT_SET",
+                                        limit >= 0 ? static_cast<size_t>(limit) : kCollectionLimit);
   }
+  if (f == "SUM_LIST") return std::make_unique<SumListAgg>(spec.return_type);
   if (f == "TOPK" || f == "TOPKDISTINCT") {
     const int64_t k = spec.params.empty() ? -1 : IntParam(spec.params[0]);
     if (k < 1) return absl::InvalidArgumentError(absl::StrCat("plan: ", f, " needs k >= 1"));

@@ -154,6 +154,7 @@ OperatorMetrics LocalRunner::Metrics(const std::string& query_id) const {
     sum.serialization_errors += m.serialization_errors;
     sum.filtered += m.filtered;
     sum.null_key_dropped += m.null_key_dropped;
+    sum.late_records_dropped += m.late_records_dropped;
   }
   return sum;
 }

@@ -129,7 +129,8 @@ class ProjectOperator final : public RowOperator {
       scratch_.clear();
       scratch_.reserve(output_.columns.size());
       for (size_t i = 0; i < exprs_.size(); ++i) {
-        bool is_key = i < output_.columns.size() && output_.columns[i].kind == ColumnKind::kKey;
+        // Pseudo outputs (a windowed row's WINDOWSTART/WINDOWEND) are kept like keys.
+        bool is_key = i < output_.columns.size() && output_.columns[i].kind != ColumnKind::kValue;
         if (row.value_null && (copy_from_ >= 0 ? !key_only_[i] : !is_key)) {
           // A null-value row has only its key: a projection keeps its key columns, a rekey
           // computes the new key only from old key columns, else it is NULL (ksqlDB).
