@@ -1,10 +1,12 @@
 #include "expr_analyzer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "skein/common/status.h"
 #include "skein/compiler/compiler.h"
 #include "skein/functions/operators.h"
@@ -285,6 +287,35 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Column(const sql::Expr& e) {
     if (!e.qualifier.empty() && !c.qualifier.empty() && c.qualifier != e.qualifier) continue;
     found = &c;
     break;
+  }
+  // Scopes over several sources (joins): a qualifier must name one of them, and an unqualified
+  // name must not be a column of more than one (pseudo columns excepted).
+  std::vector<std::string> qualifiers;
+  std::vector<std::string> owners;
+  for (const auto& c : *scope_) {
+    if (c.qualifier.empty()) continue;
+    if (std::find(qualifiers.begin(), qualifiers.end(), c.qualifier) == qualifiers.end()) {
+      qualifiers.push_back(c.qualifier);
+    }
+    if (e.qualifier.empty() && c.name == e.text &&
+        std::find(owners.begin(), owners.end(), c.qualifier) == owners.end()) {
+      owners.push_back(c.qualifier);
+    }
+  }
+  if (qualifiers.size() > 1) {
+    if (!e.qualifier.empty() &&
+        std::find(qualifiers.begin(), qualifiers.end(), e.qualifier) == qualifiers.end()) {
+      return ErrorAt(
+          e.pos, absl::StrCat("'", e.qualifier, "' is not a valid stream/table name or alias."));
+    }
+    const bool pseudo = e.text == "ROWTIME" || e.text == "ROWPARTITION" || e.text == "ROWOFFSET" ||
+                        e.text == "WINDOWSTART" || e.text == "WINDOWEND";
+    if (owners.size() > 1 && !pseudo && (found == nullptr || !found->qualifier.empty())) {
+      std::vector<std::string> options;
+      for (const auto& q : owners) options.push_back(absl::StrCat(q, ".", e.text));
+      return ErrorAt(e.pos, absl::StrCat("Column '", e.text, "' is ambiguous. Could be ",
+                                         absl::StrJoin(options, " or "), "."));
+    }
   }
   if (found == nullptr) {
     std::string name = e.qualifier.empty() ? e.text : absl::StrCat(e.qualifier, ".", e.text);

@@ -1,12 +1,617 @@
-// Stream-stream, stream-table and table-table joins.
+// Stream-stream, stream-table and table-table joins (and foreign-key table-table joins).
+//
+// Plan shape: one join stage reads both inputs — its `operators` start with the left source and
+// its `right_operators` with the right source; the JoinOp follows the left chain, then
+// [Filter (WHERE)] -> Project -> Sink. A side whose join expression is not its key is first
+// rekeyed into a repartition topic by its own stage (Source -> Rekey -> Sink), and the join
+// stage reads that topic instead.
+//
+// The join's output row (the scope of WHERE and SELECT): [join key][left row][right row], each
+// side's row being its source row ([new key] first when repartitioned). ksqlDB naming applies:
+// the key takes the name of the first projected column the join is on, or a synthetic ROWKEY
+// (FULL OUTER joins, or joins on expressions); qualified columns in the projection are named
+// <ALIAS>_<COLUMN>.
 
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "expr_analyzer.h"
 #include "planner_util.h"
+#include "skein/common/status.h"
+#include "skein/sql/printer.h"
+#include "statements.h"
 
 namespace skein::compiler {
 
-absl::StatusOr<StatementResult> PlanJoinQuery(Catalog&, const QueryTarget&, std::string_view,
-                                              bool) {
-  return absl::UnimplementedError("JOIN is not supported yet");
+using types::SqlType;
+using types::TypeKind;
+
+namespace {
+
+// One input of the join as planned.
+struct JoinSide {
+  const DataSource* src = nullptr;
+  std::string alias;              // qualifier: the alias, else the source name
+  const sql::Expr* on = nullptr;  // this side's half of the ON condition
+  TypedExpr key;                  // `on` analyzed over the source row
+  bool on_key = false;            // `on` is the source's only key column
+  bool repartition = false;       // rekeyed into a repartition topic first
+  v1::SourceOp op;                // what the join stage reads for this side
+  uint32_t width = 0;             // columns of the side's row at the join
+  uint32_t first = 0;             // index of the side's row in the join output
+  uint32_t source_offset = 0;     // 1 when the row starts with the repartition key
+};
+
+void CollectColumnRefs(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
+  if (e.kind == sql::ExprKind::kColumnRef) out->push_back(&e);
+  if (e.kind == sql::ExprKind::kLambda) return;
+  for (const auto& c : e.children) CollectColumnRefs(*c, out);
+  if (e.operand) CollectColumnRefs(*e.operand, out);
+  if (e.else_result) CollectColumnRefs(*e.else_result, out);
+}
+
+std::string Qualified(const std::string& alias, const std::string& column) {
+  return absl::StrCat(alias, ".", column);
+}
+
+std::string WindowName(const DataSource& s) {
+  return s.window ? absl::AsciiStrToUpper(s.window->kind) : "";
+}
+
+// Checks the inputs' kinds, formats and windowing.
+absl::Status CheckInputs(const JoinSide& l, const JoinSide& r, const sql::JoinClause& join) {
+  if (l.src->name == r.src->name) {
+    return absl::InvalidArgumentError(absl::StrCat("Can not join '", l.src->name, "' to '",
+                                                   r.src->name,
+                                                   "': self joins are not yet supported."));
+  }
+  std::vector<std::string> kafka;
+  for (const JoinSide* s : {&l, &r}) {
+    if (s->src->value_format.name == "KAFKA") kafka.push_back(s->src->name);
+  }
+  if (!kafka.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Source(s) ", absl::StrJoin(kafka, ", "),
+        " are using the 'KAFKA' value format. This format does not yet support JOIN."));
+  }
+  if (l.src->window.has_value() != r.src->window.has_value()) {
+    const JoinSide& w = l.src->window ? l : r;
+    const JoinSide& n = l.src->window ? r : l;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Can not join windowed source to non-windowed source.\n`", w.src->name, "` is ",
+        WindowName(*w.src), " windowed\n`", n.src->name, "` is not windowed"));
+  }
+  if (l.src->window && r.src->window) {
+    const bool ls = WindowName(*l.src) == "SESSION", rs = WindowName(*r.src) == "SESSION";
+    if (ls != rs) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Incompatible windowed sources.\nLeft source: ", WindowName(*l.src),
+          "\nRight source: ", WindowName(*r.src),
+          "\nSession windowed sources can only be joined to other session windowed sources, "
+          "and may still not result in expected behaviour as session bounds must be an exact "
+          "match for the join to work\nHopping and tumbling windowed sources can only be joined "
+          "to other hopping and tumbling windowed sources"));
+    }
+  }
+  const bool ls = !l.src->is_table, rs = !r.src->is_table;
+  const bool within = join.within_before.has_value();
+  if (ls && rs && !within) {
+    return ErrorAt(join.pos,
+                   "Stream-Stream joins must have a WITHIN clause specified. None was provided. "
+                   "To learn about how to specify a WITHIN clause with a stream-stream join, "
+                   "please visit: https://docs.confluent.io/current/ksql/docs/"
+                   "syntax-reference.html#create-stream-as-select");
+  }
+  if (!(ls && rs) && within) {
+    return ErrorAt(join.pos, absl::StrCat("A window definition was provided for a ",
+                                          ls ? "Stream-Table" : "Table-Table",
+                                          " join. These joins are not windowed. Please drop the "
+                                          "window definition (ie. the WITHIN clause) and try to "
+                                          "execute your join again."));
+  }
+  if (!ls && rs) {
+    return ErrorAt(join.pos, absl::StrCat("Invalid join order: table-stream joins are not "
+                                          "supported; only stream-table joins. Got ",
+                                          l.src->name, " JOIN ", r.src->name, "."));
+  }
+  if (ls && !rs && (join.type == sql::JoinType::kRight || join.type == sql::JoinType::kFull)) {
+    return ErrorAt(join.pos,
+                   absl::StrCat("Invalid join type: ",
+                                join.type == sql::JoinType::kFull ? "full-outer" : "right",
+                                " join not supported for stream-table join. Got ", l.src->name, " ",
+                                join.type == sql::JoinType::kFull ? "[FULL] OUTER" : "RIGHT",
+                                " JOIN ", r.src->name, "."));
+  }
+  return absl::OkStatus();
+}
+
+// Splits ON into the two sides' expressions and analyzes each over its own source.
+absl::Status AnalyzeCondition(const sql::JoinClause& join, JoinSide* l, JoinSide* r,
+                              const std::vector<ScopeColumn>& left_scope,
+                              const std::vector<ScopeColumn>& right_scope) {
+  const sql::Expr& on = *join.on;
+  if (on.kind == sql::ExprKind::kBinary &&
+      (on.binary_op == sql::BinaryOp::kAnd || on.binary_op == sql::BinaryOp::kOr)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Invalid join condition: joins on multiple conditions are not yet "
+                     "supported. Got ",
+                     sql::ExprToSql(on), "."));
+  }
+  if (on.kind != sql::ExprKind::kBinary || on.binary_op != sql::BinaryOp::kEqual) {
+    return ErrorAt(on.pos, absl::StrCat("Unsupported join expression: ", sql::ExprToSql(on),
+                                        ". Only equality joins are supported."));
+  }
+  std::vector<ScopeColumn> both = left_scope;
+  both.insert(both.end(), right_scope.begin(), right_scope.end());
+  const sql::Expr* halves[2] = {on.children[0].get(), on.children[1].get()};
+  int owner[2] = {-1, -1};
+  TypedExpr typed[2];
+  for (int i = 0; i < 2; ++i) {
+    // Unknown columns and qualifiers are reported over both sources first.
+    ExprAnalyzer all(&both, "JOIN ON");
+    SKEIN_RETURN_IF_ERROR(all.Analyze(*halves[i]).status());
+    std::vector<const sql::Expr*> refs;
+    CollectColumnRefs(*halves[i], &refs);
+    ExprAnalyzer la(&left_scope, "JOIN ON"), ra(&right_scope, "JOIN ON");
+    auto lt = la.Analyze(*halves[i]);
+    auto rt = ra.Analyze(*halves[i]);
+    if (!refs.empty() && lt.ok()) {
+      owner[i] = 0;
+      typed[i] = *std::move(lt);
+    } else if (!refs.empty() && rt.ok()) {
+      owner[i] = 1;
+      typed[i] = *std::move(rt);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid comparison expression '", sql::ExprToSql(*halves[i]), "' in join '",
+          sql::ExprToSql(on),
+          "'. Each side of the join comparision must contain references from exactly one "
+          "source."));
+    }
+  }
+  if (owner[0] == owner[1]) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Invalid comparison expression '", sql::ExprToSql(*halves[1]), "' in join '",
+        sql::ExprToSql(on),
+        "'. Each side of the join comparision must contain references from exactly one source."));
+  }
+  const int li = owner[0] == 0 ? 0 : 1;
+  l->on = halves[li];
+  r->on = halves[1 - li];
+  l->key = typed[li];
+  r->key = typed[1 - li];
+  if (!l->key.type || !r->key.type || !(*l->key.type == *r->key.type)) {
+    auto show = [&](int i) {
+      const JoinSide* s = owner[i] == 0 ? l : r;
+      return absl::StrCat(QualifiedSql(*halves[i], s->alias), "{",
+                          typed[i].type ? typed[i].type->ToString() : "NULL", "}");
+    };
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Invalid join condition: types don't match. Got ", show(0), " = ", show(1), "."));
+  }
+  for (JoinSide* s : {l, r}) {
+    const auto keys = s->src->schema.KeyColumns();
+    s->on_key =
+        keys.size() == 1 && s->on->kind == sql::ExprKind::kColumnRef && s->on->text == keys[0].name;
+  }
+  return absl::OkStatus();
+}
+
+// Rekeys a side into a repartition topic: a stage Source -> Rekey -> Sink, and the SourceOp
+// of the join stage reading [key][every source column as VALUE][pseudo columns].
+v1::Stage RepartitionStage(JoinSide* side, uint32_t stage_id, const std::string& topic,
+                           int partitions, const FormatInfo& key_format) {
+  SourceScope source = BuildSourceScope(*side->src, side->alias);
+  v1::Stage stage;
+  stage.set_id(stage_id);
+  *stage.add_operators()->mutable_source() = source.op;
+  v1::RekeyOp rekey;
+  *rekey.add_key_exprs() = side->key.expr;
+  *rekey.mutable_output()->add_columns() =
+      ColumnProto("JOINKEY", *side->key.type, v1::COLUMN_NAMESPACE_KEY);
+  for (const auto& c : source.op.schema().columns()) {
+    auto col = c;
+    if (col.namespace_() != v1::COLUMN_NAMESPACE_PSEUDO) {
+      col.set_namespace_(v1::COLUMN_NAMESPACE_VALUE);
+      col.clear_header_key();
+    }
+    *rekey.mutable_output()->add_columns() = col;
+  }
+  *stage.add_operators()->mutable_rekey() = rekey;
+  v1::SourceOp op;
+  *op.mutable_schema() = rekey.output();
+  *op.mutable_topic() = TopicProto(topic, partitions, key_format, FormatInfo{"JSON", {}});
+  op.set_is_table(false);
+  op.set_timestamp_column(-1);
+  v1::SinkOp sink;
+  *sink.mutable_topic() = op.topic();
+  *sink.mutable_schema() = rekey.output();
+  sink.set_timestamp_column(-1);
+  *stage.add_operators()->mutable_sink() = sink;
+  side->op = op;
+  side->source_offset = 1;
+  return stage;
+}
+
+struct OutputItem {
+  std::string name;
+  v1::Expr expr;
+  SqlType type;
+  bool is_key = false;
+};
+
+}  // namespace
+
+absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarget& target,
+                                              std::string_view text, bool apply) {
+  const sql::Query* q = target.query;
+  if (q->joins.size() > 1) {
+    return absl::UnimplementedError("Joins of more than two sources are not supported yet");
+  }
+  if (q->window || !q->group_by.empty() || q->having || HasAggregateCalls(*q)) {
+    return absl::UnimplementedError("GROUP BY over a JOIN is not supported yet");
+  }
+  const sql::JoinClause& join = q->joins[0];
+  JoinSide l, r;
+  for (auto [side, rel] : {std::pair{&l, &q->from}, std::pair{&r, &join.right}}) {
+    side->src = catalog.FindSource(rel->name);
+    if (side->src == nullptr) {
+      return ErrorAt(rel->pos, absl::StrCat("Source `", rel->name, "` does not exist."));
+    }
+    side->alias = rel->alias.empty() ? rel->name : rel->alias;
+  }
+  SKEIN_RETURN_IF_ERROR(CheckInputs(l, r, join));
+  const bool stream_stream = !l.src->is_table && !r.src->is_table;
+  const bool table_table = l.src->is_table && r.src->is_table;
+  {
+    SourceScope ls = BuildSourceScope(*l.src, l.alias), rs = BuildSourceScope(*r.src, r.alias);
+    SKEIN_RETURN_IF_ERROR(AnalyzeCondition(join, &l, &r, ls.columns, rs.columns));
+    l.op = ls.op;
+    r.op = rs.op;
+  }
+  const SqlType key_type = *l.key.type;
+
+  // ---- keys: which sides must be repartitioned, foreign-key joins, co-partitioning.
+  bool foreign_key = false;
+  auto condition_text = [&] {
+    return absl::StrCat(
+        QualifiedSql(*join.on->children[0], join.on->children[0].get() == l.on ? l.alias : r.alias),
+        " = ",
+        QualifiedSql(*join.on->children[1],
+                     join.on->children[1].get() == l.on ? l.alias : r.alias));
+  };
+  if (table_table) {
+    if (!r.on_key) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Invalid join condition: table-table joins require to join on the primary "
+                       "key of the right input table. Got ",
+                       absl::AsciiStrToUpper(condition_text()), "."));
+    }
+    if (!l.on_key) {
+      foreign_key = true;
+      if (join.type != sql::JoinType::kInner && join.type != sql::JoinType::kLeft) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Invalid join type: foreign-key table-table joins only support INNER and LEFT "
+            "joins. Got ",
+            l.src->name, " ", join.type == sql::JoinType::kFull ? "[FULL] OUTER" : "RIGHT",
+            " JOIN ", r.src->name, "."));
+      }
+      if (l.src->schema.num_keys() != 1) {
+        return absl::UnimplementedError("foreign-key joins need a left table with one key column");
+      }
+    }
+  } else if (!stream_stream && !r.on_key) {
+    const auto keys = r.src->schema.KeyColumns();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses "
+        "the TABLE's key column ",
+        keys.empty() ? "ROWKEY" : keys[0].name, " instead of ", sql::ExprToSql(*r.on)));
+  }
+  l.repartition = !l.src->is_table && !l.on_key;
+  r.repartition = !r.src->is_table && !r.on_key;
+  for (const JoinSide* s : {&l, &r}) {
+    if (s->repartition && s->src->window) {
+      return absl::InvalidArgumentError(
+          "Implicit repartitioning of windowed sources is not supported. See "
+          "https://github.com/confluentinc/ksql/issues/4385.");
+    }
+  }
+  if (l.src->window || r.src->window) {
+    return absl::UnimplementedError("Joins of windowed sources are not supported yet");
+  }
+  if (!l.repartition && !r.repartition && !foreign_key && l.src->partitions != r.src->partitions) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Can't join `", l.src->name, "` with `", r.src->name,
+        "` since the number of partitions don't match. `", l.src->name, "` partitions = ",
+        l.src->partitions, "; `", r.src->name, "` partitions = ", r.src->partitions,
+        ". Please repartition either one so that the number of partitions match."));
+  }
+
+  // ---- repartition stages.
+  std::vector<v1::Stage> stages;
+  const std::string tenant = catalog.tenant().empty() ? "default" : catalog.tenant();
+  for (JoinSide* s : {&l, &r}) {
+    if (!s->repartition) continue;
+    const JoinSide& other = s == &l ? r : l;
+    // Partitioned like the other side when it is read as is, so equal keys meet.
+    int partitions = other.repartition ? l.src->partitions : other.src->partitions;
+    FormatInfo key_format = other.repartition ? l.src->key_format : other.src->key_format;
+    if (key_format.name == "NONE" || key_format.name.empty() ||
+        (key_format.name == "KAFKA" && !key_type.IsPrimitive()) || key_format.name == "DELIMITED") {
+      key_format = FormatInfo{"JSON", {}};
+    }
+    const std::string topic = absl::StrCat("_skein-", tenant, "-", target.sink_name, "-Join-",
+                                           s == &l ? "left" : "right", "-repartition");
+    stages.push_back(
+        RepartitionStage(s, static_cast<uint32_t>(stages.size()), topic, partitions, key_format));
+  }
+  l.width = static_cast<uint32_t>(l.op.schema().columns_size());
+  r.width = static_cast<uint32_t>(r.op.schema().columns_size());
+  l.first = 1;
+  r.first = 1 + l.width;
+
+  // ---- key naming.
+  const bool synthetic =
+      !foreign_key &&
+      (join.type == sql::JoinType::kFull ||
+       (l.on->kind != sql::ExprKind::kColumnRef && r.on->kind != sql::ExprKind::kColumnRef));
+  std::set<std::string> taken;
+  for (const JoinSide* s : {&l, &r}) {
+    for (size_t i = 0; i < s->src->schema.size(); ++i) taken.insert(s->src->schema.column(i).name);
+  }
+  std::string synthetic_name = "ROWKEY";
+  for (int n = 1; taken.count(synthetic_name); ++n) synthetic_name = absl::StrCat("ROWKEY_", n);
+
+  // Scope of WHERE and SELECT over the join output row.
+  std::vector<ScopeColumn> scope;
+  if (synthetic) scope.push_back({synthetic_name, "", key_type, 0});
+  for (const JoinSide* s : {&l, &r}) {
+    SourceScope ss = BuildSourceScope(*s->src, s->alias, s->first + s->source_offset);
+    scope.insert(scope.end(), ss.columns.begin(), ss.columns.end());
+  }
+  // Columns the join is on (join output indexes), in ON order of sides: projecting one of them
+  // gives the key.
+  std::vector<uint32_t> key_refs;
+  std::vector<std::string> key_ref_names;
+  if (foreign_key) {
+    key_refs.push_back(l.first + l.source_offset);
+    key_ref_names.push_back(Qualified(l.alias, l.src->schema.column(0).name));
+  } else if (!synthetic) {
+    std::vector<const JoinSide*> order = {&l, &r};
+    if (join.type == sql::JoinType::kRight) std::swap(order[0], order[1]);
+    for (const JoinSide* s : order) {
+      if (s->on->kind != sql::ExprKind::kColumnRef) continue;
+      key_refs.push_back(s->first + s->source_offset +
+                         static_cast<uint32_t>(s->src->schema.IndexOf(s->on->text)));
+      key_ref_names.push_back(Qualified(s->alias, s->on->text));
+    }
+  }
+
+  // ---- the join stage.
+  v1::Stage stage;
+  stage.set_id(static_cast<uint32_t>(stages.size()));
+  *stage.add_operators()->mutable_source() = l.op;
+  *stage.add_right_operators()->mutable_source() = r.op;
+  v1::JoinOp* jop = stage.add_operators()->mutable_join();
+  jop->set_kind(stream_stream ? v1::JoinOp::KIND_STREAM_STREAM
+                : table_table ? v1::JoinOp::KIND_TABLE_TABLE
+                              : v1::JoinOp::KIND_STREAM_TABLE);
+  switch (join.type) {
+    case sql::JoinType::kInner:
+      jop->set_type(v1::JoinOp::TYPE_INNER);
+      break;
+    case sql::JoinType::kLeft:
+      jop->set_type(v1::JoinOp::TYPE_LEFT);
+      break;
+    case sql::JoinType::kRight:
+      jop->set_type(v1::JoinOp::TYPE_RIGHT);
+      break;
+    case sql::JoinType::kFull:
+      jop->set_type(v1::JoinOp::TYPE_OUTER);
+      break;
+  }
+  auto side_key = [&](const JoinSide& s) -> v1::Expr {
+    if (s.repartition) return ColumnExpr(0, key_type, "JOINKEY");
+    return s.key.expr;  // over the source row: the key column, or (FK) the foreign key
+  };
+  *jop->mutable_left_key() = side_key(l);
+  *jop->mutable_right_key() = side_key(r);
+  if (join.within_before) {
+    jop->set_before_ms(join.within_before->millis);
+    jop->set_after_ms(join.within_after ? join.within_after->millis : join.within_before->millis);
+  }
+  if (join.grace) {
+    jop->set_has_grace(true);
+    jop->set_grace_ms(join.grace->millis);
+  }
+  jop->set_foreign_key(foreign_key);
+  jop->set_store_prefix("Join");
+  *jop->mutable_output()->add_columns() =
+      ColumnProto(synthetic ? synthetic_name : "JOINKEY", key_type, v1::COLUMN_NAMESPACE_KEY);
+  for (const JoinSide* s : {&l, &r}) {
+    for (const auto& c : s->op.schema().columns()) {
+      auto col = c;
+      col.set_name(absl::StrCat(s->alias, "_", c.name()));
+      if (col.namespace_() != v1::COLUMN_NAMESPACE_PSEUDO) {
+        col.set_namespace_(v1::COLUMN_NAMESPACE_VALUE);
+      }
+      col.clear_header_key();
+      *jop->mutable_output()->add_columns() = col;
+    }
+  }
+
+  if (q->where) {
+    ExprAnalyzer where(&scope, "WHERE");
+    SKEIN_ASSIGN_OR_RETURN(TypedExpr pred, where.Analyze(*q->where));
+    if (pred.type && pred.type->kind() != TypeKind::kBoolean) {
+      return ErrorAt(
+          q->where->pos,
+          absl::StrCat("Type error in WHERE expression: Should evaluate to boolean but "
+                       "is ",
+                       sql::ExprToSql(*q->where), " (", pred.type->ToString(), ") instead."));
+    }
+    *stage.add_operators()->mutable_filter()->mutable_predicate() =
+        *CoerceTo(pred, SqlType::Boolean());
+  }
+
+  // ---- projection.
+  std::vector<OutputItem> items;
+  int key_item = -1;          // index into items
+  uint32_t key_item_ref = 0;  // the join output column it projects
+  std::vector<std::string> key_aliases;
+  std::vector<std::string> scope_names;
+  for (const auto& c : scope) scope_names.push_back(c.name);
+  int generated = 0;
+  // Adds a column of the join output; `ref` is its join output index.
+  auto add_column = [&](std::string name, uint32_t ref, const SqlType& type) -> absl::Status {
+    const bool is_join_key =
+        synthetic ? ref == 0 : std::find(key_refs.begin(), key_refs.end(), ref) != key_refs.end();
+    OutputItem o{name, ColumnExpr(ref, type, name), type, false};
+    if (is_join_key) {
+      if (key_item < 0) {
+        key_item = static_cast<int>(items.size());
+        key_item_ref = ref;
+        o.is_key = true;
+        o.expr = ColumnExpr(0, key_type, name);
+        o.type = key_type;
+        key_aliases.push_back(name);
+      } else if (ref == key_item_ref) {
+        key_aliases.push_back(name);
+        std::sort(key_aliases.begin(), key_aliases.end());
+        return absl::InvalidArgumentError(absl::StrCat(
+            "The projection contains a key column (`", items[static_cast<size_t>(key_item)].name,
+            "`) more than once, aliased as: ", JoinWithAnd(key_aliases), "."));
+      }
+    }
+    items.push_back(std::move(o));
+    return absl::OkStatus();
+  };
+  auto add_side = [&](const JoinSide& s) -> absl::Status {
+    for (size_t i = 0; i < s.src->schema.size(); ++i) {
+      const auto& c = s.src->schema.column(i);
+      SKEIN_RETURN_IF_ERROR(add_column(absl::StrCat(s.alias, "_", c.name),
+                                       s.first + s.source_offset + static_cast<uint32_t>(i),
+                                       c.type));
+    }
+    return absl::OkStatus();
+  };
+  ExprAnalyzer sel(&scope, "SELECT");
+  for (const auto& item : q->select) {
+    if (item.kind == sql::SelectItem::Kind::kStar) {
+      if (synthetic) SKEIN_RETURN_IF_ERROR(add_column(synthetic_name, 0, key_type));
+      SKEIN_RETURN_IF_ERROR(add_side(l));
+      SKEIN_RETURN_IF_ERROR(add_side(r));
+      continue;
+    }
+    if (item.kind == sql::SelectItem::Kind::kQualifiedStar) {
+      const JoinSide* s = item.qualifier == l.alias ? &l : item.qualifier == r.alias ? &r : nullptr;
+      if (s == nullptr) {
+        return ErrorAt(item.pos, absl::StrCat("'", item.qualifier,
+                                              "' is not a valid stream/table name or alias."));
+      }
+      SKEIN_RETURN_IF_ERROR(add_side(*s));
+      continue;
+    }
+    SKEIN_ASSIGN_OR_RETURN(TypedExpr t, sel.Analyze(*item.expr));
+    if (!t.type) {
+      return ErrorAt(item.expr->pos,
+                     "Can't infer a type of null. Please explicitly cast it to a required "
+                     "type, e.g. CAST(null AS VARCHAR).");
+    }
+    std::string name;
+    if (!item.alias.empty()) {
+      const std::string upper = absl::AsciiStrToUpper(item.alias);
+      if (upper == "ROWTIME" || upper == "ROWPARTITION" || upper == "ROWOFFSET" ||
+          upper == "WINDOWSTART" || upper == "WINDOWEND") {
+        return absl::InvalidArgumentError(absl::StrCat("`", item.alias,
+                                                       "` is a reserved column name. You cannot "
+                                                       "use it as an alias for a column."));
+      }
+      name = item.alias;
+    } else if (item.expr->kind == sql::ExprKind::kColumnRef && !item.expr->qualifier.empty()) {
+      name = absl::StrCat(item.expr->qualifier, "_", item.expr->text);
+    } else {
+      name = ImplicitName(*item.expr, &generated, scope_names);
+    }
+    if (item.expr->kind == sql::ExprKind::kColumnRef && t.expr.has_column()) {
+      SKEIN_RETURN_IF_ERROR(add_column(name, t.expr.column(), *t.type));
+      continue;
+    }
+    items.push_back(OutputItem{name, *CoerceTo(t, *t.type), *t.type, false});
+  }
+  if (key_item < 0) {
+    const std::string start =
+        "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n";
+    if (synthetic) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          start, "The query used to build `", target.sink_name,
+          "` must include the join expression ", synthetic_name, " in its projection (eg, SELECT ",
+          synthetic_name, "...).\n", synthetic_name,
+          " was added as a synthetic key column because the join criteria did not match any "
+          "source column. This expression must be included in the projection and may be "
+          "aliased."));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        start, "The query used to build `", target.sink_name, "` must include the join ",
+        key_ref_names.size() > 1 ? "expressions " : "expression ",
+        absl::StrJoin(key_ref_names, " or "), " in its projection (eg, SELECT ",
+        key_ref_names.empty() ? "" : key_ref_names[0], "...)."));
+  }
+  if (key_type.ContainsMap()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Map keys, including types that contain maps, are not supported as they may lead to "
+        "unexpected behavior due to inconsistent serialization. Key column name: `",
+        items[static_cast<size_t>(key_item)].name, "`. Column type: ", key_type.ToString(),
+        ". See https://github.com/confluentinc/ksql/issues/6621 for more."));
+  }
+  types::Schema::Builder out_builder;
+  v1::ProjectOp project;
+  std::vector<const OutputItem*> ordered = {&items[static_cast<size_t>(key_item)]};
+  for (const auto& o : items) {
+    if (!o.is_key) ordered.push_back(&o);
+  }
+  std::vector<std::string> seen;
+  for (const OutputItem* o : ordered) {
+    if (std::find(seen.begin(), seen.end(), o->name) != seen.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("Duplicate ", o->is_key ? "key" : "value",
+                                                     " columns found in schema: `", o->name, "` ",
+                                                     o->type.ToString()));
+    }
+    seen.push_back(o->name);
+    if (o->is_key) {
+      out_builder.Key(o->name, o->type);
+    } else {
+      out_builder.Val(o->name, o->type);
+    }
+    *project.add_exprs() = o->expr;
+    *project.mutable_output()->add_columns() = ColumnProto(
+        o->name, o->type, o->is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
+  }
+  auto out_schema = out_builder.Build();
+  if (!out_schema.ok()) {
+    return absl::InvalidArgumentError(std::string(out_schema.status().message()));
+  }
+  if (out_schema->num_values() == 0) {
+    return absl::InvalidArgumentError("The projection contains no value columns.");
+  }
+  if (sel.saw_table_function()) {
+    return absl::UnimplementedError("Table functions over a JOIN are not supported yet");
+  }
+  if (target.sink_is_table != table_table) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Invalid result type. Your SELECT query produces a ", table_table ? "TABLE" : "STREAM",
+        ". Please use CREATE ", table_table ? "TABLE" : "STREAM", " AS SELECT statement instead."));
+  }
+  *stage.add_operators()->mutable_project() = project;
+  SKEIN_ASSIGN_OR_RETURN(DataSource sink,
+                         BuildSink(catalog, target, *out_schema, *l.src, std::nullopt, text));
+  *stage.add_operators()->mutable_sink() = SinkOpFor(sink, project.output());
+  stages.push_back(std::move(stage));
+  return RegisterQuery(catalog, target, std::move(sink), {l.src->name, r.src->name},
+                       std::move(stages), text, apply);
 }
 
 }  // namespace skein::compiler
