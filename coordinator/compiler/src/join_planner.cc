@@ -459,34 +459,15 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
 
   // ---- projection.
   std::vector<OutputItem> items;
-  int key_item = -1;          // index into items
-  uint32_t key_item_ref = 0;  // the join output column it projects
-  std::vector<std::string> key_aliases;
   std::vector<std::string> scope_names;
   for (const auto& c : scope) scope_names.push_back(c.name);
   int generated = 0;
-  // Adds a column of the join output; `ref` is its join output index.
+  // Columns of the join output projected as they are (join output index per item, or -1):
+  // the key is chosen among them once the whole projection is known.
+  std::vector<int64_t> item_refs;
   auto add_column = [&](std::string name, uint32_t ref, const SqlType& type) -> absl::Status {
-    const bool is_join_key =
-        synthetic ? ref == 0 : std::find(key_refs.begin(), key_refs.end(), ref) != key_refs.end();
-    OutputItem o{name, ColumnExpr(ref, type, name), type, false};
-    if (is_join_key) {
-      if (key_item < 0) {
-        key_item = static_cast<int>(items.size());
-        key_item_ref = ref;
-        o.is_key = true;
-        o.expr = ColumnExpr(0, key_type, name);
-        o.type = key_type;
-        key_aliases.push_back(name);
-      } else if (ref == key_item_ref) {
-        key_aliases.push_back(name);
-        std::sort(key_aliases.begin(), key_aliases.end());
-        return absl::InvalidArgumentError(absl::StrCat(
-            "The projection contains a key column (`", items[static_cast<size_t>(key_item)].name,
-            "`) more than once, aliased as: ", JoinWithAnd(key_aliases), "."));
-      }
-    }
-    items.push_back(std::move(o));
+    items.push_back(OutputItem{name, ColumnExpr(ref, type, name), type, false});
+    item_refs.push_back(ref);
     return absl::OkStatus();
   };
   auto add_side = [&](const JoinSide& s) -> absl::Status {
@@ -531,7 +512,14 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
                                                        "use it as an alias for a column."));
       }
       name = item.alias;
-    } else if (item.expr->kind == sql::ExprKind::kColumnRef && !item.expr->qualifier.empty()) {
+    } else if (item.expr->kind == sql::ExprKind::kColumnRef && !item.expr->qualifier.empty() &&
+               l.src->schema.IndexOf(item.expr->text) >= 0 &&
+               r.src->schema.IndexOf(item.expr->text) >= 0) {
+      // A column both sources have is named after its source: L.ID -> L_ID.
+      name = absl::StrCat(item.expr->qualifier, "_", item.expr->text);
+    } else if (item.expr->kind == sql::ExprKind::kColumnRef && !item.expr->qualifier.empty() &&
+               (item.expr->text == "ROWTIME" || item.expr->text == "ROWPARTITION" ||
+                item.expr->text == "ROWOFFSET")) {
       name = absl::StrCat(item.expr->qualifier, "_", item.expr->text);
     } else {
       name = ImplicitName(*item.expr, &generated, scope_names);
@@ -541,6 +529,32 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
       continue;
     }
     items.push_back(OutputItem{name, *CoerceTo(t, *t.type), *t.type, false});
+    item_refs.push_back(-1);
+  }
+  // The key: the projected synthetic key, else the first join column (in ON order of sides,
+  // the right side first for RIGHT joins) that is projected. Projecting that very column twice
+  // is an error; the other side's join column stays a value.
+  int key_item = -1;
+  std::vector<uint32_t> candidates = synthetic ? std::vector<uint32_t>{0} : key_refs;
+  for (uint32_t ref : candidates) {
+    std::vector<std::string> aliases;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (item_refs[i] != static_cast<int64_t>(ref)) continue;
+      if (key_item < 0) key_item = static_cast<int>(i);
+      aliases.push_back(items[i].name);
+    }
+    if (key_item < 0) continue;
+    if (aliases.size() > 1) {
+      std::sort(aliases.begin(), aliases.end());
+      return absl::InvalidArgumentError(absl::StrCat(
+          "The projection contains a key column (`", items[static_cast<size_t>(key_item)].name,
+          "`) more than once, aliased as: ", JoinWithAnd(aliases), "."));
+    }
+    OutputItem& k = items[static_cast<size_t>(key_item)];
+    k.is_key = true;
+    k.expr = ColumnExpr(0, key_type, k.name);
+    k.type = key_type;
+    break;
   }
   if (key_item < 0) {
     const std::string start =
