@@ -1,6 +1,7 @@
 #include "query_manager.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -229,30 +230,43 @@ void QueryManager::RebalanceLocked() {
   for (const v1::ExecutorView& e : membership_->List()) {
     if (e.state() == v1::EXECUTOR_STATE_ALIVE) executors.push_back(e.info().id());
   }
-  std::vector<std::string> task_keys;
-  for (const auto& [key, id] : tasks_) task_keys.push_back(key);
-  std::map<std::string, std::string> next = AssignTasks(task_keys, executors, assignment_);
-
-  // Per executor: tasks to add and remove.
-  std::map<std::string, v1::AssignmentChange> changes;
-  for (const auto& [key, executor] : assignment_) {
-    auto it = next.find(key);
-    if (it == next.end() || it->second != executor) {
-      *changes[executor].add_remove() = known_.at(key);
-      statuses_.erase(key);
+  // A DEAD executor holds nothing any more (fencing its Kafka transactions before the move
+  // comes with exactly-once).
+  for (auto it = holder_.begin(); it != holder_.end();) {
+    if (std::find(executors.begin(), executors.end(), it->second) == executors.end()) {
+      revoke_version_.erase(it->first);
+      statuses_.erase(it->first);
+      it = holder_.erase(it);
+    } else {
+      ++it;
     }
   }
-  for (const auto& [key, executor] : next) {
-    auto prev = assignment_.find(key);
-    if (prev != assignment_.end() && prev->second == executor) continue;
+  std::vector<std::string> task_keys;
+  for (const auto& [key, id] : tasks_) task_keys.push_back(key);
+  target_ = AssignTasks(task_keys, executors, target_);
+
+  // Two-phase hand-over: a task moves only after its holder confirmed it stopped (see
+  // OnTaskStatus), so two executors never run it at once.
+  std::map<std::string, v1::AssignmentChange> changes;
+  std::map<std::string, std::vector<std::string>> revoked;  // executor -> keys revoked now
+  for (const auto& [key, executor] : holder_) {
+    auto it = target_.find(key);
+    if ((it == target_.end() || it->second != executor) && !revoke_version_.count(key)) {
+      *changes[executor].add_remove() = known_.at(key);
+      revoked[executor].push_back(key);
+    }
+  }
+  for (const auto& [key, executor] : target_) {
+    if (holder_.count(key)) continue;
     const v1::TaskId& id = tasks_.at(key);
     v1::TaskAssignment* a = changes[executor].add_add();
     *a->mutable_task() = id;
     a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
+    holder_[key] = executor;
   }
-  assignment_ = std::move(next);
   for (auto& [executor, change] : changes) {
     change.set_version(++versions_[executor]);
+    for (const std::string& key : revoked[executor]) revoke_version_[key] = change.version();
     v1::CoordinatorMessage m;
     *m.mutable_assignment() = std::move(change);
     // No session yet: the executor gets its full assignment when one opens.
@@ -263,14 +277,20 @@ void QueryManager::RebalanceLocked() {
 void QueryManager::SendFull(const std::string& executor_id) {
   v1::AssignmentChange change;
   change.set_full(true);
-  for (const auto& [key, executor] : assignment_) {
+  std::vector<std::string> revoking;
+  for (const auto& [key, executor] : holder_) {
     if (executor != executor_id) continue;
-    const v1::TaskId& id = tasks_.at(key);
+    if (revoke_version_.count(key)) {
+      revoking.push_back(key);  // left out: a full assignment stops it
+      continue;
+    }
+    const v1::TaskId& id = known_.at(key);
     v1::TaskAssignment* a = change.add_add();
     *a->mutable_task() = id;
     a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
   }
   change.set_version(++versions_[executor_id]);
+  for (const std::string& key : revoking) revoke_version_[key] = change.version();
   v1::CoordinatorMessage m;
   *m.mutable_assignment() = std::move(change);
   control_->Send(executor_id, std::move(m)).IgnoreError();
@@ -285,12 +305,28 @@ void QueryManager::OnSessionOpened(const std::string& executor_id) {
 void QueryManager::OnTaskStatus(const std::string& executor_id,
                                 const v1::TaskStatusReport& report) {
   absl::MutexLock lock(&mu_);
+  std::set<std::string> reported;
   for (const v1::TaskStatus& s : report.tasks()) {
     const std::string key = TaskKey(s.task());
-    auto it = assignment_.find(key);
-    if (it == assignment_.end() || it->second != executor_id) continue;  // stale report
+    reported.insert(key);
+    auto it = holder_.find(key);
+    if (it == holder_.end() || it->second != executor_id) continue;  // stale report
     statuses_[key] = s;
   }
+  bool released = false;
+  for (auto it = revoke_version_.begin(); it != revoke_version_.end();) {
+    auto h = holder_.find(it->first);
+    if (h != holder_.end() && h->second == executor_id &&
+        report.applied_assignment_version() >= it->second && !reported.count(it->first)) {
+      statuses_.erase(it->first);
+      holder_.erase(h);
+      it = revoke_version_.erase(it);
+      released = true;
+    } else {
+      ++it;
+    }
+  }
+  if (released) RebalanceLocked();  // hand the released tasks to their new owners
 }
 
 v1::QueryView QueryManager::View(const Query& q) const {
@@ -305,7 +341,7 @@ v1::QueryView QueryManager::View(const Query& q) const {
     const std::string key = TaskKey(id);
     v1::TaskView* t = v.add_tasks();
     *t->mutable_task() = id;
-    if (auto a = assignment_.find(key); a != assignment_.end()) t->set_executor_id(a->second);
+    if (auto a = holder_.find(key); a != holder_.end()) t->set_executor_id(a->second);
     if (auto s = statuses_.find(key); s != statuses_.end()) {
       t->set_state(s->second.state());
       t->set_reason(s->second.reason());
@@ -332,8 +368,8 @@ v1::QueryView QueryManager::View(const Query& q) const {
     v.set_state(v1::QUERY_STATE_RUNNING);
   } else {
     v.set_state(v1::QUERY_STATE_PENDING);
-    v.set_state_reason(assignment_.empty() ? "no ALIVE executor to run its tasks"
-                                           : "tasks starting");
+    v.set_state_reason(target_.empty() ? "no ALIVE executor to run its tasks"
+                                       : "tasks starting or moving");
   }
   return v;
 }

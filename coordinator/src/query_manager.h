@@ -74,10 +74,15 @@ class QueryManager final : public SessionListener {
   std::map<std::string, std::unique_ptr<compiler::Compiler>> compilers_ ABSL_GUARDED_BY(exec_mu_);
 
   mutable absl::Mutex mu_;
-  std::map<std::string, Query> queries_ ABSL_GUARDED_BY(mu_);            // by "tenant/query id"
-  std::map<std::string, v1::TaskId> tasks_ ABSL_GUARDED_BY(mu_);         // live tasks by task key
-  std::map<std::string, v1::TaskId> known_ ABSL_GUARDED_BY(mu_);         // every task ever started
-  std::map<std::string, std::string> assignment_ ABSL_GUARDED_BY(mu_);   // task key -> executor
+  std::map<std::string, Query> queries_ ABSL_GUARDED_BY(mu_);     // by "tenant/query id"
+  std::map<std::string, v1::TaskId> tasks_ ABSL_GUARDED_BY(mu_);  // live tasks by task key
+  std::map<std::string, v1::TaskId> known_ ABSL_GUARDED_BY(mu_);  // every task ever started
+  // Task key -> the executor it should run on (the assignor's sticky target).
+  std::map<std::string, std::string> target_ ABSL_GUARDED_BY(mu_);
+  // Task key -> the executor told to run it and not yet confirmed stopped.
+  std::map<std::string, std::string> holder_ ABSL_GUARDED_BY(mu_);
+  // Task key -> assignment version of the change stopping it on its holder.
+  std::map<std::string, uint64_t> revoke_version_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);  // by task key
   std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);        // per executor
 };

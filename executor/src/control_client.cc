@@ -122,16 +122,19 @@ grpc::Status ControlClient::RunSession(const v1::RegisterResponse& reg) {
     heartbeat.set_executor_id(options_.info.id());
     heartbeat.set_epoch(reg.epoch());
     heartbeat.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_->Now()));
-    if (options_.task_statuses) {
-      std::vector<v1::TaskStatus> statuses = options_.task_statuses();
-      uint32_t running = 0;
-      for (const v1::TaskStatus& s : statuses) running += s.state() == v1::TASK_STATE_RUNNING;
-      heartbeat.mutable_heartbeat()->mutable_load()->set_running_tasks(running);
-      if (!stream->Write(heartbeat)) break;
+    if (options_.task_report) {
       v1::ExecutorMessage report;
       report.set_executor_id(options_.info.id());
       report.set_epoch(reg.epoch());
-      for (v1::TaskStatus& s : statuses) *report.mutable_task_status()->add_tasks() = std::move(s);
+      *report.mutable_task_status() = options_.task_report();
+      uint32_t running = 0;
+      for (const v1::TaskStatus& s : report.task_status().tasks()) {
+        running += s.state() == v1::TASK_STATE_RUNNING;
+      }
+      heartbeat.mutable_heartbeat()->mutable_load()->set_running_tasks(running);
+      heartbeat.mutable_heartbeat()->set_applied_assignment_version(
+          report.task_status().applied_assignment_version());
+      if (!stream->Write(heartbeat)) break;
       if (!stream->Write(report)) break;
     } else if (!stream->Write(heartbeat)) {
       break;

@@ -57,7 +57,7 @@ absl::Status ExecutorNode::Start() {
                                                  const v1::AssignmentChange& change) {
     tasks->Apply(reg.kafka_bootstrap(), change);
   };
-  control.task_statuses = [tasks = tasks_.get()] { return tasks->Statuses(); };
+  control.task_report = [tasks = tasks_.get()] { return tasks->Report(); };
   control_ = std::make_unique<ControlClient>(std::move(control), clock_);
   SKEIN_RETURN_IF_ERROR(control_->Start());
   Logger("executor")

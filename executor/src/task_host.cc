@@ -67,18 +67,20 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
              change.full() ? ", full" : "");
 }
 
-std::vector<v1::TaskStatus> TaskHost::Statuses() const {
+v1::TaskStatusReport TaskHost::Report() const {
   absl::MutexLock lock(&mu_);
-  std::vector<v1::TaskStatus> out;
+  v1::TaskStatusReport report;
+  report.set_applied_assignment_version(applied_version_);
   for (const auto& w : workers_) {
-    for (v1::TaskStatus& s : w->Statuses()) out.push_back(std::move(s));
+    for (v1::TaskStatus& s : w->Statuses()) *report.add_tasks() = std::move(s);
   }
-  return out;
+  return report;
 }
 
 uint32_t TaskHost::running_tasks() const {
   uint32_t n = 0;
-  for (const v1::TaskStatus& s : Statuses()) n += s.state() == v1::TASK_STATE_RUNNING ? 1 : 0;
+  const v1::TaskStatusReport report = Report();
+  for (const v1::TaskStatus& s : report.tasks()) n += s.state() == v1::TASK_STATE_RUNNING;
   return n;
 }
 

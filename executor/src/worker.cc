@@ -59,6 +59,12 @@ struct Worker::Task {
   std::map<std::string, int64_t> committed;
   v1::TaskStatus status;
   bool failed = false;
+  // Input partitions are assigned once the committed offsets could be read (the group
+  // coordinator may still be loading on a fresh cluster); until then the task is STARTING.
+  std::vector<std::string> topics;
+  bool assigned = false;
+  bool from_earliest = false;  // auto.offset.reset when no offset was committed
+  absl::Time next_assign_attempt = absl::InfinitePast();
 };
 
 // Sends task output through the worker's producer. Threading: the worker thread.
@@ -330,19 +336,51 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
   if (task->consumer == nullptr) {
     return absl::InternalError(absl::StrCat("cannot create a Kafka consumer: ", err));
   }
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(1);
-  for (const std::string& topic : SourceTopics(*stage)) {
-    rd_kafka_topic_partition_list_add(parts, topic.c_str(),
-                                      static_cast<int32_t>(a.task().partition()))
-        ->offset = RD_KAFKA_OFFSET_STORED;
-  }
-  rd_kafka_resp_err_t assign_err = rd_kafka_assign(task->consumer, parts);
-  rd_kafka_topic_partition_list_destroy(parts);
-  if (assign_err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return FromKafka(assign_err, "assign the task's partitions");
-  }
+  task->topics = SourceTopics(*stage);
+  task->from_earliest = reset == "earliest";
   task->queue = rd_kafka_queue_get_consumer(task->consumer);
   return absl::OkStatus();
+}
+
+void Worker::TryAssign(Task* task) {
+  if (absl::Now() < task->next_assign_attempt) return;
+  rd_kafka_topic_partition_list_t* parts =
+      rd_kafka_topic_partition_list_new(static_cast<int>(task->topics.size()));
+  for (const std::string& topic : task->topics) {
+    rd_kafka_topic_partition_list_add(parts, topic.c_str(),
+                                      static_cast<int32_t>(task->id.partition()));
+  }
+  rd_kafka_resp_err_t err = rd_kafka_committed(task->consumer, parts, 2000);
+  for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < parts->cnt; ++i) {
+    err = parts->elems[i].err;
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_topic_partition_list_destroy(parts);
+    Logger("executor")
+        ->info("task {}: committed offsets not readable yet ({}); retrying", task->key,
+               rd_kafka_err2str(err));
+    task->next_assign_attempt = absl::Now() + absl::Milliseconds(500);
+    return;
+  }
+  for (int i = 0; i < parts->cnt; ++i) {
+    if (parts->elems[i].offset < 0) {
+      parts->elems[i].offset =
+          task->from_earliest ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
+    } else {
+      task->next_offsets[parts->elems[i].topic] = parts->elems[i].offset;
+      task->committed[parts->elems[i].topic] = parts->elems[i].offset;
+    }
+  }
+  err = rd_kafka_assign(task->consumer, parts);
+  rd_kafka_topic_partition_list_destroy(parts);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    Fail(task, FromKafka(err, "assign the task's partitions"));
+    return;
+  }
+  task->assigned = true;
+  task->status.set_state(v1::TASK_STATE_RUNNING);
+  Logger("executor")
+      ->info("executor={} worker={} running task {}", executor_id_, index_, task->key);
 }
 
 bool Worker::PollTasks(absl::Duration wait) {
@@ -351,6 +389,10 @@ bool Worker::PollTasks(absl::Duration wait) {
   std::vector<runtime::Record> records;
   for (auto& t : tasks_) {
     if (t->failed || t->queue == nullptr) continue;
+    if (!t->assigned) {
+      TryAssign(t.get());
+      if (!t->assigned) continue;
+    }
     const ssize_t n = rd_kafka_consume_batch_queue(
         t->queue, static_cast<int>(absl::ToInt64Milliseconds(wait)), messages, kMaxBatch);
     if (n <= 0) continue;

@@ -63,6 +63,8 @@ class Worker {
   absl::Status StartTask(const std::string& kafka_bootstrap, const v1::TaskAssignment& a,
                          Task* task);
   absl::Status EnsureProducer(const std::string& kafka_bootstrap);
+  // Reads the task's committed offsets and assigns its partitions (retried later on failure).
+  void TryAssign(Task* task);
   // Polls each task once; true if any record was processed.
   bool PollTasks(absl::Duration wait);
   // Flushes the producer, then commits every task's consumed offsets.

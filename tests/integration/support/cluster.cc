@@ -94,4 +94,42 @@ absl::StatusOr<v1::ExecutorView> TestCluster::AwaitState(const std::string& id,
                    "; last: ", view.ok() ? view->ShortDebugString() : view.status().ToString()));
 }
 
+absl::StatusOr<v1::ExecuteStatementsResponse> TestCluster::Execute(const std::string& sql) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  v1::ExecuteStatementsRequest request;
+  request.set_sql(sql);
+  v1::ExecuteStatementsResponse response;
+  grpc::Status status = admin_->ExecuteStatements(&context, request, &response);
+  if (!status.ok()) return FromGrpc(status);
+  return response;
+}
+
+absl::StatusOr<v1::QueryView> TestCluster::DescribeQuery(const std::string& id) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  v1::DescribeQueryRequest request;
+  request.set_query_id(id);
+  v1::QueryView response;
+  grpc::Status status = admin_->DescribeQuery(&context, request, &response);
+  if (!status.ok()) return FromGrpc(status);
+  return response;
+}
+
+absl::StatusOr<v1::QueryView> TestCluster::AwaitQueryRunning(
+    const std::string& id, absl::Duration timeout, std::function<bool(const v1::QueryView&)> also) {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::StatusOr<v1::QueryView> last = absl::NotFoundError("not described yet");
+  while (absl::Now() < deadline) {
+    last = DescribeQuery(id);
+    if (last.ok() && last->state() == v1::QUERY_STATE_RUNNING && (!also || also(*last))) {
+      return last;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(
+      "query ", id,
+      " not running in time; last: ", last.ok() ? last->DebugString() : last.status().ToString()));
+}
+
 }  // namespace skein::testing

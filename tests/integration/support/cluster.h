@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,6 +32,15 @@ class TestCluster {
   absl::StatusOr<v1::ExecutorView> AwaitState(const std::string& id, v1::ExecutorState state,
                                               absl::Duration timeout);
   std::string dir() const { return dir_; }
+
+  // Admin.ExecuteStatements / DescribeQuery for tenant "default".
+  absl::StatusOr<v1::ExecuteStatementsResponse> Execute(const std::string& sql);
+  absl::StatusOr<v1::QueryView> DescribeQuery(const std::string& id);
+  // Polls until every task of query `id` is RUNNING on an executor for which `where` holds
+  // (any executor when empty); returns the view seen, or an error on timeout.
+  absl::StatusOr<v1::QueryView> AwaitQueryRunning(
+      const std::string& id, absl::Duration timeout,
+      std::function<bool(const v1::QueryView&)> also = nullptr);
 
  private:
   std::string name_;

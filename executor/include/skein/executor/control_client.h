@@ -33,8 +33,8 @@ class ControlClient {
     // Called on the session's reader thread for every assignment change, with the
     // registration the session runs under (its Kafka bootstrap). May be empty.
     std::function<void(const v1::RegisterResponse&, const v1::AssignmentChange&)> on_assignment;
-    // The task statuses to report with each heartbeat. May be empty.
-    std::function<std::vector<v1::TaskStatus>()> task_statuses;
+    // The task status report to send with each heartbeat. May be empty.
+    std::function<v1::TaskStatusReport()> task_report;
   };
 
   ControlClient(Options options, Clock* clock);

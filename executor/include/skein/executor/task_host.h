@@ -44,8 +44,9 @@ class TaskHost {
   // cluster's, from the registration. A task whose plan does not compile is reported FAILED.
   void Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change);
 
-  // The latest status of every task (running, failed or starting).
-  std::vector<v1::TaskStatus> Statuses() const;
+  // The latest status of every task held (starting, running, failed, or stopping), with the
+  // last applied assignment version.
+  v1::TaskStatusReport Report() const;
   uint32_t running_tasks() const;
 
   // Stops every task (committing their progress) and joins the workers. Idempotent.

@@ -1,0 +1,179 @@
+// Persistent queries on the cluster: a coordinator and executors as real processes, a real
+// broker. The cluster's output topic must equal what the in-process engine of `skein test`
+// computes from the same statements and input, before and after an executor joins.
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "local_engine.h"
+#include "skein/runtime/operators.h"
+#include "support/cluster.h"
+#include "support/kafka_io.h"
+#include "support/process.h"
+
+namespace skein::testing {
+namespace {
+
+constexpr int kPartitions = 6;
+
+struct Output {
+  int32_t partition;
+  std::optional<std::string> key, value;
+  int64_t timestamp;
+  friend bool operator==(const Output&, const Output&) = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Output& o) {
+  return os << "p" << o.partition << " " << o.key.value_or("<null>") << " => "
+            << o.value.value_or("<null>") << " @" << o.timestamp;
+}
+
+// Records of the input topic: keyed JSON clicks, with some malformed values in between.
+std::vector<KafkaRecord> Clicks(int from, int to) {
+  std::vector<KafkaRecord> out;
+  for (int i = from; i < to; ++i) {
+    KafkaRecord r;
+    r.key = absl::StrCat("user-", i % 37);
+    r.value = i % 101 == 0 ? std::string("{not json")
+                           : absl::StrCat("{\"URL\":\"/page/", i % 13, "\",\"MS\":", (i * 7) % 500,
+                                          ",\"REGION\":\"r", i % 3, "\"}");
+    r.timestamp = 1'700'000'000'000 + i;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// What `skein test`'s engine writes to `sink_topic` for `statements` over `input`.
+std::vector<Output> Expected(const std::string& statements, const std::string& input_topic,
+                             const std::string& sink_topic, const std::vector<KafkaRecord>& input) {
+  cli::LocalEngine engine;
+  EXPECT_TRUE(engine.ExecuteStatements(statements).ok());
+  for (const KafkaRecord& k : input) {
+    runtime::Record r;
+    r.topic = input_topic;
+    r.key = k.key;
+    r.value = k.value;
+    r.timestamp = k.timestamp;
+    r.partition = runtime::KafkaPartition(*k.key, kPartitions);
+    EXPECT_TRUE(engine.topics().Append(std::move(r)).ok());
+  }
+  EXPECT_TRUE(engine.RunUntilQuiescent().ok());
+  absl::StatusOr<std::vector<runtime::Record>> all = engine.topics().ReadAll(sink_topic);
+  EXPECT_TRUE(all.ok()) << all.status();
+  std::vector<Output> out;
+  for (const runtime::Record& r : *all) out.push_back({r.partition, r.key, r.value, r.timestamp});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Output& a, const Output& b) { return a.partition < b.partition; });
+  return out;
+}
+
+std::vector<Output> Actual(const std::string& topic, size_t expected) {
+  absl::StatusOr<std::vector<KafkaRecord>> read =
+      ReadTopic(KafkaBootstrap(), topic, expected, absl::Seconds(90));
+  EXPECT_TRUE(read.ok()) << read.status();
+  std::vector<Output> out;
+  if (!read.ok()) return out;
+  for (const KafkaRecord& r : *read) out.push_back({r.partition, r.key, r.value, r.timestamp});
+  return out;
+}
+
+std::map<std::string, int> TasksPerExecutor(const v1::QueryView& q) {
+  std::map<std::string, int> n;
+  for (const v1::TaskView& t : q.tasks()) ++n[t.executor_id()];
+  return n;
+}
+
+TEST(ClusterQueryTest, FilterProjectOutputEqualsSkeinTestBeforeAndAfterAnExecutorJoins) {
+  const std::string suffix = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+  const std::string input = "clicks_" + suffix, sink = "slow_clicks_" + suffix;
+  const std::string statements = absl::StrCat(
+      "SET 'auto.offset.reset'='earliest';\n"
+      "CREATE STREAM clicks (user_id STRING KEY, url STRING, ms BIGINT, region STRING)\n"
+      "  WITH (KAFKA_TOPIC='",
+      input, "', VALUE_FORMAT='JSON', PARTITIONS=", kPartitions,
+      ");\n"
+      "CREATE STREAM slow_clicks WITH (KAFKA_TOPIC='",
+      sink,
+      "') AS\n"
+      "  SELECT user_id, UCASE(url) AS url, ms * 2 AS double_ms, region FROM clicks\n"
+      "  WHERE ms > 250 AND region <> 'r2';\n");
+
+  TestCluster cluster("cluster-query", 3000);
+  ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator());
+  for (const char* id : {"exec-1", "exec-2", "exec-3"}) {
+    cluster.StartExecutor(id);
+    ASSERT_TRUE(cluster.AwaitState(id, v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30)).ok());
+  }
+  absl::StatusOr<v1::ExecuteStatementsResponse> executed = cluster.Execute(statements);
+  ASSERT_TRUE(executed.ok()) << executed.status();
+  ASSERT_EQ(executed->results_size(), 3);
+  const std::string query_id = executed->results(2).query_id();
+  EXPECT_EQ(query_id, "CSAS_SLOW_CLICKS_0");
+  absl::StatusOr<v1::QueryView> running = cluster.AwaitQueryRunning(query_id, absl::Seconds(60));
+  ASSERT_TRUE(running.ok()) << running.status();
+  ASSERT_EQ(running->tasks_size(), kPartitions);
+  EXPECT_EQ(TasksPerExecutor(*running).size(), 3u) << running->DebugString();
+
+  // Batch 1 on three executors.
+  const std::vector<KafkaRecord> batch1 = Clicks(0, 1500);
+  ASSERT_TRUE(ProduceAll(KafkaBootstrap(), input, batch1).ok());
+  std::vector<Output> expected = Expected(statements, input, sink, batch1);
+  ASSERT_GT(expected.size(), 300u);
+  std::vector<Output> actual = Actual(sink, expected.size());
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) ASSERT_EQ(actual[i], expected[i]) << "record " << i;
+
+  // A fourth executor joins: tasks move onto it (and only after their old owner stopped).
+  cluster.StartExecutor("exec-4");
+  ASSERT_TRUE(cluster.AwaitState("exec-4", v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30)).ok());
+  running = cluster.AwaitQueryRunning(query_id, absl::Seconds(60), [](const v1::QueryView& q) {
+    return TasksPerExecutor(q).count("exec-4") > 0;
+  });
+  ASSERT_TRUE(running.ok()) << running.status();
+  auto per_executor = TasksPerExecutor(*running);
+  EXPECT_EQ(per_executor.size(), 4u);
+  for (const auto& [executor, n] : per_executor) EXPECT_LE(n, 2) << executor;
+
+  // Batch 2 on four executors: the whole output still equals the in-process run.
+  const std::vector<KafkaRecord> batch2 = Clicks(1500, 3000);
+  ASSERT_TRUE(ProduceAll(KafkaBootstrap(), input, batch2).ok());
+  std::vector<KafkaRecord> both = batch1;
+  both.insert(both.end(), batch2.begin(), batch2.end());
+  expected = Expected(statements, input, sink, both);
+  actual = Actual(sink, expected.size());
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) ASSERT_EQ(actual[i], expected[i]) << "record " << i;
+
+  // Malformed records were counted, not fatal.
+  absl::StatusOr<v1::QueryView> final_view = cluster.DescribeQuery(query_id);
+  ASSERT_TRUE(final_view.ok());
+  EXPECT_EQ(final_view->state(), v1::QUERY_STATE_RUNNING) << final_view->state_reason();
+}
+
+TEST(ClusterQueryTest, BadStatementsGetPreciseErrors) {
+  TestCluster cluster("cluster-query-errors", 3000);
+  ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator());
+  absl::StatusOr<v1::ExecuteStatementsResponse> r = cluster.Execute("CREATE STREM x (a INT);");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("line 1:"), std::string::npos) << r.status();
+
+  const std::string missing = absl::StrCat("missing_", absl::ToUnixMillis(absl::Now()));
+  r = cluster.Execute(absl::StrCat("CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='", missing,
+                                   "', VALUE_FORMAT='JSON');"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("PARTITIONS"), std::string::npos) << r.status();
+
+  absl::StatusOr<v1::QueryView> q = cluster.DescribeQuery("CSAS_NOPE_0");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace skein::testing
