@@ -301,6 +301,19 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
       }
     }
   }
+  if (src->value_format.name == "DELIMITED") {
+    // The aggregate's intermediate state is kept in the source's value format, which
+    // cannot hold the ARRAY/STRUCT/MAP states of these functions.
+    for (const sql::Expr* c : agg_exprs) {
+      const std::string f = absl::AsciiStrToUpper(c->text);
+      if (f == "TOPK" || f == "TOPKDISTINCT" || f == "COLLECT_LIST" || f == "COLLECT_SET" ||
+          f == "HISTOGRAM") {
+        return absl::InvalidArgumentError(
+            "One of the functions used in the statement has an intermediate type that the "
+            "value format can not handle. Please remove the function or change the format.");
+      }
+    }
+  }
   if (!target.sink_is_table) {
     return absl::InvalidArgumentError(
         "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS "
@@ -397,6 +410,28 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
     ExprAnalyzer an(&agg_scope, "SELECT");
     an.set_allow_aggregates(true);
     for (const sql::Expr* c : agg_exprs) {
+      if (absl::AsciiStrToUpper(c->text) == "TOPK" && c->children.size() >= 3) {
+        // TOPK(sort_col, col0, ..., k): the top k rows as STRUCT<sort_col, col0, ...>.
+        v1::AggregateCall* call = agg.add_calls();
+        call->set_function("TOPK");
+        std::vector<std::pair<std::string, SqlType>> fields;
+        for (size_t i = 0; i + 1 < c->children.size(); ++i) {
+          ExprAnalyzer arg(&agg_scope, "SELECT");
+          SKEIN_ASSIGN_OR_RETURN(TypedExpr t, arg.Analyze(*c->children[i]));
+          const SqlType type = t.type ? *t.type : SqlType::String();
+          *call->add_args() = *CoerceTo(t, type);
+          fields.emplace_back(i == 0 ? "sort_col" : absl::StrCat("col", i - 1), type);
+        }
+        const sql::Expr& k = *c->children.back();
+        if (k.kind != sql::ExprKind::kIntegerLiteral) {
+          return ErrorAt(k.pos, "The last argument of TOPK must be an INTEGER literal.");
+        }
+        call->add_params()->set_int_value(static_cast<int32_t>(k.int_value));
+        const SqlType ret = SqlType::Array(SqlType::Struct(fields));
+        *call->mutable_return_type() = TypeToProto(ret);
+        agg_types.push_back(ret);
+        continue;
+      }
       SKEIN_ASSIGN_OR_RETURN(TypedExpr t, an.Analyze(*c));
       if (!t.expr.has_call())
         return absl::InternalError("aggregate call did not analyze to a call");

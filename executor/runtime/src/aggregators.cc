@@ -226,36 +226,42 @@ class SumListAgg final : public Aggregator {
   SumAgg sum_;
 };
 
-// TOPK / TOPKDISTINCT: state = the k largest values, largest first.
+// TOPK / TOPKDISTINCT: state = the k largest values, largest first; a later value equal to
+// an earlier one ranks after it. TOPK(col, other..., k) keeps STRUCT<sort_col, col0, ...>
+// rows ranked by their first field.
 class TopKAgg final : public Aggregator {
  public:
-  TopKAgg(size_t k, bool distinct) : k_(k), distinct_(distinct) {}
+  TopKAgg(size_t k, bool distinct, bool structured)
+      : k_(k), distinct_(distinct), structured_(structured) {}
   Value Init() const override { return Value::Array({}); }
   absl::StatusOr<Value> Add(const Value& s, std::span<const Value> args, int64_t) const override {
-    const Value v = Arg(args);
-    if (v.is_null()) return s;
+    if (Arg(args).is_null()) return s;
+    const Value v =
+        structured_ ? Value::Struct(std::vector<Value>(args.begin(), args.end())) : args[0];
     std::vector<Value> items = Items(s);
-    if (distinct_ && std::find(items.begin(), items.end(), v) != items.end()) return s;
-    auto pos = std::find_if(items.begin(), items.end(),
-                            [&](const Value& x) { return CompareSql(v, x) > 0; });
-    items.insert(pos, v);
-    if (items.size() > k_) items.resize(k_);
+    Insert(&items, v);
     return Value::Array(std::move(items));
   }
   Value Merge(const Value& a, const Value& b) const override {
-    Value r = a;
-    for (const Value& v : Items(b)) {
-      const Value one[] = {v};
-      auto next = Add(r, one, 0);
-      if (next.ok()) r = *next;
-    }
-    return r;
+    std::vector<Value> items = Items(a);
+    for (const Value& v : Items(b)) Insert(&items, v);
+    return Value::Array(std::move(items));
   }
   Value Result(const Value& s) const override { return s; }
 
  private:
+  const Value& SortKey(const Value& v) const { return structured_ ? v.items()[0] : v; }
+  void Insert(std::vector<Value>* items, const Value& v) const {
+    if (distinct_ && std::find(items->begin(), items->end(), v) != items->end()) return;
+    auto pos = std::find_if(items->begin(), items->end(),
+                            [&](const Value& x) { return CompareSql(SortKey(v), SortKey(x)) > 0; });
+    items->insert(pos, v);
+    if (items->size() > k_) items->resize(k_);
+  }
+
   size_t k_;
   bool distinct_;
+  bool structured_;
 };
 
 // LATEST_BY_OFFSET / EARLIEST_BY_OFFSET. State: ARRAY<STRUCT<SEQ BIGINT, VALUE T>> in seq
@@ -401,7 +407,8 @@ absl::StatusOr<std::unique_ptr<Aggregator>> MakeAggregator(const AggregatorSpec&
   if (f == "TOPK" || f == "TOPKDISTINCT") {
     const int64_t k = spec.params.empty() ? -1 : IntParam(spec.params[0]);
     if (k < 1) return absl::InvalidArgumentError(absl::StrCat("plan: ", f, " needs k >= 1"));
-    return std::make_unique<TopKAgg>(static_cast<size_t>(k), f == "TOPKDISTINCT");
+    return std::make_unique<TopKAgg>(static_cast<size_t>(k), f == "TOPKDISTINCT",
+                                     spec.arg_types.size() > 1);
   }
   if (f == "LATEST_BY_OFFSET" || f == "EARLIEST_BY_OFFSET") {
     size_t n = 1;
