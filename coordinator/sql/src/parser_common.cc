@@ -109,7 +109,10 @@ absl::StatusOr<std::string> Parser::ParseIdentifier(std::string_view what) {
 
 absl::Status Parser::ErrorAt(SourcePos pos, std::string token, std::string message) {
   // The latest error wins: after backtracking, only the path that finally failed matters.
-  error_ = ParseError{pos.line, pos.column, std::move(token), std::move(message)};
+  // "Syntax Error" first, as ksqlDB words every parse failure, then the details.
+  error_ = ParseError{
+      pos.line, pos.column, std::move(token),
+      absl::StrCat(absl::string_view(kSyntaxError.data(), kSyntaxError.size()), "\n", message)};
   return absl::InvalidArgumentError(
       absl::StrCat("line ", error_.line, ":", error_.column, ": ", error_.message));
 }
@@ -117,8 +120,19 @@ absl::Status Parser::ErrorAt(SourcePos pos, std::string token, std::string messa
 absl::Status Parser::Unexpected(const Token& at, std::string_view expected, std::string hint) {
   std::string token = DescribeToken(at, sql_);
   std::string shown = at.kind == TokenKind::kEnd ? token : absl::StrCat("'", token, "'");
-  std::string message = absl::StrCat("unexpected ", shown, " — expected ",
-                                     absl::string_view(expected.data(), expected.size()));
+  absl::string_view want(expected.data(), expected.size());
+  std::string message;
+  // A closing symbol missing before a token that may follow it (a list separator, another
+  // closer, the end) reads as ANTLR, and so ksqlDB, words it: "missing ')' at ','".
+  bool closer = want == "')'" || want == "']'" || want == "'>'";
+  bool may_follow = at.kind == TokenKind::kEnd ||
+                    (at.kind == TokenKind::kSymbol &&
+                     (at.text == "," || at.text == ")" || at.text == "]" || at.text == ";"));
+  if (closer && may_follow) {
+    message = absl::StrCat("missing ", want, " at ", shown);
+  } else {
+    message = absl::StrCat("unexpected ", shown, " — expected ", want);
+  }
   if (!hint.empty()) absl::StrAppend(&message, ". Hint: ", hint);
   return ErrorAt(at.pos, std::move(token), std::move(message));
 }

@@ -49,6 +49,12 @@ absl::StatusOr<ExprPtr> Parser::ParseExpr() {
   return ParseOr();
 }
 
+absl::StatusOr<ExprPtr> Parser::ParseValueExpr() {
+  SKEIN_RETURN_IF_ERROR(Enter());
+  DepthScope scope(this);
+  return ParseConcat();
+}
+
 absl::StatusOr<ExprPtr> Parser::ParseOr() {
   SKEIN_ASSIGN_OR_RETURN(ExprPtr left, ParseAnd());
   while (AcceptKeyword("OR")) {

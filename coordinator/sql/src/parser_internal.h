@@ -25,6 +25,9 @@ class Parser {
 
   // Expressions and types (parser_expr.cc).
   absl::StatusOr<ExprPtr> ParseExpr();
+  // ksqlDB's `valueExpression`: arithmetic and concatenation over primaries, but no top-level
+  // predicate or AND/OR/NOT (those need parentheses), as in GROUP BY and PARTITION BY.
+  absl::StatusOr<ExprPtr> ParseValueExpr();
   absl::StatusOr<DataTypePtr> ParseType();
 
   // Token access and errors (parser_common.cc).

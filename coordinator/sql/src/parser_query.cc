@@ -161,6 +161,8 @@ absl::StatusOr<std::unique_ptr<Query>> Parser::ParseQuery() {
 }
 
 absl::StatusOr<std::vector<ExprPtr>> Parser::ParseGroupingList() {
+  // Items are value expressions, as in ksqlDB's grammar: `GROUP BY A AND B` is a syntax
+  // error, `GROUP BY (A AND B)` groups by one boolean.
   std::vector<ExprPtr> list;
   // ksqlDB also accepts a parenthesized list `GROUP BY (A, B)`; try that first and fall back
   // to a plain expression list when the parentheses turn out to be part of an expression.
@@ -171,7 +173,7 @@ absl::StatusOr<std::vector<ExprPtr>> Parser::ParseGroupingList() {
     std::vector<ExprPtr> items;
     if (!PeekSymbol(")")) {
       do {
-        absl::StatusOr<ExprPtr> item = ParseExpr();
+        absl::StatusOr<ExprPtr> item = ParseValueExpr();
         if (!item.ok()) {
           ok = false;
           break;
@@ -188,7 +190,7 @@ absl::StatusOr<std::vector<ExprPtr>> Parser::ParseGroupingList() {
     Reset(start);
   }
   do {
-    SKEIN_ASSIGN_OR_RETURN(ExprPtr e, ParseExpr());
+    SKEIN_ASSIGN_OR_RETURN(ExprPtr e, ParseValueExpr());
     list.push_back(std::move(e));
   } while (AcceptSymbol(","));
   return list;

@@ -27,6 +27,31 @@ CaseResult Result(Outcome outcome, std::string detail) {
 
 std::string Message(const absl::Status& status) { return std::string(status.message()); }
 
+// `message` with every "line L:C" position moved down by `lines`. ksqlDB runs a case's
+// statements as one script (joined by newlines), so its positions count from the first
+// statement; the engine runs them one at a time, each from line 1.
+std::string ShiftLinePositions(std::string_view message, int lines) {
+  if (lines == 0) return std::string(message);
+  std::string out;
+  size_t i = 0;
+  while (i < message.size()) {
+    size_t at = message.find("line ", i);
+    if (at == std::string_view::npos) break;
+    size_t digits = at + 5, end = digits;
+    while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end]))) ++end;
+    out.append(message.substr(i, digits - i));
+    i = digits;
+    bool position = end > digits && end + 1 < message.size() && message[end] == ':' &&
+                    std::isdigit(static_cast<unsigned char>(message[end + 1]));
+    if (position && end - digits < 9) {
+      out += std::to_string(std::stoi(std::string(message.substr(digits, end - digits))) + lines);
+      i = end;
+    }
+  }
+  out.append(message.substr(i));
+  return out;
+}
+
 // A schema string as ksqlDB renders it, made insensitive to case outside backquotes and to
 // spacing around punctuation: "id bigint key,  NAME string" == "ID BIGINT KEY, NAME STRING".
 std::string NormalizeSchema(std::string_view schema) {
@@ -359,11 +384,15 @@ CaseResult RunCase(const Case& c, const CaseEngineFactory& factory, const RunOpt
   if (absl::Status status = engine->Prepare(c); !status.ok()) {
     return Result(Outcome::kError, "prepare: " + status.ToString());
   }
+  int line_offset = 0;  // lines before this statement in the case's script
   for (const std::string& statement : c.statements) {
     if (absl::Status status = engine->ExecuteStatements(statement); !status.ok()) {
-      return OnEngineError(c, status, /*rejected_statement=*/true,
+      absl::Status positioned(status.code(),
+                              ShiftLinePositions(std::string(status.message()), line_offset));
+      return OnEngineError(c, positioned, /*rejected_statement=*/true,
                            "statement `" + Truncate(statement) + "`");
     }
+    line_offset += 1 + static_cast<int>(std::count(statement.begin(), statement.end(), '\n'));
   }
   for (size_t i = 0; i < c.inputs.size(); ++i) {
     TestRecord record = c.inputs[i];

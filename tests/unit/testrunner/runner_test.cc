@@ -176,6 +176,19 @@ TEST(RunCaseTest, ExpectedExceptionMatchesRejectionMessageSubstring) {
   EXPECT_EQ(RunCase(c, FactoryFor(&script)).outcome, Outcome::kPass);
 }
 
+TEST(RunCaseTest, PositionsCountLinesOverTheWholeCaseScript) {
+  // ksqlDB parses a case's statements as one script joined by newlines.
+  Case c;
+  c.name = "positions";
+  c.statements = {"OK;", "TWO\nLINES;", "BAD;"};
+  c.expected_exception =
+      ExpectedException{"", "line 4:5: Syntax Error\nmissing ')' (the '(' at line 4:2)"};
+  Script script;
+  script.statement_errors["BAD;"] =
+      absl::InvalidArgumentError("line 1:5: Syntax Error\nmissing ')' (the '(' at line 1:2)");
+  EXPECT_EQ(RunCase(c, FactoryFor(&script)).outcome, Outcome::kPass);
+}
+
 TEST(RunCaseTest, ExpectedExceptionFromTheRun) {
   Case c = BasicCase();
   c.expected_exception = ExpectedException{"", "overflow"};

@@ -7,8 +7,11 @@
 // than overflowing the stack.
 //
 // Errors are INVALID_ARGUMENT with a message of the form
-//   line 1:15: unexpected 'FORM' — expected FROM. Hint: did you mean FROM?
-// and, when the caller passes a ParseError*, the same facts in structured form.
+//   line 1:15: Syntax Error
+//   unexpected 'FORM' — expected FROM. Hint: did you mean FROM?
+// ("Syntax Error" and the position as ksqlDB reports them; a missing closing symbol reads as
+// ksqlDB's "missing ')' at ','") and, when the caller passes a ParseError*, the same facts in
+// structured form.
 
 #include <cstddef>
 #include <string>
@@ -24,12 +27,15 @@ namespace skein::sql {
 // How deep expressions/types/parentheses may nest before the parser gives up.
 inline constexpr int kMaxNestingDepth = 200;
 
+// First line of every parse error's message, ksqlDB's wording.
+inline constexpr std::string_view kSyntaxError = "Syntax Error";
+
 // Structured form of a parse error (the status message is built from it).
 struct ParseError {
   int line = 0;         // 1-based
   int column = 0;       // 1-based
   std::string token;    // offending token's text, or "end of input"
-  std::string message;  // everything after "line L:C: "
+  std::string message;  // everything after "line L:C: ": "Syntax Error\n<details>"
 };
 
 // One statement with the exact text it was parsed from.
