@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
+#include "skein/common/json_escape.h"
 #include "skein/common/status.h"
 #include "skein/serde/avro_schema.h"
 #include "skein/serde/format.h"
@@ -31,38 +32,7 @@ std::optional<std::string> JsonStringContent(std::string_view json) {
   return std::string(s);
 }
 
-std::string JsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
+using ::skein::JsonQuote;
 
 bool IsJsonFormat(const std::string& f) { return f == "JSON" || f == "JSON_SR"; }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "skein/common/json_escape.h"
 
 namespace skein::testrunner::internal {
 
@@ -23,38 +24,11 @@ std::string ToJsonText(simdjson::dom::element element) { return simdjson::minify
 
 std::string JsonEscape(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
+  AppendJsonEscaped(text, &out);
   return out;
 }
 
-std::string JsonQuote(std::string_view text) { return "\"" + JsonEscape(text) + "\""; }
+std::string JsonQuote(std::string_view text) { return ::skein::JsonQuote(text); }
 
 std::optional<simdjson::dom::element> Field(simdjson::dom::object object, std::string_view key) {
   simdjson::dom::element value;

@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "simdjson.h"
+#include "skein/common/json_escape.h"
 
 namespace skein::serde::internal {
 
@@ -34,6 +35,7 @@ class JsonFormat final : public Format {
 // Java's text ("1.0", "1.0E10"; NaN/Infinity quoted), DECIMAL as a plain number keeping its
 // scale, TIMESTAMP/DATE/TIME as numbers, BYTES as base64 text, struct fields in schema order.
 void AppendJsonValue(const Value& v, const types::SqlType& type, std::string* out);
-void AppendJsonString(std::string_view s, std::string* out);
+// Strings are escaped as Jackson does (skein/common/json_escape.h).
+using ::skein::AppendJsonString;
 
 }  // namespace skein::serde::internal
