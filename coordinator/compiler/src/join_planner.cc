@@ -144,6 +144,18 @@ absl::Status AnalyzeCondition(const sql::JoinClause& join, JoinSide* l, JoinSide
     return ErrorAt(on.pos, absl::StrCat("Unsupported join expression: ", sql::ExprToSql(on),
                                         ". Only equality joins are supported."));
   }
+  {
+    std::vector<const sql::Expr*> refs;
+    CollectColumnRefs(on, &refs);
+    for (const sql::Expr* ref : refs) {
+      if (!ref->qualifier.empty() && ref->qualifier != l->alias && ref->qualifier != r->alias) {
+        return absl::InvalidArgumentError(absl::StrCat("Failed to prepare statement: '",
+                                                       ref->qualifier,
+                                                       "' is not a valid stream/table name or "
+                                                       "alias."));
+      }
+    }
+  }
   std::vector<ScopeColumn> both = left_scope;
   both.insert(both.end(), right_scope.begin(), right_scope.end());
   const sql::Expr* halves[2] = {on.children[0].get(), on.children[1].get()};
@@ -263,12 +275,12 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
     }
     side->alias = rel->alias.empty() ? rel->name : rel->alias;
   }
-  SKEIN_RETURN_IF_ERROR(CheckInputs(l, r, join));
   const bool stream_stream = !l.src->is_table && !r.src->is_table;
   const bool table_table = l.src->is_table && r.src->is_table;
   {
     SourceScope ls = BuildSourceScope(*l.src, l.alias), rs = BuildSourceScope(*r.src, r.alias);
     SKEIN_RETURN_IF_ERROR(AnalyzeCondition(join, &l, &r, ls.columns, rs.columns));
+    SKEIN_RETURN_IF_ERROR(CheckInputs(l, r, join));
     l.op = ls.op;
     r.op = rs.op;
   }
@@ -380,9 +392,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
     key_refs.push_back(l.first + l.source_offset);
     key_ref_names.push_back(Qualified(l.alias, l.src->schema.column(0).name));
   } else if (!synthetic) {
-    std::vector<const JoinSide*> order = {&l, &r};
-    if (join.type == sql::JoinType::kRight) std::swap(order[0], order[1]);
-    for (const JoinSide* s : order) {
+    for (const JoinSide* s : {&l, &r}) {
       if (s->on->kind != sql::ExprKind::kColumnRef) continue;
       key_refs.push_back(s->first + s->source_offset +
                          static_cast<uint32_t>(s->src->schema.IndexOf(s->on->text)));
@@ -453,7 +463,10 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
                        "is ",
                        sql::ExprToSql(*q->where), " (", pred.type->ToString(), ") instead."));
     }
-    *stage.add_operators()->mutable_filter()->mutable_predicate() =
+    // Over two tables, the join filters its own results: a row that stops matching becomes a
+    // tombstone only if its previous result was emitted (Kafka Streams' filter with old values).
+    *(table_table ? jop->mutable_filter()
+                  : stage.add_operators()->mutable_filter()->mutable_predicate()) =
         *CoerceTo(pred, SqlType::Boolean());
   }
 
@@ -575,10 +588,12 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
         key_ref_names.empty() ? "" : key_ref_names[0], "...)."));
   }
   if (key_type.ContainsMap()) {
+    std::string key_name = synthetic || key_ref_names.empty() ? synthetic_name : key_ref_names[0];
+    std::replace(key_name.begin(), key_name.end(), '.', '_');
     return absl::InvalidArgumentError(absl::StrCat(
         "Map keys, including types that contain maps, are not supported as they may lead to "
         "unexpected behavior due to inconsistent serialization. Key column name: `",
-        items[static_cast<size_t>(key_item)].name, "`. Column type: ", key_type.ToString(),
+        key_name, "`. Column type: ", key_type.ToString(),
         ". See https://github.com/confluentinc/ksql/issues/6621 for more."));
   }
   types::Schema::Builder out_builder;

@@ -308,11 +308,60 @@ class TableTableJoin final : public JoinOperator {
     const std::string kb = EncodeKey(key);
     state::KeyValueStore* own = left_side ? left_.get() : right_.get();
     state::KeyValueStore* other = left_side ? right_.get() : left_.get();
-    SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> old, own->Get(kb));
+    SKEIN_ASSIGN_OR_RETURN(std::optional<RowRecord> old, Load(own, kb));
     SKEIN_RETURN_IF_ERROR(Save(own, kb, row));
     SKEIN_ASSIGN_OR_RETURN(std::optional<RowRecord> o, Load(other, kb));
-    Emit(left_side, key, row, old.has_value(), o, out);
+    if (filter_ != nullptr) {
+      EmitFiltered(left_side, key, row, old, o, out);
+    } else {
+      Emit(left_side, key, row, old.has_value(), o, out);
+    }
     return absl::OkStatus();
+  }
+
+  // The join's result row for `key` given each side's row (null: none), if the join type
+  // keeps a row for that combination.
+  std::optional<RowRecord> Result(const Value& key, const RowRecord* left, const RowRecord* right,
+                                  int64_t ts) const {
+    const bool exists = (left != nullptr && right != nullptr) ||
+                        (left != nullptr && Preserves(op_.type(), true)) ||
+                        (right != nullptr && Preserves(op_.type(), false));
+    if (!exists) return std::nullopt;
+    return Joined(key, left, right, ts);
+  }
+
+  bool Passes(const std::optional<RowRecord>& result) {
+    if (!result) return false;
+    ec_.row = result->values.data();
+    ec_.ClearError();
+    Value v = filter_->Eval(ec_);
+    if (ec_.has_error()) {
+      ctx_->metrics.expression_errors++;
+      ctx_->Report(ProcessingLogEntry::Kind::kExpression,
+                   absl::StrCat("Error computing expression ", filter_->text(), ": ", ec_.error()),
+                   "", *result);
+    }
+    return IsTrue(v);
+  }
+
+  // With a WHERE filter: the new result if it passes, else a tombstone when the previous
+  // result passed (so was emitted), else nothing.
+  void EmitFiltered(bool left_side, const Value& key, const RowRecord& row,
+                    const std::optional<RowRecord>& old, const std::optional<RowRecord>& other,
+                    RowBatch* out) {
+    const int64_t ts = other ? std::max(row.timestamp, other->timestamp) : row.timestamp;
+    const RowRecord* o = other ? &*other : nullptr;
+    const RowRecord* before = old && !old->value_null ? &*old : nullptr;
+    const RowRecord* after = row.value_null ? nullptr : &row;
+    std::optional<RowRecord> was =
+        left_side ? Result(key, before, o, ts) : Result(key, o, before, ts);
+    std::optional<RowRecord> now =
+        left_side ? Result(key, after, o, ts) : Result(key, o, after, ts);
+    if (Passes(now)) {
+      out->push_back(*std::move(now));
+    } else if (Passes(was)) {
+      out->push_back(Tombstone(key, ts));
+    }
   }
 
   // Foreign-key join. Left store: left key -> left row; index: fk ++ left key -> "";
@@ -415,6 +464,12 @@ absl::StatusOr<std::unique_ptr<JoinOperator>> JoinOperator::Create(const skein::
   SKEIN_ASSIGN_OR_RETURN(CompiledExpr lk,
                          CompiledExpr::Compile(op.left_key(), static_cast<int>(j->left_width_)));
   SKEIN_ASSIGN_OR_RETURN(CompiledExpr rk, CompiledExpr::Compile(op.right_key(), right_width));
+  if (op.has_filter()) {
+    SKEIN_ASSIGN_OR_RETURN(
+        CompiledExpr f,
+        CompiledExpr::Compile(op.filter(), static_cast<int>(j->output_.columns.size())));
+    j->filter_ = std::make_unique<CompiledExpr>(std::move(f));
+  }
   j->left_key_ = std::make_unique<CompiledExpr>(std::move(lk));
   j->right_key_ = std::make_unique<CompiledExpr>(std::move(rk));
   return j;

@@ -52,6 +52,7 @@ class JoinOperator {
   RowSchema output_;
   size_t left_width_ = 0, right_width_ = 0;
   std::unique_ptr<CompiledExpr> left_key_, right_key_;
+  std::unique_ptr<CompiledExpr> filter_;  // table-table WHERE; null when none
   EvalContext ec_;
 };
 
