@@ -8,6 +8,7 @@
 #include "skein/sql/printer.h"
 #include "skein/types/cast.h"
 #include "statements.h"
+#include "window_properties.h"
 
 namespace skein::compiler {
 
@@ -357,6 +358,7 @@ absl::StatusOr<StatementResult> CreateSource(Catalog& catalog, const sql::Create
     src.timestamp_column = col;
   }
   if (auto f = props.find("TIMESTAMP_FORMAT"); f != props.end()) src.timestamp_format = f->second;
+  SKEIN_ASSIGN_OR_RETURN(src.window, WindowFromProperties(props));
   src.sql = std::string(text);
   StatementResult r;
   r.kind = StatementResult::Kind::kSourceCreated;

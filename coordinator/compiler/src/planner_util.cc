@@ -227,6 +227,12 @@ v1::SinkOp SinkOpFor(const DataSource& sink, const v1::Schema& row_schema) {
   *op.mutable_schema() = row_schema;
   op.set_is_table(sink.is_table);
   op.set_timestamp_column(sink.timestamp_column ? sink.schema.IndexOf(*sink.timestamp_column) : -1);
+  if (sink.window) {
+    op.mutable_windowed_key()->set_kind(sink.window->kind == "SESSION"
+                                            ? v1::WindowedKey::KIND_SESSION
+                                            : v1::WindowedKey::KIND_TIME);
+    op.mutable_windowed_key()->set_size_ms(sink.window->size_millis);
+  }
   return op;
 }
 

@@ -305,6 +305,17 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
   if (out_schema->num_values() == 0) {
     return absl::InvalidArgumentError("The projection contains no value columns.");
   }
+  if (src->window) {
+    // A windowed source keeps its windowed key: the bounds travel to the sink as pseudo columns.
+    for (const char* name : {"WINDOWSTART", "WINDOWEND"}) {
+      for (const auto& c : scope) {
+        if (c.name != name) continue;
+        *project.add_exprs() = ColumnExpr(c.index, c.type, name);
+        *project.mutable_output()->add_columns() =
+            ColumnProto(name, c.type, v1::COLUMN_NAMESPACE_PSEUDO);
+      }
+    }
+  }
   if (sel.saw_table_function()) {
     // Table functions sit at the top of select items (the analyzer rejects them elsewhere), so
     // the projection becomes a FlatMapOp over the same expressions.
@@ -317,7 +328,7 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
 
   // ---- sink.
   SKEIN_ASSIGN_OR_RETURN(DataSource sink,
-                         BuildSink(catalog, target, *out_schema, *src, std::nullopt, text));
+                         BuildSink(catalog, target, *out_schema, *src, src->window, text));
   *stage.add_operators()->mutable_sink() = SinkOpFor(sink, project.output());
   std::vector<v1::Stage> stages;
   stages.push_back(std::move(stage));
