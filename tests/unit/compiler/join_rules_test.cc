@@ -1,0 +1,165 @@
+// ksqlDB's analysis rules for joins: conditions, key naming, projection of the join key,
+// co-partitioning, join kinds and formats. Statements are written for these tests (not taken
+// from ksqlDB's QTT files).
+
+#include <gtest/gtest.h>
+
+#include "skein/compiler/compiler.h"
+#include "skein/sql/parser.h"
+
+namespace skein::compiler {
+namespace {
+
+absl::StatusOr<StatementResult> RunSql(Compiler& c, const std::string& sql) {
+  auto parsed = sql::ParseStatements(sql);
+  if (!parsed.ok()) return parsed.status();
+  absl::StatusOr<StatementResult> last = absl::InternalError("no statement");
+  for (const auto& p : *parsed) {
+    last = c.Execute(*p.statement, p.text);
+    if (!last.ok()) return last;
+  }
+  return last;
+}
+
+void ExpectRejected(Compiler& c, const std::string& sql, const std::string& part) {
+  auto r = RunSql(c, sql);
+  ASSERT_FALSE(r.ok()) << sql;
+  EXPECT_NE(r.status().message().find(part), std::string::npos) << r.status();
+}
+
+constexpr char kSources[] =
+    "CREATE STREAM CARS (ID INT KEY, OWNER INT, MODEL STRING) "
+    "WITH (kafka_topic='cars', value_format='JSON', partitions=2);"
+    "CREATE STREAM TRIPS (ID INT KEY, KM INT) WITH (kafka_topic='trips', value_format='JSON', "
+    "partitions=2);"
+    "CREATE STREAM ODD (ID INT KEY, X INT) WITH (kafka_topic='odd', value_format='JSON', "
+    "partitions=3);"
+    "CREATE TABLE OWNERS (ID INT PRIMARY KEY, NAME STRING) "
+    "WITH (kafka_topic='owners', value_format='JSON', partitions=2);"
+    "CREATE TABLE GARAGES (ID INT PRIMARY KEY, CITY STRING) "
+    "WITH (kafka_topic='garages', value_format='JSON', partitions=2);";
+
+TEST(JoinRulesTest, ConditionMustCompareOneColumnOfEachSource) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON C.ID = 0;",
+                 "Invalid comparison expression '0' in join '(C.ID = 0)'. Each side of the join "
+                 "comparision must contain references from exactly one source.");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR "
+                 "ON C.ID = T.ID AND C.ID = T.KM;",
+                 "Invalid join condition: joins on multiple conditions are not yet supported.");
+  ExpectRejected(
+      c, "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON C.X = T.ID;",
+      "JOIN ON column 'C.X' cannot be resolved.");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON ID = ID;",
+                 "Column 'ID' is ambiguous. Could be C.ID or T.ID.");
+  ExpectRejected(
+      c, "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON Z.ID = T.ID;",
+      "'Z' is not a valid stream/table name or alias.");
+  ExpectRejected(
+      c, "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON C.MODEL = T.ID;",
+      "Invalid join condition: types don't match. Got C.MODEL{STRING} = T.ID{INTEGER}.");
+  ExpectRejected(
+      c, "CREATE STREAM A AS SELECT * FROM CARS C JOIN CARS D WITHIN 1 HOUR ON C.ID = D.ID;",
+      "Can not join 'CARS' to 'CARS': self joins are not yet supported.");
+}
+
+TEST(JoinRulesTest, JoinKindsAndWindows) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ExpectRejected(c, "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T ON C.ID = T.ID;",
+                 "Stream-Stream joins must have a WITHIN clause specified.");
+  ExpectRejected(
+      c, "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O WITHIN 1 HOUR ON C.ID = O.ID;",
+      "A window definition was provided for a Stream-Table join.");
+  ExpectRejected(c, "CREATE STREAM A AS SELECT * FROM OWNERS O JOIN CARS C ON C.ID = O.ID;",
+                 "Invalid join order: table-stream joins are not supported");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C FULL OUTER JOIN OWNERS O ON C.ID = O.ID;",
+                 "Invalid join type: full-outer join not supported for stream-table join.");
+  ExpectRejected(c, "CREATE TABLE A AS SELECT * FROM OWNERS O JOIN GARAGES G ON O.NAME = G.CITY;",
+                 "Invalid join condition: table-table joins require to join on the primary key of "
+                 "the right input table. Got O.NAME = G.CITY.");
+  ExpectRejected(c, "CREATE TABLE A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID;",
+                 "Invalid result type. Your SELECT query produces a STREAM.");
+}
+
+TEST(JoinRulesTest, CoPartitioning) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN ODD D WITHIN 1 HOUR ON C.ID = D.ID;",
+                 "Can't join `CARS` with `ODD` since the number of partitions don't match. `CARS` "
+                 "partitions = 2; `ODD` partitions = 3. Please repartition either one so that the "
+                 "number of partitions match.");
+  // A side joined on a value column is repartitioned (to the other side's partition count).
+  auto r = RunSql(c,
+                  "CREATE STREAM B AS SELECT D.ID, C.ID AS CID FROM CARS C JOIN ODD D WITHIN 1 "
+                  "HOUR ON C.OWNER = D.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->plan.has_value());
+  EXPECT_EQ(r->plan->stages_size(), 2);
+  EXPECT_EQ(r->plan->stages(0).operators(0).source().topic().name(), "cars");
+  EXPECT_EQ(r->plan->stages(0).operators(2).sink().topic().partitions(), 3u);
+  EXPECT_TRUE(r->plan->stages(1).operators(1).has_join());
+}
+
+TEST(JoinRulesTest, KeyNamingAndProjection) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  // The key is the left join column; columns of both sources are prefixed, others are not.
+  auto r = RunSql(
+      c, "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON C.ID = T.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text,
+            "C_ID INTEGER KEY, C_OWNER INTEGER, C_MODEL STRING, T_ID INTEGER, T_KM INTEGER");
+  r = RunSql(c,
+             "CREATE STREAM B AS SELECT T.ID, MODEL, KM FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON "
+             "C.ID = T.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "T_ID INTEGER KEY, MODEL STRING, KM INTEGER");
+  // FULL OUTER joins get a synthetic ROWKEY key.
+  r = RunSql(c,
+             "CREATE STREAM C1 AS SELECT ROWKEY AS K, MODEL FROM CARS C FULL OUTER JOIN TRIPS T "
+             "WITHIN 1 HOUR ON C.ID = T.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "K INTEGER KEY, MODEL STRING");
+  ExpectRejected(
+      c,
+      "CREATE STREAM D AS SELECT MODEL, KM FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON C.ID = T.ID;",
+      "The query used to build `D` must include the join expressions C.ID or T.ID in its "
+      "projection (eg, SELECT C.ID...).");
+  ExpectRejected(
+      c,
+      "CREATE STREAM E AS SELECT MODEL FROM CARS C FULL OUTER JOIN TRIPS T WITHIN 1 HOUR ON C.ID = "
+      "T.ID;",
+      "must include the join expression ROWKEY in its projection (eg, SELECT ROWKEY...).\n"
+      "ROWKEY was added as a synthetic key column because the join criteria did not "
+      "match any source column.");
+  ExpectRejected(
+      c,
+      "CREATE STREAM F AS SELECT C.ID, C.ID AS K2, MODEL FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON "
+      "C.ID = T.ID;",
+      "The projection contains a key column (`C_ID`) more than once, aliased as: C_ID and K2.");
+}
+
+TEST(JoinRulesTest, ForeignKeyJoinKeepsTheLeftKey) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE TABLE CARS_T (ID INT PRIMARY KEY, OWNER INT) WITH "
+                     "(kafka_topic='cars_t', value_format='JSON', partitions=2);")
+                  .ok());
+  auto r = RunSql(
+      c, "CREATE TABLE A AS SELECT C.ID, NAME FROM CARS_T C JOIN OWNERS O ON C.OWNER = O.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "C_ID INTEGER KEY, NAME STRING");
+  ASSERT_TRUE(r->plan.has_value());
+  EXPECT_TRUE(r->plan->stages(0).operators(1).join().foreign_key());
+}
+
+}  // namespace
+}  // namespace skein::compiler
