@@ -361,6 +361,13 @@ absl::StatusOr<std::vector<testrunner::SourceInfo>> LocalEngine::Sources() {
     i.key_format = s->key_format.name;
     i.value_format = s->value_format.name;
     i.topic = s->topic;
+    // A query's single key column is written unwrapped by formats that could wrap it
+    // (ksqlDB sets UNWRAP_SINGLES implicitly on such sinks).
+    const std::string& kf = s->key_format.name;
+    if (s->schema.num_keys() == 1 && !compiler_.catalog().QueriesWriting(s->name).empty() &&
+        (kf == "JSON" || kf == "AVRO" || kf == "PROTOBUF" || kf == "JSON_SR")) {
+      i.key_features = {"UNWRAP_SINGLES"};
+    }
     out.push_back(std::move(i));
   }
   return out;
