@@ -27,13 +27,15 @@ absl::StatusOr<rd_kafka_conf_t*> MakeConf(
   return conf;
 }
 
-// The topics a stage reads: the source operators of its pipeline.
+// The topics a stage reads: the source operators of its chains (a join stage has two).
 std::vector<std::string> SourceTopics(const v1::Stage& stage) {
   std::vector<std::string> topics;
-  for (const v1::Operator& op : stage.operators()) {
-    if (op.has_source() &&
-        std::find(topics.begin(), topics.end(), op.source().topic().name()) == topics.end()) {
-      topics.push_back(op.source().topic().name());
+  for (const auto* chain : {&stage.operators(), &stage.right_operators()}) {
+    for (const v1::Operator& op : *chain) {
+      if (op.has_source() &&
+          std::find(topics.begin(), topics.end(), op.source().topic().name()) == topics.end()) {
+        topics.push_back(op.source().topic().name());
+      }
     }
   }
   return topics;

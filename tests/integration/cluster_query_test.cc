@@ -48,27 +48,42 @@ std::vector<KafkaRecord> Clicks(int from, int to) {
   return out;
 }
 
-// What `skein test`'s engine writes to `sink_topic` for `statements` over `input`.
-std::vector<Output> Expected(const std::string& statements, const std::string& input_topic,
-                             const std::string& sink_topic, const std::vector<KafkaRecord>& input) {
+using Inputs = std::vector<std::pair<std::string, std::vector<KafkaRecord>>>;
+
+// What `skein test`'s engine writes to `sink_topic` for `statements` over `inputs` (topics in
+// order, each record partitioned by key as a Java producer would).
+std::vector<Output> Expected(const std::string& statements, const Inputs& inputs,
+                             const std::string& sink_topic) {
   cli::LocalEngine engine;
-  EXPECT_TRUE(engine.ExecuteStatements(statements).ok());
-  for (const KafkaRecord& k : input) {
-    runtime::Record r;
-    r.topic = input_topic;
-    r.key = k.key;
-    r.value = k.value;
-    r.timestamp = k.timestamp;
-    r.partition = runtime::KafkaPartition(*k.key, kPartitions);
-    EXPECT_TRUE(engine.topics().Append(std::move(r)).ok());
+  absl::Status executed = engine.ExecuteStatements(statements);
+  EXPECT_TRUE(executed.ok()) << executed;
+  for (const auto& [topic, records] : inputs) {
+    for (const KafkaRecord& k : records) {
+      runtime::Record r;
+      r.topic = topic;
+      r.key = k.key;
+      r.value = k.value;
+      r.timestamp = k.timestamp;
+      r.partition = runtime::KafkaPartition(*k.key, kPartitions);
+      EXPECT_TRUE(engine.topics().Append(std::move(r)).ok());
+    }
   }
   EXPECT_TRUE(engine.RunUntilQuiescent().ok());
   absl::StatusOr<std::vector<runtime::Record>> all = engine.topics().ReadAll(sink_topic);
   EXPECT_TRUE(all.ok()) << all.status();
   std::vector<Output> out;
+  if (!all.ok()) return out;
   for (const runtime::Record& r : *all) out.push_back({r.partition, r.key, r.value, r.timestamp});
   std::stable_sort(out.begin(), out.end(),
                    [](const Output& a, const Output& b) { return a.partition < b.partition; });
+  return out;
+}
+
+// Output records grouped by key, in order: what must match when a repartition stage makes the
+// interleaving of different keys depend on timing.
+std::map<std::optional<std::string>, std::vector<Output>> ByKey(const std::vector<Output>& all) {
+  std::map<std::optional<std::string>, std::vector<Output>> out;
+  for (const Output& o : all) out[o.key].push_back(o);
   return out;
 }
 
@@ -122,7 +137,7 @@ TEST(ClusterQueryTest, FilterProjectOutputEqualsSkeinTestBeforeAndAfterAnExecuto
   // Batch 1 on three executors.
   const std::vector<KafkaRecord> batch1 = Clicks(0, 1500);
   ASSERT_TRUE(ProduceAll(KafkaBootstrap(), input, batch1).ok());
-  std::vector<Output> expected = Expected(statements, input, sink, batch1);
+  std::vector<Output> expected = Expected(statements, {{input, batch1}}, sink);
   ASSERT_GT(expected.size(), 300u);
   std::vector<Output> actual = Actual(sink, expected.size());
   ASSERT_EQ(actual.size(), expected.size());
@@ -144,7 +159,7 @@ TEST(ClusterQueryTest, FilterProjectOutputEqualsSkeinTestBeforeAndAfterAnExecuto
   ASSERT_TRUE(ProduceAll(KafkaBootstrap(), input, batch2).ok());
   std::vector<KafkaRecord> both = batch1;
   both.insert(both.end(), batch2.begin(), batch2.end());
-  expected = Expected(statements, input, sink, both);
+  expected = Expected(statements, {{input, both}}, sink);
   actual = Actual(sink, expected.size());
   ASSERT_EQ(actual.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) ASSERT_EQ(actual[i], expected[i]) << "record " << i;
@@ -153,6 +168,134 @@ TEST(ClusterQueryTest, FilterProjectOutputEqualsSkeinTestBeforeAndAfterAnExecuto
   absl::StatusOr<v1::QueryView> final_view = cluster.DescribeQuery(query_id);
   ASSERT_TRUE(final_view.ok());
   EXPECT_EQ(final_view->state(), v1::QUERY_STATE_RUNNING) << final_view->state_reason();
+}
+
+// Starts a coordinator and `n` executors, all ALIVE.
+void StartCluster(TestCluster* cluster, int n) {
+  ASSERT_NO_FATAL_FAILURE(cluster->StartCoordinator());
+  for (int i = 1; i <= n; ++i) {
+    const std::string id = absl::StrCat("exec-", i);
+    cluster->StartExecutor(id);
+    ASSERT_TRUE(cluster->AwaitState(id, v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30)).ok());
+  }
+}
+
+TEST(ClusterQueryTest, TumblingWindowSumPerUserAndProductEqualsSkeinTest) {
+  const std::string suffix = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+  const std::string input = "views_" + suffix, sink = "view_time_" + suffix;
+  const std::string statements = absl::StrCat(
+      "SET 'auto.offset.reset'='earliest';\n"
+      "CREATE STREAM views (user_id STRING KEY, product_id STRING, view_ms BIGINT)\n"
+      "  WITH (KAFKA_TOPIC='",
+      input, "', FORMAT='JSON', PARTITIONS=", kPartitions,
+      ");\n"
+      "CREATE TABLE view_time WITH (KAFKA_TOPIC='",
+      sink,
+      "') AS\n"
+      "  SELECT user_id, product_id, SUM(view_ms) AS total_ms, COUNT(*) AS views FROM views\n"
+      "  WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY user_id, product_id EMIT CHANGES;\n");
+  std::vector<KafkaRecord> views;
+  for (int i = 0; i < 2000; ++i) {
+    KafkaRecord r;
+    r.key = absl::StrCat("\"user-", i % 23, "\"");
+    r.value = absl::StrCat("{\"PRODUCT_ID\":\"p", i % 7, "\",\"VIEW_MS\":", (i * 37) % 900, "}");
+    r.timestamp = 1'700'000'000'000 + int64_t{i} * 250;  // 2000 records over ~8 minutes
+    views.push_back(std::move(r));
+  }
+  const std::vector<Output> expected = Expected(statements, {{input, views}}, sink);
+  ASSERT_EQ(expected.size(), views.size());  // every update emitted (no record cache)
+
+  TestCluster cluster("cluster-aggregate", 3000);
+  ASSERT_NO_FATAL_FAILURE(StartCluster(&cluster, 3));
+  absl::StatusOr<v1::ExecuteStatementsResponse> executed = cluster.Execute(statements);
+  ASSERT_TRUE(executed.ok()) << executed.status();
+  const std::string query_id = executed->results(2).query_id();
+  absl::StatusOr<v1::QueryView> running = cluster.AwaitQueryRunning(query_id, absl::Seconds(60));
+  ASSERT_TRUE(running.ok()) << running.status();
+  EXPECT_EQ(running->tasks_size(), 2 * kPartitions) << "a repartition stage and an aggregate stage";
+  ASSERT_TRUE(ProduceAll(KafkaBootstrap(), input, views).ok());
+
+  // Different keys interleave by timing after the repartition; each key's updates may not.
+  const std::vector<Output> actual = Actual(sink, expected.size());
+  ASSERT_EQ(actual.size(), expected.size());
+  const auto want = ByKey(expected), got = ByKey(actual);
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [key, updates] : want) {
+    ASSERT_TRUE(got.count(key)) << key.value_or("<null>");
+    ASSERT_EQ(got.at(key), updates) << key.value_or("<null>");
+  }
+}
+
+TEST(ClusterQueryTest, RatingsLeftJoinCustomersThenUnhappyPlatinumEqualSkeinTest) {
+  const std::string suffix = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+  const std::string customers_topic = "customers_" + suffix, ratings_topic = "ratings_" + suffix;
+  const std::string rated = "rated_" + suffix, unhappy = "unhappy_platinum_" + suffix;
+  const std::string statements = absl::StrCat(
+      "SET 'auto.offset.reset'='earliest';\n"
+      "CREATE TABLE customers (id STRING PRIMARY KEY, name STRING, level STRING)\n"
+      "  WITH (KAFKA_TOPIC='",
+      customers_topic, "', FORMAT='JSON', PARTITIONS=", kPartitions,
+      ");\n"
+      "CREATE STREAM ratings (customer_id STRING KEY, stars INT, channel STRING)\n"
+      "  WITH (KAFKA_TOPIC='",
+      ratings_topic, "', FORMAT='JSON', PARTITIONS=", kPartitions,
+      ");\n"
+      "CREATE STREAM rated WITH (KAFKA_TOPIC='",
+      rated,
+      "') AS SELECT r.customer_id AS customer_id, r.stars AS stars, r.channel AS channel,\n"
+      "  c.name AS name, c.level AS level\n"
+      "  FROM ratings r LEFT JOIN customers c ON r.customer_id = c.id;\n"
+      "CREATE STREAM unhappy_platinum WITH (KAFKA_TOPIC='",
+      unhappy, "') AS SELECT * FROM rated WHERE stars < 3 AND level = 'Platinum';\n");
+  std::vector<KafkaRecord> customers, ratings;
+  const char* levels[] = {"Platinum", "Gold", "Silver"};
+  for (int i = 0; i < 60; ++i) {  // ids 60..79 have no customer row: LEFT JOIN nulls
+    KafkaRecord r;
+    r.key = absl::StrCat("\"c", i, "\"");
+    r.value = absl::StrCat("{\"NAME\":\"name-", i, "\",\"LEVEL\":\"", levels[i % 3], "\"}");
+    r.timestamp = 1'700'000'000'000;
+    customers.push_back(std::move(r));
+  }
+  for (int i = 0; i < 1200; ++i) {
+    KafkaRecord r;
+    r.key = absl::StrCat("\"c", (i * 7) % 80, "\"");
+    r.value = absl::StrCat("{\"STARS\":", i % 5 + 1, ",\"CHANNEL\":\"ch", i % 4, "\"}");
+    r.timestamp = 1'700'000'100'000 + i;
+    ratings.push_back(std::move(r));
+  }
+  const Inputs inputs = {{customers_topic, customers}, {ratings_topic, ratings}};
+  const std::vector<Output> expected_rated = Expected(statements, inputs, rated);
+  const std::vector<Output> expected_unhappy = Expected(statements, inputs, unhappy);
+  ASSERT_EQ(expected_rated.size(), ratings.size());
+  ASSERT_GT(expected_unhappy.size(), 50u);
+
+  TestCluster cluster("cluster-join", 3000);
+  ASSERT_NO_FATAL_FAILURE(StartCluster(&cluster, 3));
+  absl::StatusOr<v1::ExecuteStatementsResponse> executed = cluster.Execute(statements);
+  ASSERT_TRUE(executed.ok()) << executed.status();
+  const std::string join_query = executed->results(3).query_id();
+  const std::string filter_query = executed->results(4).query_id();
+  ASSERT_TRUE(cluster.AwaitQueryRunning(join_query, absl::Seconds(60)).ok());
+  ASSERT_TRUE(cluster.AwaitQueryRunning(filter_query, absl::Seconds(60)).ok());
+
+  // The table is loaded before any rating arrives, so each rating sees its final customer.
+  ASSERT_TRUE(ProduceAll(KafkaBootstrap(), customers_topic, customers).ok());
+  absl::StatusOr<v1::QueryView> loaded = cluster.AwaitQueryRunning(
+      join_query, absl::Seconds(60),
+      [&](const v1::QueryView& q) { return q.records_in() >= customers.size(); });
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_TRUE(ProduceAll(KafkaBootstrap(), ratings_topic, ratings).ok());
+
+  const std::vector<Output> actual_rated = Actual(rated, expected_rated.size());
+  ASSERT_EQ(actual_rated.size(), expected_rated.size());
+  for (size_t i = 0; i < expected_rated.size(); ++i) {
+    ASSERT_EQ(actual_rated[i], expected_rated[i]) << "record " << i;
+  }
+  const std::vector<Output> actual_unhappy = Actual(unhappy, expected_unhappy.size());
+  ASSERT_EQ(actual_unhappy.size(), expected_unhappy.size());
+  for (size_t i = 0; i < expected_unhappy.size(); ++i) {
+    ASSERT_EQ(actual_unhappy[i], expected_unhappy[i]) << "record " << i;
+  }
 }
 
 TEST(ClusterQueryTest, BadStatementsGetPreciseErrors) {
