@@ -357,7 +357,7 @@ absl::StatusOr<std::vector<testrunner::SourceInfo>> LocalEngine::Sources() {
     testrunner::SourceInfo i;
     i.name = s->name;
     i.type = s->is_table ? "table" : "stream";
-    i.schema = s->schema.ToString(false);
+    i.schema = s->schema.ToString(true);
     i.key_format = s->key_format.name;
     i.value_format = s->value_format.name;
     i.topic = s->topic;
