@@ -13,6 +13,7 @@
 // <ALIAS>_<COLUMN>.
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -21,6 +22,7 @@
 #include "expr_analyzer.h"
 #include "planner_util.h"
 #include "skein/common/status.h"
+#include "skein/sql/parser.h"
 #include "skein/sql/printer.h"
 #include "statements.h"
 
@@ -51,6 +53,44 @@ void CollectColumnRefs(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
   for (const auto& c : e.children) CollectColumnRefs(*c, out);
   if (e.operand) CollectColumnRefs(*e.operand, out);
   if (e.else_result) CollectColumnRefs(*e.else_result, out);
+}
+
+// An ON operand as ksqlDB prints it in join errors (NULL in lower case).
+std::string OnSql(const sql::Expr& e) {
+  return e.kind == sql::ExprKind::kNullLiteral ? "null" : sql::ExprToSql(e);
+}
+
+std::string OnSql(const sql::Expr& lhs, const sql::Expr& rhs) {
+  return absl::StrCat("(", OnSql(lhs), " = ", OnSql(rhs), ")");
+}
+
+void Unqualify(sql::Expr* e) {
+  if (e == nullptr || e->kind == sql::ExprKind::kLambda) return;
+  if (e->kind == sql::ExprKind::kColumnRef && !e->qualifier.empty()) {
+    e->text = absl::StrCat(e->qualifier, "_", e->text);
+    e->qualifier.clear();
+  }
+  for (auto& c : e->children) Unqualify(c.get());
+  Unqualify(e->operand.get());
+  Unqualify(e->else_result.get());
+}
+
+// The error of analyzing `e` as ksqlDB reports it over a join, whose columns it names
+// <ALIAS>_<COLUMN>: `e` is re-analyzed with its qualified columns renamed so. `error` is
+// returned as is when the renamed expression does not fail the same way.
+absl::Status JoinStyleError(const sql::Expr& e, const std::vector<ScopeColumn>& scope,
+                            const std::string& clause, absl::Status error) {
+  absl::StatusOr<sql::ExprPtr> copy = sql::ParseExpression(sql::ExprToSql(e));
+  if (!copy.ok()) return error;
+  Unqualify(copy->get());
+  std::vector<ScopeColumn> renamed = scope;
+  for (const auto& c : scope) {
+    if (!c.qualifier.empty())
+      renamed.push_back({absl::StrCat(c.qualifier, "_", c.name), "", c.type, c.index});
+  }
+  ExprAnalyzer again(&renamed, clause);
+  absl::StatusOr<TypedExpr> t = again.Analyze(**copy);
+  return t.ok() ? error : t.status();
 }
 
 std::string Qualified(const std::string& alias, const std::string& column) {
@@ -178,16 +218,16 @@ absl::Status AnalyzeCondition(const sql::JoinClause& join, JoinSide* l, JoinSide
       typed[i] = *std::move(rt);
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "Invalid comparison expression '", sql::ExprToSql(*halves[i]), "' in join '",
-          sql::ExprToSql(on),
+          "Invalid comparison expression '", OnSql(*halves[i]), "' in join '",
+          OnSql(*halves[0], *halves[1]),
           "'. Each side of the join comparision must contain references from exactly one "
           "source."));
     }
   }
   if (owner[0] == owner[1]) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "Invalid comparison expression '", sql::ExprToSql(*halves[1]), "' in join '",
-        sql::ExprToSql(on),
+        "Invalid comparison expression '", OnSql(*halves[1]), "' in join '",
+        OnSql(*halves[0], *halves[1]),
         "'. Each side of the join comparision must contain references from exactly one source."));
   }
   const int li = owner[0] == 0 ? 0 : 1;
@@ -455,7 +495,9 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
 
   if (q->where) {
     ExprAnalyzer where(&scope, "WHERE");
-    SKEIN_ASSIGN_OR_RETURN(TypedExpr pred, where.Analyze(*q->where));
+    absl::StatusOr<TypedExpr> analyzed = where.Analyze(*q->where);
+    if (!analyzed.ok()) return JoinStyleError(*q->where, scope, "WHERE", analyzed.status());
+    TypedExpr pred = *std::move(analyzed);
     if (pred.type && pred.type->kind() != TypeKind::kBoolean) {
       return ErrorAt(
           q->where->pos,
@@ -478,24 +520,29 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   // Columns of the join output projected as they are (join output index per item, or -1):
   // the key is chosen among them once the whole projection is known.
   std::vector<int64_t> item_refs;
-  auto add_column = [&](std::string name, uint32_t ref, const SqlType& type) -> absl::Status {
+  std::vector<std::string> item_texts;  // the projected expressions as SQL (for PARTITION BY)
+  auto add_column = [&](std::string name, uint32_t ref, const SqlType& type,
+                        std::string text) -> absl::Status {
     items.push_back(OutputItem{name, ColumnExpr(ref, type, name), type, false});
     item_refs.push_back(ref);
+    item_texts.push_back(std::move(text));
     return absl::OkStatus();
   };
   auto add_side = [&](const JoinSide& s) -> absl::Status {
     for (size_t i = 0; i < s.src->schema.size(); ++i) {
       const auto& c = s.src->schema.column(i);
       SKEIN_RETURN_IF_ERROR(add_column(absl::StrCat(s.alias, "_", c.name),
-                                       s.first + s.source_offset + static_cast<uint32_t>(i),
-                                       c.type));
+                                       s.first + s.source_offset + static_cast<uint32_t>(i), c.type,
+                                       Qualified(s.alias, c.name)));
     }
     return absl::OkStatus();
   };
   ExprAnalyzer sel(&scope, "SELECT");
   for (const auto& item : q->select) {
     if (item.kind == sql::SelectItem::Kind::kStar) {
-      if (synthetic) SKEIN_RETURN_IF_ERROR(add_column(synthetic_name, 0, key_type));
+      if (synthetic) {
+        SKEIN_RETURN_IF_ERROR(add_column(synthetic_name, 0, key_type, synthetic_name));
+      }
       SKEIN_RETURN_IF_ERROR(add_side(l));
       SKEIN_RETURN_IF_ERROR(add_side(r));
       continue;
@@ -538,17 +585,62 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
       name = ImplicitName(*item.expr, &generated, scope_names);
     }
     if (item.expr->kind == sql::ExprKind::kColumnRef && t.expr.has_column()) {
-      SKEIN_RETURN_IF_ERROR(add_column(name, t.expr.column(), *t.type));
+      SKEIN_RETURN_IF_ERROR(add_column(name, t.expr.column(), *t.type, sql::ExprToSql(*item.expr)));
       continue;
     }
     items.push_back(OutputItem{name, *CoerceTo(t, *t.type), *t.type, false});
     item_refs.push_back(-1);
+    item_texts.push_back(sql::ExprToSql(*item.expr));
+  }
+  // PARTITION BY after the join: the projected partitioning expression is the key instead
+  // (computed by the projection; the sink partitions by it).
+  std::optional<TypedExpr> partition;
+  std::string partition_text;
+  if (!q->partition_by.empty()) {
+    if (q->partition_by.size() > 1) {
+      return absl::UnimplementedError(
+          "PARTITION BY several expressions after a JOIN is not "
+          "supported yet");
+    }
+    ExprAnalyzer pb(&scope, "PARTITION BY");
+    SKEIN_ASSIGN_OR_RETURN(partition, pb.Analyze(*q->partition_by[0]));
+    if (!partition->type) {
+      return absl::UnimplementedError("PARTITION BY NULL after a JOIN is not supported yet");
+    }
+    partition_text = sql::ExprToSql(*q->partition_by[0]);
   }
   // The key: the projected synthetic key, else the first join column (in ON order of sides,
   // the right side first for RIGHT joins) that is projected. Projecting that very column twice
   // is an error; the other side's join column stays a value.
   int key_item = -1;
-  std::vector<uint32_t> candidates = synthetic ? std::vector<uint32_t>{0} : key_refs;
+  if (partition) {
+    std::vector<std::string> aliases;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (item_texts[i] != partition_text) continue;
+      if (key_item < 0) key_item = static_cast<int>(i);
+      aliases.push_back(items[i].name);
+    }
+    if (key_item < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
+                       "The query used to build `",
+                       target.sink_name, "` must include the partitioning expression ",
+                       partition_text, " in its projection (eg, SELECT ", partition_text, "...)."));
+    }
+    if (aliases.size() > 1) {
+      std::sort(aliases.begin(), aliases.end());
+      return absl::InvalidArgumentError(absl::StrCat(
+          "The projection contains a key column (`", items[static_cast<size_t>(key_item)].name,
+          "`) more than once, aliased as: ", JoinWithAnd(aliases), "."));
+    }
+    OutputItem& k = items[static_cast<size_t>(key_item)];
+    k.is_key = true;
+    k.type = *partition->type;
+    k.expr = *CoerceTo(*partition, k.type);
+  }
+  std::vector<uint32_t> candidates = partition   ? std::vector<uint32_t>{}
+                                     : synthetic ? std::vector<uint32_t>{0}
+                                                 : key_refs;
   for (uint32_t ref : candidates) {
     std::vector<std::string> aliases;
     for (size_t i = 0; i < items.size(); ++i) {
@@ -587,7 +679,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
         absl::StrJoin(key_ref_names, " or "), " in its projection (eg, SELECT ",
         key_ref_names.empty() ? "" : key_ref_names[0], "...)."));
   }
-  if (key_type.ContainsMap()) {
+  if (!partition && key_type.ContainsMap()) {
     std::string key_name = synthetic || key_ref_names.empty() ? synthetic_name : key_ref_names[0];
     std::replace(key_name.begin(), key_name.end(), '.', '_');
     return absl::InvalidArgumentError(absl::StrCat(
