@@ -81,6 +81,16 @@ const sql::Expr* UnknownFunction(const sql::Expr& e) {
   return found;
 }
 
+bool ContainsTableFunction(const sql::Expr& e) {
+  if (e.kind == sql::ExprKind::kFunctionCall) {
+    const functions::FunctionInfo* f = functions::FunctionRegistry::Default().Find(e.text);
+    if (f != nullptr && f->kind == functions::FunctionKind::kTable) return true;
+  }
+  bool found = false;
+  ForEachChild(e, [&](const sql::Expr& c) { found = found || ContainsTableFunction(c); });
+  return found;
+}
+
 struct AggregatePlanner {
   AggregatePlanner(Catalog& c, const QueryTarget& t, std::string_view x)
       : catalog(c), target(t), text(x), q(t.query) {}
@@ -171,6 +181,13 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
         return ErrorAt(f->pos, absl::StrCat("Can't find any functions with the name '",
                                             absl::AsciiStrToUpper(f->text), "'"));
       }
+    }
+  }
+
+  for (const auto& item : q->select) {
+    if (item.kind != sql::SelectItem::Kind::kExpr) continue;
+    if (ContainsTableFunction(*item.expr)) {
+      return absl::InvalidArgumentError("Table functions cannot be used with aggregations.");
     }
   }
 
