@@ -371,8 +371,13 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
           "https://github.com/confluentinc/ksql/issues/4385.");
     }
   }
-  if (l.src->window || r.src->window) {
-    return absl::UnimplementedError("Joins of windowed sources are not supported yet");
+  // Windowed sources join per (key, window): both must have the same windows.
+  const bool windowed = l.src->window.has_value() && r.src->window.has_value();
+  if (windowed && (l.src->window->kind != r.src->window->kind ||
+                   l.src->window->size_millis != r.src->window->size_millis)) {
+    return absl::InvalidArgumentError(
+        "Implicit repartitioning of windowed sources is not supported. See "
+        "https://github.com/confluentinc/ksql/issues/4385.");
   }
   if (!l.repartition && !r.repartition && !foreign_key && l.src->partitions != r.src->partitions) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -419,6 +424,11 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
 
   // Scope of WHERE and SELECT over the join output row.
   std::vector<ScopeColumn> scope;
+  if (synthetic && windowed) {
+    return absl::UnimplementedError(
+        "FULL OUTER joins and joins on expressions of windowed "
+        "sources are not supported yet");
+  }
   if (synthetic) scope.push_back({synthetic_name, "", key_type, 0});
   for (const JoinSide* s : {&l, &r}) {
     SourceScope ss = BuildSourceScope(*s->src, s->alias, s->first + s->source_offset);
@@ -463,9 +473,43 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
       jop->set_type(v1::JoinOp::TYPE_OUTER);
       break;
   }
+  // Windowed joins match on STRUCT(K, S, E): the key and its window's bounds.
+  const SqlType join_key_type =
+      windowed
+          ? SqlType::Struct({{"K", key_type}, {"S", SqlType::Bigint()}, {"E", SqlType::Bigint()}})
+          : key_type;
   auto side_key = [&](const JoinSide& s) -> v1::Expr {
     if (s.repartition) return ColumnExpr(0, key_type, "JOINKEY");
-    return s.key.expr;  // over the source row: the key column, or (FK) the foreign key
+    if (!windowed) return s.key.expr;  // over the source row: the key column, or (FK) the FK
+    v1::Expr e;
+    *e.mutable_type() = TypeToProto(join_key_type);
+    e.mutable_call()->set_function("STRUCT");
+    *e.mutable_call()->add_args() = s.key.expr;
+    for (const char* bound : {"WINDOWSTART", "WINDOWEND"}) {
+      const int i = s.op.schema().columns_size();
+      for (int c = 0; c < i; ++c) {
+        if (s.op.schema().columns(c).name() == bound) {
+          *e.mutable_call()->add_args() =
+              ColumnExpr(static_cast<uint32_t>(c), SqlType::Bigint(), bound);
+        }
+      }
+    }
+    e.set_text("JOINKEY");
+    return e;
+  };
+  // The join key of the output row (column 0 of the join's output).
+  auto output_key = [&](const std::string& name) -> v1::Expr {
+    if (!windowed) return ColumnExpr(0, key_type, name);
+    v1::Expr field;
+    *field.mutable_type() = TypeToProto(SqlType::String());
+    field.mutable_literal()->set_string_value("K");
+    v1::Expr e;
+    *e.mutable_type() = TypeToProto(key_type);
+    e.mutable_call()->set_function("DEREF");
+    *e.mutable_call()->add_args() = ColumnExpr(0, join_key_type, "JOINKEY");
+    *e.mutable_call()->add_args() = field;
+    e.set_text(name);
+    return e;
   };
   *jop->mutable_left_key() = side_key(l);
   *jop->mutable_right_key() = side_key(r);
@@ -480,7 +524,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   jop->set_foreign_key(foreign_key);
   jop->set_store_prefix("Join");
   *jop->mutable_output()->add_columns() =
-      ColumnProto(synthetic ? synthetic_name : "JOINKEY", key_type, v1::COLUMN_NAMESPACE_KEY);
+      ColumnProto(synthetic ? synthetic_name : "JOINKEY", join_key_type, v1::COLUMN_NAMESPACE_KEY);
   for (const JoinSide* s : {&l, &r}) {
     for (const auto& c : s->op.schema().columns()) {
       auto col = c;
@@ -657,7 +701,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
     }
     OutputItem& k = items[static_cast<size_t>(key_item)];
     k.is_key = true;
-    k.expr = ColumnExpr(0, key_type, k.name);
+    k.expr = output_key(k.name);
     k.type = key_type;
     break;
   }
@@ -726,9 +770,27 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
         "Invalid result type. Your SELECT query produces a ", table_table ? "TABLE" : "STREAM",
         ". Please use CREATE ", table_table ? "TABLE" : "STREAM", " AS SELECT statement instead."));
   }
+  if (windowed) {
+    // The sink writes windowed keys from the row's window bounds.
+    for (auto [bound, field] : {std::pair{"WINDOWSTART", "S"}, std::pair{"WINDOWEND", "E"}}) {
+      v1::Expr name;
+      *name.mutable_type() = TypeToProto(SqlType::String());
+      name.mutable_literal()->set_string_value(field);
+      v1::Expr e;
+      *e.mutable_type() = TypeToProto(SqlType::Bigint());
+      e.mutable_call()->set_function("DEREF");
+      *e.mutable_call()->add_args() = ColumnExpr(0, join_key_type, "JOINKEY");
+      *e.mutable_call()->add_args() = name;
+      e.set_text(bound);
+      *project.add_exprs() = e;
+      *project.mutable_output()->add_columns() =
+          ColumnProto(bound, SqlType::Bigint(), v1::COLUMN_NAMESPACE_PSEUDO);
+    }
+  }
   *stage.add_operators()->mutable_project() = project;
   SKEIN_ASSIGN_OR_RETURN(DataSource sink,
-                         BuildSink(catalog, target, *out_schema, *l.src, std::nullopt, text));
+                         BuildSink(catalog, target, *out_schema, *l.src,
+                                   windowed ? l.src->window : std::optional<WindowInfo>(), text));
   *stage.add_operators()->mutable_sink() = SinkOpFor(sink, project.output());
   stages.push_back(std::move(stage));
   return RegisterQuery(catalog, target, std::move(sink), {l.src->name, r.src->name},
