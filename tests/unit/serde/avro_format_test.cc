@@ -191,6 +191,17 @@ absl::StatusOr<RecordKind> DecodeWith(Format& f, InMemorySchemaRegistry& registr
   return f.Decode(framed, row);
 }
 
+TEST(AvroSchemaTest, NamesAvroDoesNotAllowAreRejectedWithKsqlDbWording) {
+  auto bad_start = AvroSchemaJson({Col("1A", SqlType::Integer())}, /*unwrapped=*/false);
+  EXPECT_EQ(bad_start.status().message(),
+            "Schema is not compatible with Avro: Illegal initial character: 1A");
+  auto bad_char = AvroSchemaJson({Col("S", SqlType::Struct({{"a-b", SqlType::Integer()}}))},
+                                 /*unwrapped=*/false);
+  EXPECT_EQ(bad_char.status().message(),
+            "Schema is not compatible with Avro: Illegal character in: a-b");
+  EXPECT_TRUE(AvroSchemaJson({Col("_a1", SqlType::Integer())}, /*unwrapped=*/false).ok());
+}
+
 TEST(AvroFormatTest, LengthsAndCountsAreCheckedBeforeAvroAllocates) {
   InMemorySchemaRegistry registry;
   auto f = Make("AVRO", {Col("S", SqlType::String())}, AvroOptions(&registry, true));

@@ -23,7 +23,9 @@ inline constexpr std::string_view kDefaultAvroSchemaName =
 //    DECIMAL bytes/decimal(precision, scale), TIMESTAMP long/timestamp-millis, DATE int/date,
 //    TIME int/time-millis, ARRAY array of optional items, MAP map of optional values (STRING
 //    keys only), STRUCT a record named `<parent name>_<FIELD>` as ksqlDB names nested records.
-// INVALID_ARGUMENT for MAP keys other than STRING (Avro maps have string keys).
+// INVALID_ARGUMENT for MAP keys other than STRING (Avro maps have string keys), and for a column
+// or field name Avro does not allow ("Schema is not compatible with Avro: Illegal initial
+// character: 1A", as ksqlDB says).
 absl::StatusOr<std::string> AvroSchemaJson(const std::vector<Column>& columns, bool unwrapped,
                                            std::string_view full_name = kDefaultAvroSchemaName);
 
