@@ -91,6 +91,12 @@ bool ContainsTableFunction(const sql::Expr& e) {
   return found;
 }
 
+struct ColumnDef {
+  std::string name;
+  SqlType type;
+  v1::ColumnNamespace ns;
+};
+
 struct AggregatePlanner {
   AggregatePlanner(Catalog& c, const QueryTarget& t, std::string_view x)
       : catalog(c), target(t), text(x), q(t.query) {}
@@ -141,6 +147,12 @@ struct AggregatePlanner {
   }
 
   absl::StatusOr<StatementResult> Plan(bool apply);
+
+  // The internal topic between the two stages of a repartitioned aggregation.
+  std::string RepartitionTopic() const {
+    return absl::StrCat("_skein-", catalog.tenant().empty() ? "default" : catalog.tenant(), "-",
+                        target.sink_name, "-Aggregate-GroupBy-repartition");
+  }
 };
 
 absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
@@ -399,9 +411,7 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
     }
     *stage.add_operators()->mutable_rekey() = rekey;
     // The repartition topic: JSON keys and values hold any group key and column types.
-    const std::string topic =
-        absl::StrCat("_skein-", catalog.tenant().empty() ? "default" : catalog.tenant(), "-",
-                     target.sink_name, "-Aggregate-GroupBy-repartition");
+    const std::string topic = RepartitionTopic();
     *repart_source.mutable_topic() =
         TopicProto(topic, src->partitions, FormatInfo{"JSON", {}}, FormatInfo{"JSON", {}});
     repart_source.set_timestamp_column(-1);
@@ -483,6 +493,79 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
       agg_types.push_back(t.type ? *t.type : SqlType::Bigint());
     }
   }
+  if (input_table) {
+    // Table: stage 0 turns the changelog into group changes (retract the key's previous row,
+    // add the new one) keyed by the group, through a repartition topic to the aggregate, which
+    // reads the new arguments and the retracted ones from that row.
+    v1::GroupByChangeOp change;
+    std::vector<ColumnDef> cols;
+    for (uint32_t k = 0; k < num_keys; ++k) {
+      *change.add_group_keys() = group_exprs[k];
+      cols.push_back(
+          {absl::StrCat("KSQL_GROUP_KEY_", k), group_types[k], v1::COLUMN_NAMESPACE_KEY});
+    }
+    cols.push_back({"KSQL_CHANGE", SqlType::Integer(), v1::COLUMN_NAMESPACE_VALUE});
+    std::vector<SqlType> arg_types;
+    for (const auto& call : agg.calls()) {
+      for (const auto& a : call.args()) {
+        *change.add_args() = a;
+        arg_types.push_back(TypeFromProto(a.type()));
+      }
+    }
+    const uint32_t n = static_cast<uint32_t>(arg_types.size());
+    for (const char* side : {"NEW", "OLD"}) {
+      for (uint32_t j = 0; j < n; ++j) {
+        cols.push_back(
+            {absl::StrCat("KSQL_", side, "_ARG_", j), arg_types[j], v1::COLUMN_NAMESPACE_VALUE});
+      }
+    }
+    for (size_t i = 0; i < src->schema.size(); ++i) {
+      if (src->schema.column(i).ns == types::ColumnNamespace::kKey) {
+        change.add_input_key_columns(static_cast<uint32_t>(i));
+      }
+    }
+    v1::SourceOp repart_source;
+    for (const ColumnDef& c : cols) {
+      *change.mutable_output()->add_columns() = ColumnProto(c.name, c.type, c.ns);
+      *repart_source.mutable_schema()->add_columns() = ColumnProto(c.name, c.type, c.ns);
+    }
+    *change.mutable_output()->add_columns() =
+        ColumnProto("ROWTIME", SqlType::Bigint(), v1::COLUMN_NAMESPACE_PSEUDO);
+    for (const char* p : {"ROWTIME", "ROWPARTITION", "ROWOFFSET"}) {
+      *repart_source.mutable_schema()->add_columns() =
+          ColumnProto(p, std::string(p) == "ROWPARTITION" ? SqlType::Integer() : SqlType::Bigint(),
+                      v1::COLUMN_NAMESPACE_PSEUDO);
+    }
+    *stage.add_operators()->mutable_group_by_change() = change;
+    *repart_source.mutable_topic() = TopicProto(RepartitionTopic(), src->partitions,
+                                                FormatInfo{"JSON", {}}, FormatInfo{"JSON", {}});
+    repart_source.set_timestamp_column(-1);
+    v1::SinkOp repart_sink;
+    *repart_sink.mutable_topic() = repart_source.topic();
+    *repart_sink.mutable_schema() = change.output();
+    repart_sink.set_timestamp_column(-1);
+    *stage.add_operators()->mutable_sink() = repart_sink;
+    stages.push_back(std::move(stage));
+    stage = v1::Stage();
+    stage.set_id(1);
+    *stage.add_operators()->mutable_source() = repart_source;
+    // The aggregate now reads the change rows.
+    agg.clear_group_keys();
+    for (uint32_t k = 0; k < num_keys; ++k) {
+      *agg.add_group_keys() = ColumnExpr(k, group_types[k], group_canon[k]);
+    }
+    uint32_t j = 0;
+    for (auto& call : *agg.mutable_calls()) {
+      const int nargs = call.args_size();
+      call.clear_args();
+      for (int a = 0; a < nargs; ++a, ++j) {
+        *call.add_args() = ColumnExpr(num_keys + 1 + j, arg_types[j], "new argument");
+        *call.add_undo_args() = ColumnExpr(num_keys + 1 + n + j, arg_types[j], "old argument");
+      }
+    }
+    agg.set_changelog_input(true);
+  }
+
   // The aggregate's output row and the scope SELECT/HAVING see.
   std::vector<ScopeColumn> out_scope;
   for (uint32_t k = 0; k < num_keys; ++k) {
@@ -564,15 +647,7 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
       return absl::InvalidArgumentError("Window size must be positive.");
     }
   }
-  agg.set_input_is_table(input_table);
   agg.set_emit_final(q->emit == sql::EmitKind::kFinal);
-  if (input_table) {
-    for (size_t i = 0; i < src->schema.size(); ++i) {
-      if (src->schema.column(i).ns == types::ColumnNamespace::kKey) {
-        agg.add_input_key_columns(static_cast<uint32_t>(i));
-      }
-    }
-  }
   *stage.add_operators()->mutable_aggregate() = agg;
 
   // ---- projection: keys (GROUP BY order) first, then values in SELECT order.

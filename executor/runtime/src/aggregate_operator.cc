@@ -61,6 +61,7 @@ class AggregateOperator final : public RowOperator {
     std::string name;
     std::unique_ptr<Aggregator> agg;
     std::vector<CompiledExpr> args;
+    std::vector<CompiledExpr> undo_args;  // changelog input: the retracted row's arguments
   };
 
   AggregateOperator(OperatorContext* ctx, RowSchema output)
@@ -82,6 +83,10 @@ class AggregateOperator final : public RowOperator {
         spec.arg_types.push_back(e.type());
         call.args.push_back(std::move(e));
       }
+      for (const auto& a : c.undo_args()) {
+        SKEIN_ASSIGN_OR_RETURN(CompiledExpr e, CompiledExpr::Compile(a, width));
+        call.undo_args.push_back(std::move(e));
+      }
       SKEIN_ASSIGN_OR_RETURN(spec.return_type, FromProto(c.return_type()));
       for (const auto& p : c.params()) {
         types::SqlType t = types::SqlType::Bigint();
@@ -91,7 +96,7 @@ class AggregateOperator final : public RowOperator {
         spec.params.push_back(std::move(v));
       }
       SKEIN_ASSIGN_OR_RETURN(call.agg, MakeAggregator(spec));
-      if (op.input_is_table() && !SupportsUndo(spec.function)) {
+      if ((op.input_is_table() || op.changelog_input()) && !SupportsUndo(spec.function)) {
         return absl::InvalidArgumentError(
             absl::StrCat("plan: ", spec.function, " cannot aggregate a table"));
       }
@@ -121,6 +126,10 @@ class AggregateOperator final : public RowOperator {
       }
     }
     table_ = op.input_is_table();
+    changelog_ = op.changelog_input();
+    if (changelog_ && (keys_.size() >= input.columns.size() || windowed_)) {
+      return absl::InvalidArgumentError("plan: bad changelog aggregate input");
+    }
     emit_final_ = op.emit_final();
     for (uint32_t k : op.input_key_columns()) {
       if (k >= input.columns.size()) return absl::InvalidArgumentError("plan: bad input key");
@@ -137,7 +146,9 @@ class AggregateOperator final : public RowOperator {
       return;
     }
     for (RowRecord& row : *batch) {
-      absl::Status s = table_ ? ProcessTableRow(row, &out) : ProcessStreamRow(row, &out);
+      absl::Status s = changelog_ ? ProcessChangeRow(row, &out)
+                       : table_   ? ProcessTableRow(row, &out)
+                                  : ProcessStreamRow(row, &out);
       if (!s.ok()) {
         // Store failures are not the record's fault: stop the task so it restarts from the
         // last commit.
@@ -471,6 +482,34 @@ class AggregateOperator final : public RowOperator {
     return absl::OkStatus();
   }
 
+  // Changelog input (from GroupByChangeOp): CHANGE 0 adds the new arguments to the group, 1
+  // retracts the old ones, 2 does both as one update.
+  absl::Status ProcessChangeRow(const RowRecord& row, RowBatch* out) {
+    stream_time_ = std::max(stream_time_, row.timestamp);
+    ctx_->stream_time = std::max(ctx_->stream_time, stream_time_);
+    const Value& change = row.values[keys_.size()];
+    if (row.value_null || change.kind() != types::TypeKind::kInteger) return absl::OkStatus();
+    std::optional<std::vector<Value>> key = GroupKey(row);
+    if (!key) return absl::OkStatus();
+    const std::string key_bytes = EncodeValue(Value::Array(*key));
+    SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(key_bytes));
+    const std::optional<AggState> old = Decode(bytes);
+    AggState s = old ? *old : Initial();
+    const int32_t kind = change.integer();
+    if (kind == 1 || kind == 2) {
+      if (!old) return absl::OkStatus();  // nothing to retract from
+      std::vector<std::vector<Value>> undo(calls_.size());
+      for (size_t i = 0; i < calls_.size(); ++i) {
+        for (const CompiledExpr& a : calls_[i].undo_args) undo[i].push_back(Eval(a, row));
+      }
+      Apply(&s, undo, row.timestamp, true, row);
+    }
+    if (kind == 0 || kind == 2) Apply(&s, Args(row), row.timestamp, false, row);
+    SKEIN_RETURN_IF_ERROR(kv_->Put(key_bytes, EncodeState(s)));
+    EmitRow(out, *key, old, s, row, 0, 0);
+    return absl::OkStatus();
+  }
+
   // Table input: the previous row of the input key is retracted from its group, then the new
   // row (unless a tombstone) is added to its group; each touched group emits its new result.
   absl::Status ProcessTableRow(const RowRecord& row, RowBatch* out) {
@@ -542,6 +581,7 @@ class AggregateOperator final : public RowOperator {
   bool windowed_ = false;
   skein::v1::AggregateWindow window_;
   bool table_ = false;
+  bool changelog_ = false;
   bool emit_final_ = false;
   std::vector<int> input_keys_;
   EvalContext ec_;

@@ -14,4 +14,8 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeAggregateOperator(const skein::
                                                                    const RowSchema& input,
                                                                    OperatorContext* ctx);
 
+// The table GROUP BY change operator (skein.v1.GroupByChangeOp), before the repartition.
+absl::StatusOr<std::unique_ptr<RowOperator>> MakeGroupByChangeOperator(
+    const skein::v1::GroupByChangeOp& op, const RowSchema& input, OperatorContext* ctx);
+
 }  // namespace skein::runtime::internal

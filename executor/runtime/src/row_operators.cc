@@ -308,6 +308,8 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeRowOperator(const skein::v1::Op
     }
     case skein::v1::Operator::kAggregate:
       return internal::MakeAggregateOperator(op.aggregate(), input, ctx);
+    case skein::v1::Operator::kGroupByChange:
+      return internal::MakeGroupByChangeOperator(op.group_by_change(), input, ctx);
     default:
       return absl::InvalidArgumentError("plan: not a row operator");
   }

@@ -135,10 +135,17 @@ TEST_F(AggregateRulesTest, TableSourcesRetractAndRejectStreamOnlyFunctions) {
                  "only to a stream source.");
   auto r = RunSql(c_, "CREATE TABLE B AS SELECT SHOP, SUM(QTY) AS Q FROM STOCK GROUP BY SHOP;");
   ASSERT_TRUE(r.ok()) << r.status();
-  const auto& agg = r->plan->stages(0).operators(1).aggregate();
-  EXPECT_TRUE(agg.input_is_table());
-  ASSERT_EQ(agg.input_key_columns_size(), 1);
-  EXPECT_EQ(agg.input_key_columns(0), 0u);
+  // Stage 0 turns the table's changelog into group changes, repartitioned by the group.
+  ASSERT_EQ(r->plan->stages_size(), 2);
+  const auto& change = r->plan->stages(0).operators(1).group_by_change();
+  ASSERT_EQ(change.input_key_columns_size(), 1);
+  EXPECT_EQ(change.input_key_columns(0), 0u);
+  EXPECT_EQ(change.args_size(), 1);
+  const auto& agg = r->plan->stages(1).operators(1).aggregate();
+  EXPECT_TRUE(agg.changelog_input());
+  ASSERT_EQ(agg.calls_size(), 1);
+  EXPECT_EQ(agg.calls(0).args_size(), 1);
+  EXPECT_EQ(agg.calls(0).undo_args_size(), 1);
   ExpectRejected(c_, "CREATE STREAM C AS SELECT SHOP, COUNT(*) FROM SALES GROUP BY SHOP;",
                  "Your SELECT query produces a TABLE.");
 }
