@@ -242,6 +242,69 @@ TEST_F(AggregateTest, TableInputRetractsThePreviousRow) {
                                       {"y", R"({"CNT":1,"TOTAL":6})", 5}}));
 }
 
+TEST_F(AggregateTest, TableGroupByThroughARepartitionOfGroupChanges) {
+  // Stage 0: GroupByChangeOp over the table (GROUP BY NAME, argument ID) to a repartition
+  // topic; stage 1: the aggregate reading the changes (COUNT(ID), SUM(ID)).
+  skein::v1::GroupByChangeOp change;
+  *change.add_group_keys() = Col(2, kStr);
+  *change.add_args() = Col(1, kInt);
+  change.add_input_key_columns(0);
+  *change.mutable_output() =
+      MakeSchema({KeyCol("G", kStr), Column("KSQL_CHANGE", kInt), Column("NEW0", kInt),
+                  Column("OLD0", kInt), PseudoCol("ROWTIME", kBig)});
+  skein::v1::SinkOp repart_sink;
+  *repart_sink.mutable_topic() = Topic("repart", "JSON", "JSON");
+  *repart_sink.mutable_schema() = change.output();
+  repart_sink.set_timestamp_column(-1);
+  skein::v1::SourceOp repart_source;
+  *repart_source.mutable_topic() = repart_sink.topic();
+  *repart_source.mutable_schema() = change.output();
+  repart_source.set_timestamp_column(-1);
+
+  skein::v1::AggregateOp agg;
+  *agg.add_group_keys() = Col(0, kStr);
+  for (const char* fn : {"COUNT", "SUM"}) {
+    auto call = AggCall(fn, {Col(2, kInt)}, std::string(fn) == "COUNT" ? kBig : kInt);
+    *call.add_undo_args() = Col(3, kInt);
+    *agg.add_calls() = call;
+  }
+  agg.set_changelog_input(true);
+  *agg.mutable_output() = MakeSchema(
+      {KeyCol("G", kStr), Column("CNT", kBig), Column("TOTAL", kInt), PseudoCol("ROWTIME", kBig)});
+  skein::v1::SinkOp sink;
+  *sink.mutable_topic() = Topic("output", "KAFKA", "JSON");
+  *sink.mutable_schema() = agg.output();
+  sink.set_is_table(true);
+  sink.set_timestamp_column(-1);
+
+  skein::v1::PhysicalPlan plan;
+  plan.set_query_id("CTAS_OUTPUT_0");
+  auto* s0 = plan.add_stages();
+  s0->set_id(0);
+  *s0->add_operators()->mutable_source() = Input(/*is_table=*/true);
+  *s0->add_operators()->mutable_group_by_change() = change;
+  *s0->add_operators()->mutable_sink() = repart_sink;
+  auto* s1 = plan.add_stages();
+  s1->set_id(1);
+  *s1->add_operators()->mutable_source() = repart_source;
+  *s1->add_operators()->mutable_aggregate() = agg;
+  *s1->add_operators()->mutable_sink() = sink;
+
+  Produce("k1", R"({"ID":1,"NAME":"x"})", 1);
+  Produce("k2", R"({"ID":2,"NAME":"x"})", 2);
+  Produce("k1", R"({"ID":5,"NAME":"y"})", 3);  // moves from x to y
+  Produce("k2", R"({"ID":3,"NAME":"x"})", 4);  // stays in x: one update
+  Produce("k1", std::nullopt, 5);              // deleted from y
+  Run(plan);
+  using R = std::tuple<std::string, std::string, int64_t>;
+  EXPECT_EQ(Output(), (std::vector<R>{{"x", R"({"CNT":1,"TOTAL":1})", 1},
+                                      {"x", R"({"CNT":2,"TOTAL":3})", 2},
+                                      {"x", R"({"CNT":1,"TOTAL":2})", 3},
+                                      {"y", R"({"CNT":1,"TOTAL":5})", 3},
+                                      {"x", R"({"CNT":1,"TOTAL":3})", 4},
+                                      {"y", R"({"CNT":0,"TOTAL":0})", 5}}));
+}
+
 TEST_F(AggregateTest, HavingTurnsRejectedGroupsIntoTombstonesOnlyAfterAnEmittedRow) {
   auto agg = CountSum(Col(0, kStr), kStr);
   // HAVING COUNT(*) = 2 over the output row [G, CNT, TOTAL, ROWTIME].
