@@ -156,6 +156,7 @@ class AggregateOperator final : public RowOperator {
         break;
       }
     }
+    if (absl::Status s = SaveClocks(); !s.ok() && ctx_->fatal.ok()) ctx_->fatal = s;
     batch->swap(out);
   }
 
@@ -178,7 +179,37 @@ class AggregateOperator final : public RowOperator {
     if (emit_final_) {
       SKEIN_ASSIGN_OR_RETURN(suppress_, state::KeyValueStore::Open(txn, ctx_->Store("suppress")));
     }
+    SKEIN_ASSIGN_OR_RETURN(meta_, state::KeyValueStore::Open(txn, ctx_->Store("aggregate-meta")));
+    SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> clocks, meta_->Get("clocks"));
+    if (clocks) {
+      // Restores the clocks committed with the state (a malformed value restarts them).
+      std::string_view in = *clocks;
+      Value v;
+      if (DecodeValue(&in, &v) && v.kind() == types::TypeKind::kArray && v.items().size() == 4) {
+        stream_time_ = v.items()[0].bigint();
+        suppress_time_ = v.items()[1].bigint();
+        last_emit_close_ = v.items()[2].bigint();
+        next_seq_ = v.items()[3].bigint();
+      }
+    }
+    saved_clocks_ = Clocks();
     opened_ = true;
+    return absl::OkStatus();
+  }
+
+  // The operator's clocks (stream time, suppression time, last EMIT FINAL close, offset
+  // sequence), stored beside the state so a restarted task continues where it committed.
+  std::string Clocks() const {
+    return EncodeValue(Value::Array({Value::Bigint(stream_time_), Value::Bigint(suppress_time_),
+                                     Value::Bigint(last_emit_close_), Value::Bigint(next_seq_)}));
+  }
+
+  absl::Status SaveClocks() {
+    if (meta_ == nullptr) return absl::OkStatus();
+    std::string now = Clocks();
+    if (now == saved_clocks_) return absl::OkStatus();
+    SKEIN_RETURN_IF_ERROR(meta_->Put("clocks", now));
+    saved_clocks_ = std::move(now);
     return absl::OkStatus();
   }
 
@@ -587,7 +618,8 @@ class AggregateOperator final : public RowOperator {
   EvalContext ec_;
 
   bool opened_ = false;
-  std::unique_ptr<state::KeyValueStore> kv_, inputs_, suppress_;
+  std::unique_ptr<state::KeyValueStore> kv_, inputs_, suppress_, meta_;
+  std::string saved_clocks_;
   std::unique_ptr<state::WindowStore> windows_;
   std::unique_ptr<state::SessionStore> sessions_;
   // Kafka Streams' observed stream time of the aggregate (including the record in process),
