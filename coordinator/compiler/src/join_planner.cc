@@ -295,16 +295,23 @@ struct OutputItem {
   bool is_key = false;
 };
 
-}  // namespace
+// The planned join before its projection: the relation, and what SELECT needs to name and
+// find the join key.
+struct JoinPlan {
+  JoinRelation rel;
+  JoinSide l, r;
+  bool synthetic = false, windowed = false, table_table = false;
+  std::string synthetic_name;
+  SqlType key_type, join_key_type;
+  std::vector<uint32_t> key_refs;          // join output columns the join is on
+  std::vector<std::string> key_ref_names;  // and their qualified names
+};
 
-absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarget& target,
-                                              std::string_view text, bool apply) {
+// Plans the join of a two-source query up to (and including) WHERE.
+absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) {
   const sql::Query* q = target.query;
   if (q->joins.size() > 1) {
     return absl::UnimplementedError("Joins of more than two sources are not supported yet");
-  }
-  if (q->window || !q->group_by.empty() || q->having || HasAggregateCalls(*q)) {
-    return absl::UnimplementedError("GROUP BY over a JOIN is not supported yet");
   }
   const sql::JoinClause& join = q->joins[0];
   JoinSide l, r;
@@ -497,20 +504,6 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
     e.set_text("JOINKEY");
     return e;
   };
-  // The join key of the output row (column 0 of the join's output).
-  auto output_key = [&](const std::string& name) -> v1::Expr {
-    if (!windowed) return ColumnExpr(0, key_type, name);
-    v1::Expr field;
-    *field.mutable_type() = TypeToProto(SqlType::String());
-    field.mutable_literal()->set_string_value("K");
-    v1::Expr e;
-    *e.mutable_type() = TypeToProto(key_type);
-    e.mutable_call()->set_function("DEREF");
-    *e.mutable_call()->add_args() = ColumnExpr(0, join_key_type, "JOINKEY");
-    *e.mutable_call()->add_args() = field;
-    e.set_text(name);
-    return e;
-  };
   *jop->mutable_left_key() = side_key(l);
   *jop->mutable_right_key() = side_key(r);
   if (join.within_before) {
@@ -555,6 +548,67 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
                   : stage.add_operators()->mutable_filter()->mutable_predicate()) =
         *CoerceTo(pred, SqlType::Boolean());
   }
+
+  JoinPlan p;
+  p.l = std::move(l);
+  p.r = std::move(r);
+  p.synthetic = synthetic;
+  p.windowed = windowed;
+  p.table_table = table_table;
+  p.synthetic_name = synthetic_name;
+  p.key_type = key_type;
+  p.join_key_type = join_key_type;
+  p.key_refs = std::move(key_refs);
+  p.key_ref_names = std::move(key_ref_names);
+  p.rel.stages = std::move(stages);
+  p.rel.row = jop->output();
+  p.rel.open = std::move(stage);
+  p.rel.scope = std::move(scope);
+  p.rel.sources = {p.l.src->name, p.r.src->name};
+  p.rel.leftmost = p.l.src;
+  p.rel.is_table = table_table;
+  return p;
+}
+
+}  // namespace
+
+absl::StatusOr<JoinRelation> PlanJoinRelation(Catalog& catalog, const QueryTarget& target) {
+  SKEIN_ASSIGN_OR_RETURN(JoinPlan p, BuildJoin(catalog, target));
+  return std::move(p.rel);
+}
+
+absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarget& target,
+                                              std::string_view text, bool apply) {
+  const sql::Query* q = target.query;
+  if (q->window || !q->group_by.empty() || q->having || HasAggregateCalls(*q)) {
+    return absl::UnimplementedError("GROUP BY over a JOIN is not supported yet");
+  }
+  SKEIN_ASSIGN_OR_RETURN(JoinPlan p, BuildJoin(catalog, target));
+  const JoinSide& l = p.l;
+  const JoinSide& r = p.r;
+  const bool synthetic = p.synthetic, windowed = p.windowed, table_table = p.table_table;
+  const std::string& synthetic_name = p.synthetic_name;
+  const SqlType& key_type = p.key_type;
+  const SqlType& join_key_type = p.join_key_type;
+  const std::vector<uint32_t>& key_refs = p.key_refs;
+  const std::vector<std::string>& key_ref_names = p.key_ref_names;
+  const std::vector<ScopeColumn>& scope = p.rel.scope;
+  v1::Stage& stage = p.rel.open;
+  std::vector<v1::Stage>& stages = p.rel.stages;
+  // The join key of the output row (column 0 of the join's output).
+  auto output_key = [&](const std::string& name) -> v1::Expr {
+    if (!windowed) return ColumnExpr(0, key_type, name);
+    v1::Expr field;
+    *field.mutable_type() = TypeToProto(SqlType::String());
+    field.mutable_literal()->set_string_value("K");
+    v1::Expr e;
+    *e.mutable_type() = TypeToProto(key_type);
+    e.mutable_call()->set_function("DEREF");
+    *e.mutable_call()->add_args() = ColumnExpr(0, join_key_type, "JOINKEY");
+    *e.mutable_call()->add_args() = field;
+    e.set_text(name);
+    return e;
+  };
 
   // ---- projection.
   std::vector<OutputItem> items;

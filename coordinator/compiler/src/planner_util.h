@@ -95,4 +95,18 @@ absl::StatusOr<StatementResult> PlanAggregateQuery(Catalog& catalog, const Query
 absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarget& target,
                                               std::string_view text, bool apply);
 
+// A planned join before its projection, for planners that consume a join as their input (GROUP
+// BY over a join): the stages feeding it (repartitions), the open join stage (both sources, the
+// JoinOp, WHERE), the open stage's row and the columns SELECT/GROUP BY may reference in it.
+struct JoinRelation {
+  std::vector<v1::Stage> stages;         // finished stages, in dependency order
+  v1::Stage open;                        // the join stage; append operators and a sink to finish it
+  v1::Schema row;                        // the open stage's current row: [join key][left][right]
+  std::vector<ScopeColumn> scope;        // qualified columns of `row` (and a synthetic key)
+  std::vector<std::string> sources;      // joined sources, left first
+  const DataSource* leftmost = nullptr;  // the sink inherits its formats and partitions
+  bool is_table = false;                 // table-table join: rows are a changelog
+};
+absl::StatusOr<JoinRelation> PlanJoinRelation(Catalog& catalog, const QueryTarget& target);
+
 }  // namespace skein::compiler
