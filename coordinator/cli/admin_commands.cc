@@ -153,6 +153,22 @@ absl::Status AdminClient::TerminateQuery(const std::string& tenant, const std::s
   SKEIN_CLI_CALL_WITHIN(kStatementDeadline, TerminateQuery, request, &response);
 }
 
+absl::Status AdminClient::PushQuery(
+    const std::string& tenant, const std::string& sql,
+    const std::map<std::string, std::string>& properties,
+    const std::function<void(const v1::PushQueryMessage&)>& on_message) {
+  grpc::ClientContext context;  // no deadline: runs until LIMIT or Ctrl-C
+  v1::PushQueryRequest request;
+  request.set_tenant(tenant);
+  request.set_sql(sql);
+  for (const auto& [k, v] : properties) (*request.mutable_properties())[k] = v;
+  std::unique_ptr<grpc::ClientReader<v1::PushQueryMessage>> reader =
+      stub_->PushQuery(&context, request);
+  v1::PushQueryMessage message;
+  while (reader->Read(&message)) on_message(message);
+  return Translate(reader->Finish());
+}
+
 #undef SKEIN_CLI_CALL
 #undef SKEIN_CLI_CALL_WITHIN
 
@@ -218,6 +234,19 @@ std::string FormatStatementOutcomes(const v1::ExecuteStatementsResponse& respons
     }
   }
   return out;
+}
+
+std::string FormatPushMessage(const v1::PushQueryMessage& message) {
+  if (message.has_header()) {
+    return absl::StrCat("-- ", message.header().query_id(), ": ", message.header().schema(), "\n");
+  }
+  // A windowed key carries binary window bytes after its text: show the text part.
+  std::string key = message.row().key();
+  auto binary = std::find_if(key.begin(), key.end(),
+                             [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  key.erase(binary, key.end());
+  return absl::StrCat(key.empty() ? "-" : key, " | ",
+                      message.row().tombstone() ? "<deleted>" : message.row().value(), "\n");
 }
 
 std::string FormatQueryTable(const v1::ListQueriesResponse& queries) {

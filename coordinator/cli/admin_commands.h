@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <map>
+
 // `skein` subcommands that talk to the coordinator's admin API.
 
 #include <memory>
@@ -25,6 +28,10 @@ class AdminClient {
   absl::Status ListQueries(const std::string& tenant, v1::ListQueriesResponse* out);
   absl::Status DescribeQuery(const std::string& tenant, const std::string& id, v1::QueryView* out);
   absl::Status TerminateQuery(const std::string& tenant, const std::string& id);
+  // Streams a push query's header and rows to `on_message` until LIMIT or the stream ends.
+  absl::Status PushQuery(const std::string& tenant, const std::string& sql,
+                         const std::map<std::string, std::string>& properties,
+                         const std::function<void(const v1::PushQueryMessage&)>& on_message);
 
  private:
   absl::Status Translate(const grpc::Status& status) const;
@@ -41,5 +48,7 @@ std::string FormatClusterInfo(const v1::ClusterInfo& info);
 std::string FormatStatementOutcomes(const v1::ExecuteStatementsResponse& response);
 std::string FormatQueryTable(const v1::ListQueriesResponse& queries);
 std::string FormatQuery(const v1::QueryView& query);
+// One line per push query message: the header's schema, then `key | value` per row.
+std::string FormatPushMessage(const v1::PushQueryMessage& message);
 
 }  // namespace skein::cli

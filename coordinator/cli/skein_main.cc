@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,11 @@ int main(int argc, char** argv) {
   std::string query_id;
   queries_describe->add_option("id", query_id, "query id")->required();
   queries_terminate->add_option("id", query_id, "query id")->required();
+  CLI::App* select = app.add_subcommand("select", "stream the rows of SELECT ... EMIT CHANGES");
+  std::string select_sql;
+  bool select_earliest = false;
+  select->add_option("query", select_sql, "the push query (LIMIT n ends it)")->required();
+  select->add_flag("--earliest", select_earliest, "read inputs from the beginning");
   CLI::App* test = app.add_subcommand(
       "test", "run SQL statements against input records, no cluster (ksql-test-runner files)");
   std::string statements_path, input_path, output_path;
@@ -111,6 +117,15 @@ int main(int argc, char** argv) {
       return Fail(s);
     }
     std::fputs(skein::cli::FormatStatementOutcomes(response).c_str(), stdout);
+  } else if (select->parsed()) {
+    std::map<std::string, std::string> props;
+    if (select_earliest) props["auto.offset.reset"] = "earliest";
+    absl::Status s =
+        client.PushQuery(tenant, select_sql, props, [](const skein::v1::PushQueryMessage& m) {
+          std::fputs(skein::cli::FormatPushMessage(m).c_str(), stdout);
+          std::fflush(stdout);
+        });
+    if (!s.ok()) return Fail(s);
   } else if (queries_list->parsed()) {
     skein::v1::ListQueriesResponse response;
     if (absl::Status s = client.ListQueries(tenant, &response); !s.ok()) return Fail(s);

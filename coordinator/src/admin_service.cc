@@ -96,4 +96,12 @@ grpc::Status AdminService::TerminateQuery(grpc::ServerContext* /*context*/,
   return ToGrpc(queries_->Terminate(request->tenant(), request->query_id()));
 }
 
+grpc::Status AdminService::PushQuery(grpc::ServerContext* context,
+                                     const v1::PushQueryRequest* request,
+                                     grpc::ServerWriter<v1::PushQueryMessage>* writer) {
+  return ToGrpc(queries_->PushQuery(
+      *request, [writer](const v1::PushQueryMessage& m) { return writer->Write(m); },
+      [context] { return context->IsCancelled(); }));
+}
+
 }  // namespace skein::coordinator

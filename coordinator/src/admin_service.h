@@ -34,6 +34,8 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status TerminateQuery(grpc::ServerContext* context,
                               const v1::TerminateQueryRequest* request,
                               v1::TerminateQueryResponse* response) override;
+  grpc::Status PushQuery(grpc::ServerContext* context, const v1::PushQueryRequest* request,
+                         grpc::ServerWriter<v1::PushQueryMessage>* writer) override;
 
  private:
   const Membership* const membership_;

@@ -31,7 +31,8 @@ absl::Status CoordinatorServer::Start() {
   membership_ = std::make_unique<Membership>(clock_, options_.lease);
   control_ = std::make_unique<ExecutorControlService>(membership_.get(), settings);
   SKEIN_ASSIGN_OR_RETURN(kafka_, KafkaAdmin::Create(options_.kafka_bootstrap));
-  queries_ = std::make_unique<QueryManager>(membership_.get(), control_.get(), kafka_.get());
+  queries_ = std::make_unique<QueryManager>(membership_.get(), control_.get(), kafka_.get(),
+                                            options_.kafka_bootstrap);
   control_->set_listener(queries_.get());
   admin_ =
       std::make_unique<AdminService>(membership_.get(), queries_.get(), settings, clock_->Now());

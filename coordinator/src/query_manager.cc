@@ -57,8 +57,11 @@ std::optional<std::string> PropertyText(const std::vector<sql::Property>& props,
 }  // namespace
 
 QueryManager::QueryManager(Membership* membership, ExecutorControlService* control,
-                           KafkaAdmin* kafka)
-    : membership_(membership), control_(control), kafka_(kafka) {}
+                           KafkaAdmin* kafka, std::string kafka_bootstrap)
+    : membership_(membership),
+      control_(control),
+      kafka_(kafka),
+      kafka_bootstrap_(std::move(kafka_bootstrap)) {}
 
 compiler::Compiler& QueryManager::CompilerFor(const std::string& tenant) {
   auto& slot = compilers_[tenant];
@@ -68,8 +71,12 @@ compiler::Compiler& QueryManager::CompilerFor(const std::string& tenant) {
 
 absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::Execute(const std::string& tenant_in,
                                                                     std::string_view sql) {
-  const std::string tenant = TenantOrDefault(tenant_in);
   absl::MutexLock exec(&exec_mu_);
+  return ExecuteLocked(TenantOrDefault(tenant_in), sql);
+}
+
+absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const std::string& tenant,
+                                                                          std::string_view sql) {
   compiler::Compiler& compiler = CompilerFor(tenant);
   SKEIN_ASSIGN_OR_RETURN(std::vector<sql::ParsedStatement> parsed, sql::ParseStatements(sql));
   if (parsed.empty()) return absl::InvalidArgumentError("no statement to execute");

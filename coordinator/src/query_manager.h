@@ -3,6 +3,8 @@
 // Private: the coordinator's query control plane — per-tenant catalogs and compilers, topic
 // creation, persistent queries cut into tasks, and the assignment of tasks to executors.
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,7 +26,8 @@ namespace skein::coordinator {
 // rebalances take the state lock briefly and never call Kafka under it.
 class QueryManager final : public SessionListener {
  public:
-  QueryManager(Membership* membership, ExecutorControlService* control, KafkaAdmin* kafka);
+  QueryManager(Membership* membership, ExecutorControlService* control, KafkaAdmin* kafka,
+               std::string kafka_bootstrap);
 
   // See Admin.ExecuteStatements.
   absl::StatusOr<v1::ExecuteStatementsResponse> Execute(const std::string& tenant,
@@ -32,6 +35,12 @@ class QueryManager final : public SessionListener {
   std::vector<v1::QueryView> List(const std::string& tenant) const;
   absl::StatusOr<v1::QueryView> Describe(const std::string& tenant, const std::string& id) const;
   absl::Status Terminate(const std::string& tenant, const std::string& id);
+
+  // See Admin.PushQuery (push_query.cc). `write` sends one message (false: the client is
+  // gone); `cancelled` is polled while waiting for rows. Blocks until LIMIT or cancellation.
+  absl::Status PushQuery(const v1::PushQueryRequest& request,
+                         const std::function<bool(const v1::PushQueryMessage&)>& write,
+                         const std::function<bool()>& cancelled);
 
   // Recomputes the assignment over the ALIVE executors and sends each executor its changes.
   void Rebalance();
@@ -54,6 +63,14 @@ class QueryManager final : public SessionListener {
 
   compiler::Compiler& CompilerFor(const std::string& tenant)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(exec_mu_);
+  absl::StatusOr<v1::ExecuteStatementsResponse> ExecuteLocked(const std::string& tenant,
+                                                              std::string_view sql)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(exec_mu_);
+  // Starts the transient query of a push query: a CREATE STREAM|TABLE AS SELECT into a private
+  // JSON topic, with `properties` applied to its plan only.
+  absl::StatusOr<v1::StatementOutcome> StartTransient(
+      const std::string& tenant, const std::string& name, const std::string& topic,
+      const std::string& select_sql, const std::map<std::string, std::string>& properties);
   // Makes the topic of a just-created source exist (creating it when PARTITIONS was given)
   // and records its real partition count in the catalog.
   absl::Status PrepareSourceTopic(compiler::Compiler& compiler, const sql::CreateSource& stmt,
@@ -69,6 +86,8 @@ class QueryManager final : public SessionListener {
   Membership* const membership_;
   ExecutorControlService* const control_;
   KafkaAdmin* const kafka_;
+  const std::string kafka_bootstrap_;
+  std::atomic<int64_t> push_sequence_{0};
 
   absl::Mutex exec_mu_;  // one statement at a time
   std::map<std::string, std::unique_ptr<compiler::Compiler>> compilers_ ABSL_GUARDED_BY(exec_mu_);

@@ -365,9 +365,23 @@ void Worker::TryAssign(Task* task) {
     return;
   }
   for (int i = 0; i < parts->cnt; ++i) {
-    if (parts->elems[i].offset < 0) {
-      parts->elems[i].offset =
-          task->from_earliest ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
+    if (parts->elems[i].offset < 0 && task->from_earliest) {
+      parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+    } else if (parts->elems[i].offset < 0) {
+      // "latest" is resolved now, so a task reported RUNNING reads every record produced after
+      // that report (a logical END would be resolved later, skipping what arrives meanwhile).
+      int64_t low = 0, high = 0;
+      err = rd_kafka_query_watermark_offsets(task->consumer, parts->elems[i].topic,
+                                             parts->elems[i].partition, &low, &high, 2000);
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_topic_partition_list_destroy(parts);
+        Logger("executor")
+            ->info("task {}: end offsets not readable yet ({}); retrying", task->key,
+                   rd_kafka_err2str(err));
+        task->next_assign_attempt = absl::Now() + absl::Milliseconds(500);
+        return;
+      }
+      parts->elems[i].offset = high;
     } else {
       task->next_offsets[parts->elems[i].topic] = parts->elems[i].offset;
       task->committed[parts->elems[i].topic] = parts->elems[i].offset;

@@ -4,10 +4,12 @@
 
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "local_engine.h"
@@ -33,6 +35,13 @@ std::ostream& operator<<(std::ostream& os, const Output& o) {
             << o.value.value_or("<null>") << " @" << o.timestamp;
 }
 
+// Event times a few minutes in the past, on a minute boundary: recent enough that the broker's
+// time-based retention keeps the records (old timestamps would be deleted under the test).
+int64_t BaseTime() {
+  static const int64_t base = (absl::ToUnixMillis(absl::Now()) / 60'000 - 15) * 60'000;
+  return base;
+}
+
 // Records of the input topic: keyed JSON clicks, with some malformed values in between.
 std::vector<KafkaRecord> Clicks(int from, int to) {
   std::vector<KafkaRecord> out;
@@ -42,7 +51,7 @@ std::vector<KafkaRecord> Clicks(int from, int to) {
     r.value = i % 101 == 0 ? std::string("{not json")
                            : absl::StrCat("{\"URL\":\"/page/", i % 13, "\",\"MS\":", (i * 7) % 500,
                                           ",\"REGION\":\"r", i % 3, "\"}");
-    r.timestamp = 1'700'000'000'000 + i;
+    r.timestamp = BaseTime() + i;
     out.push_back(std::move(r));
   }
   return out;
@@ -164,6 +173,43 @@ TEST(ClusterQueryTest, FilterProjectOutputEqualsSkeinTestBeforeAndAfterAnExecuto
   ASSERT_EQ(actual.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) ASSERT_EQ(actual[i], expected[i]) << "record " << i;
 
+  // A push query streams rows of records that arrive after it started, then ends at LIMIT.
+  std::vector<v1::PushQueryMessage> pushed;
+  absl::Notification header_seen;
+  absl::Status push_status;
+  std::thread push([&] {
+    push_status = cluster.PushQuery(
+        "SELECT user_id, url FROM slow_clicks WHERE region = 'r0' EMIT CHANGES LIMIT 5;",
+        {{"auto.offset.reset", "latest"}},
+        [&](const v1::PushQueryMessage& m) {
+          pushed.push_back(m);
+          if (m.has_header()) header_seen.Notify();
+        },
+        absl::Seconds(90));
+    if (!header_seen.HasBeenNotified()) header_seen.Notify();  // failed before the header
+  });
+  struct JoinOnExit {
+    std::thread& thread;
+    ~JoinOnExit() {
+      if (thread.joinable()) thread.join();
+    }
+  } join_push{push};
+  ASSERT_TRUE(header_seen.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  ASSERT_FALSE(pushed.empty()) << push_status;
+  const std::string push_id = pushed[0].header().query_id();
+  EXPECT_EQ(pushed[0].header().schema(), "USER_ID STRING KEY, URL STRING");
+  ASSERT_TRUE(cluster.AwaitQueryRunning(push_id, absl::Seconds(60)).ok());
+  ASSERT_TRUE(ProduceAll(KafkaBootstrap(), input, Clicks(3000, 3400)).ok());
+  push.join();
+  ASSERT_TRUE(push_status.ok()) << push_status;
+  ASSERT_EQ(pushed.size(), 6u);  // header + LIMIT rows
+  for (size_t i = 1; i < pushed.size(); ++i) {
+    EXPECT_NE(pushed[i].row().value().find("\"URL\":\"/PAGE/"), std::string::npos)
+        << pushed[i].row().value();
+  }
+  // The transient query is gone once the push query ended.
+  EXPECT_EQ(cluster.DescribeQuery(push_id)->state(), v1::QUERY_STATE_TERMINATED);
+
   // Malformed records were counted, not fatal.
   absl::StatusOr<v1::QueryView> final_view = cluster.DescribeQuery(query_id);
   ASSERT_TRUE(final_view.ok());
@@ -199,7 +245,7 @@ TEST(ClusterQueryTest, TumblingWindowSumPerUserAndProductEqualsSkeinTest) {
     KafkaRecord r;
     r.key = absl::StrCat("\"user-", i % 23, "\"");
     r.value = absl::StrCat("{\"PRODUCT_ID\":\"p", i % 7, "\",\"VIEW_MS\":", (i * 37) % 900, "}");
-    r.timestamp = 1'700'000'000'000 + int64_t{i} * 250;  // 2000 records over ~8 minutes
+    r.timestamp = BaseTime() + int64_t{i} * 250;  // 2000 records over ~8 minutes
     views.push_back(std::move(r));
   }
   const std::vector<Output> expected = Expected(statements, {{input, views}}, sink);
@@ -253,14 +299,14 @@ TEST(ClusterQueryTest, RatingsLeftJoinCustomersThenUnhappyPlatinumEqualSkeinTest
     KafkaRecord r;
     r.key = absl::StrCat("\"c", i, "\"");
     r.value = absl::StrCat("{\"NAME\":\"name-", i, "\",\"LEVEL\":\"", levels[i % 3], "\"}");
-    r.timestamp = 1'700'000'000'000;
+    r.timestamp = BaseTime();
     customers.push_back(std::move(r));
   }
   for (int i = 0; i < 1200; ++i) {
     KafkaRecord r;
     r.key = absl::StrCat("\"c", (i * 7) % 80, "\"");
     r.value = absl::StrCat("{\"STARS\":", i % 5 + 1, ",\"CHANNEL\":\"ch", i % 4, "\"}");
-    r.timestamp = 1'700'000'100'000 + i;
+    r.timestamp = BaseTime() + 100'000 + i;
     ratings.push_back(std::move(r));
   }
   const Inputs inputs = {{customers_topic, customers}, {ratings_topic, ratings}};

@@ -14,6 +14,9 @@ namespace skein::testing {
 
 TestCluster::TestCluster(std::string name, int lease_ms)
     : name_(std::move(name)), lease_ms_(lease_ms), port_(FreePort()), dir_(ScratchDir(name_)) {
+  // Logs and data of an earlier run would be mistaken for this one's.
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
   admin_ = v1::Admin::NewStub(
       grpc::CreateChannel(coordinator_address(), grpc::InsecureChannelCredentials()));
 }
@@ -114,6 +117,21 @@ absl::StatusOr<v1::QueryView> TestCluster::DescribeQuery(const std::string& id) 
   grpc::Status status = admin_->DescribeQuery(&context, request, &response);
   if (!status.ok()) return FromGrpc(status);
   return response;
+}
+
+absl::Status TestCluster::PushQuery(
+    const std::string& sql, const std::map<std::string, std::string>& props,
+    const std::function<void(const v1::PushQueryMessage&)>& on_message, absl::Duration deadline) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  v1::PushQueryRequest request;
+  request.set_sql(sql);
+  for (const auto& [k, v] : props) (*request.mutable_properties())[k] = v;
+  std::unique_ptr<grpc::ClientReader<v1::PushQueryMessage>> reader =
+      admin_->PushQuery(&context, request);
+  v1::PushQueryMessage message;
+  while (reader->Read(&message)) on_message(message);
+  return FromGrpc(reader->Finish());
 }
 
 absl::StatusOr<v1::QueryView> TestCluster::AwaitQueryRunning(

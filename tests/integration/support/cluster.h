@@ -36,6 +36,10 @@ class TestCluster {
   // Admin.ExecuteStatements / DescribeQuery for tenant "default".
   absl::StatusOr<v1::ExecuteStatementsResponse> Execute(const std::string& sql);
   absl::StatusOr<v1::QueryView> DescribeQuery(const std::string& id);
+  // Admin.PushQuery: calls `on_message` for the header and every row until the stream ends.
+  absl::Status PushQuery(const std::string& sql, const std::map<std::string, std::string>& props,
+                         const std::function<void(const v1::PushQueryMessage&)>& on_message,
+                         absl::Duration deadline);
   // Polls until every task of query `id` is RUNNING on an executor for which `where` holds
   // (any executor when empty); returns the view seen, or an error on timeout.
   absl::StatusOr<v1::QueryView> AwaitQueryRunning(
