@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The five-minute start: installs what is missing, builds, starts a local cluster (Kafka, one
-# coordinator, two executors) under .run/cluster and shows its executors.
+# coordinator, two executors) under .run/cluster, runs the demo pipelines of
+# deploy/demo/pipelines.sql on it and shows their output.
 #
 #   ./deploy/quickstart.sh           start (or reuse) the cluster and show it
 #   ./deploy/cluster.sh stop         stop it again
@@ -33,11 +34,40 @@ if [ "${alive:-0}" -lt 2 ]; then
   echo "quickstart: expected 2 ALIVE executors; logs are under .run/cluster" >&2
   exit 1
 fi
+# ---- demo pipelines: statements, some input, then a look at each output.
+echo "== Demo pipelines (deploy/demo/pipelines.sql)"
+"$skein" sql -f "$root/deploy/demo/pipelines.sql"
+bootstrap=$("$root/deploy/kafka.sh" bootstrap --dir "$root/.run/cluster/kafka")
+produce() {  # produce TOPIC: lines "key|json" on stdin
+  "$root/deploy/kafka.sh" tool kafka.tools.ConsoleProducer --bootstrap-server "$bootstrap" \
+    --topic "$1" --property parse.key=true --property key.separator='|' >/dev/null
+}
+tiers=(gold silver bronze)
+for u in 1 2 3 4 5; do
+  echo "\"u$u\"|{\"NAME\":\"user-$u\",\"TIER\":\"${tiers[$((u % 3))]}\"}"
+done | produce demo_users
+sleep 2  # let the join load the users table before views arrive
+for i in $(seq 1 200); do
+  echo "\"u$((i % 5 + 1))\"|{\"PRODUCT_ID\":\"p$((i % 4))\",\"VIEW_MS\":$(((i * 137) % 1000))}"
+done | produce demo_pageviews
+echo
+"$skein" queries list
+for q in "SELECT * FROM long_views EMIT CHANGES LIMIT 3;" \
+         "SELECT * FROM view_time EMIT CHANGES LIMIT 3;" \
+         "SELECT * FROM tiered_views EMIT CHANGES LIMIT 3;"; do
+  echo
+  echo "\$ skein select --earliest \"$q\""
+  timeout 60 "$skein" select --earliest "$q"
+done
+echo
 cat <<TXT
 Next:
   export SKEIN_COORDINATOR=$coordinator
   build/bin/skein executors list          # membership, leases, last heartbeats
   build/bin/skein cluster info            # coordinator, Kafka, counts
+  build/bin/skein queries list            # the demo's queries; queries describe ID for tasks
+  build/bin/skein sql "SHOW STREAMS;"     # more statements: skein sql "..." or -f FILE
+  build/bin/skein select "SELECT * FROM tiered_views EMIT CHANGES;"   # Ctrl-C ends it
   ./deploy/cluster.sh status              # processes; logs under .run/cluster
   ./deploy/cluster.sh stop                # stop everything
 TXT
