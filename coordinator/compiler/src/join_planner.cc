@@ -276,12 +276,13 @@ v1::Stage RepartitionStage(JoinSide* side, uint32_t stage_id, const std::string&
   v1::SourceOp op;
   *op.mutable_schema() = rekey.output();
   *op.mutable_topic() = TopicProto(topic, partitions, key_format, FormatInfo{"JSON", {}});
-  op.set_is_table(false);
+  op.set_is_table(side->src->is_table);  // a table keeps its key: still a changelog
   op.set_timestamp_column(-1);
   v1::SinkOp sink;
   *sink.mutable_topic() = op.topic();
   *sink.mutable_schema() = rekey.output();
   sink.set_timestamp_column(-1);
+  sink.set_is_table(side->src->is_table);
   *stage.add_operators()->mutable_sink() = sink;
   side->op = op;
   side->source_offset = 1;
@@ -371,6 +372,12 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
   }
   l.repartition = !l.src->is_table && !l.on_key;
   r.repartition = !r.src->is_table && !r.on_key;
+  // Keys read as they are must also be serialized alike to be co-partitioned: when the key
+  // formats differ, the right side is rewritten with the left's key format (as ksqlDB does).
+  if (!foreign_key && !l.repartition && !r.repartition &&
+      l.src->key_format.name != r.src->key_format.name) {
+    r.repartition = true;
+  }
   for (const JoinSide* s : {&l, &r}) {
     if (s->repartition && s->src->window) {
       return absl::InvalidArgumentError(
@@ -404,7 +411,8 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
     int partitions = other.repartition ? l.src->partitions : other.src->partitions;
     FormatInfo key_format = other.repartition ? l.src->key_format : other.src->key_format;
     if (key_format.name == "NONE" || key_format.name.empty() ||
-        (key_format.name == "KAFKA" && !key_type.IsPrimitive()) || key_format.name == "DELIMITED") {
+        ((key_format.name == "KAFKA" || key_format.name == "DELIMITED") &&
+         !key_type.IsPrimitive())) {
       key_format = FormatInfo{"JSON", {}};
     }
     const std::string topic = absl::StrCat("_skein-", tenant, "-", target.sink_name, "-Join-",

@@ -107,6 +107,25 @@ TEST(JoinRulesTest, CoPartitioning) {
   EXPECT_TRUE(r->plan->stages(1).operators(1).has_join());
 }
 
+TEST(JoinRulesTest, KeyFormatMismatchRepartitionsTheRightSide) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE STREAM A (ID INT KEY, X INT) WITH (kafka_topic='a', "
+                     "key_format='DELIMITED', value_format='JSON');"
+                     "CREATE TABLE B (ID INT PRIMARY KEY, Y INT) WITH (kafka_topic='b', "
+                     "key_format='KAFKA', value_format='JSON');")
+                  .ok());
+  auto r = RunSql(c, "CREATE STREAM J AS SELECT A.ID, X, Y FROM A JOIN B ON A.ID = B.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->plan.has_value());
+  ASSERT_EQ(r->plan->stages_size(), 2);
+  // The table is rewritten with the stream's key format and still read as a table.
+  const auto& sink = r->plan->stages(0).operators(2).sink();
+  EXPECT_EQ(sink.topic().key_format().name(), "DELIMITED");
+  EXPECT_TRUE(sink.is_table());
+  EXPECT_TRUE(r->plan->stages(1).right_operators(0).source().is_table());
+}
+
 TEST(JoinRulesTest, KeyNamingAndProjection) {
   Compiler c;
   ASSERT_TRUE(RunSql(c, kSources).ok());
