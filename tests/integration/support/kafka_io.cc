@@ -96,6 +96,7 @@ absl::StatusOr<std::vector<KafkaRecord>> ReadTopic(const std::string& bootstrap,
       r.timestamp = rd_kafka_message_timestamp(m, nullptr);
       if (m->key != nullptr) r.key.emplace(static_cast<const char*>(m->key), m->key_len);
       if (m->payload != nullptr) r.value.emplace(static_cast<const char*>(m->payload), m->len);
+      r.received_ms = absl::ToUnixMillis(absl::Now());
       out.push_back(std::move(r));
       last_record = absl::Now();
     }

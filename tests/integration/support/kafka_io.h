@@ -18,6 +18,7 @@ struct KafkaRecord {
   int64_t timestamp = 0;  // produce: 0 = now
   std::optional<std::string> key;
   std::optional<std::string> value;
+  int64_t received_ms = 0;  // ReadTopic: wall-clock time the reader received it
 };
 
 // Produces `records` in order (idempotent producer; keyed records partitioned as a Java
