@@ -150,5 +150,31 @@ TEST_F(AggregateRulesTest, TableSourcesRetractAndRejectStreamOnlyFunctions) {
                  "Your SELECT query produces a TABLE.");
 }
 
+TEST_F(AggregateRulesTest, WindowedSourcesFromWithProperties) {
+  ExpectRejected(c_,
+                 "CREATE TABLE W1 (K STRING PRIMARY KEY, N BIGINT) WITH (kafka_topic='w1', "
+                 "value_format='JSON', WINDOW_TYPE='SESSION', WINDOW_SIZE='10 SECONDS');",
+                 "'WINDOW_SIZE' should not be set for SESSION windows.");
+  ExpectRejected(c_,
+                 "CREATE TABLE W2 (K STRING PRIMARY KEY, N BIGINT) WITH (kafka_topic='w2', "
+                 "value_format='JSON', WINDOW_TYPE='TUMBLING');",
+                 "'WINDOW_SIZE' must be set for TUMBLING windows.");
+  ASSERT_TRUE(RunSql(c_,
+                     "CREATE STREAM W3 (K STRING KEY, N BIGINT) WITH (kafka_topic='w3', "
+                     "value_format='JSON', WINDOW_TYPE='Hopping', WINDOW_SIZE='2 MINUTES');")
+                  .ok());
+  const DataSource* w3 = c_.catalog().FindSource("W3");
+  ASSERT_NE(w3, nullptr);
+  ASSERT_TRUE(w3->window.has_value());
+  EXPECT_EQ(w3->window->kind, "HOPPING");
+  EXPECT_EQ(w3->window->size_millis, 120000);
+  // A query over it keeps the windowed key and may read the window bounds.
+  auto r = RunSql(c_, "CREATE STREAM W4 AS SELECT * FROM W3 WHERE WINDOWEND - WINDOWSTART > 0;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  const auto& stage = r->plan->stages(0);
+  EXPECT_EQ(stage.operators(0).source().windowed_key().kind(), v1::WindowedKey::KIND_TIME);
+  EXPECT_EQ(stage.operators(stage.operators_size() - 1).sink().windowed_key().size_ms(), 120000);
+}
+
 }  // namespace
 }  // namespace skein::compiler
