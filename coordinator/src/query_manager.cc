@@ -9,6 +9,7 @@
 #include "skein/common/status.h"
 #include "skein/coordinator/assignor.h"
 #include "skein/proto/task_id.h"
+#include "skein/proto/topics.h"
 #include "skein/sql/parser.h"
 
 namespace skein::coordinator {
@@ -65,7 +66,19 @@ QueryManager::QueryManager(Membership* membership, ExecutorControlService* contr
 
 compiler::Compiler& QueryManager::CompilerFor(const std::string& tenant) {
   auto& slot = compilers_[tenant];
-  if (slot == nullptr) slot = std::make_unique<compiler::Compiler>(tenant);
+  if (slot != nullptr) return *slot;
+  slot = std::make_unique<compiler::Compiler>(tenant);
+  // Every tenant sees its processing log as a stream (executors write it; see worker.cc).
+  const std::string topic = proto::ProcessingLogTopic(tenant);
+  absl::StatusOr<v1::ExecuteStatementsResponse> created = ExecuteLocked(
+      tenant, absl::StrCat("CREATE STREAM IF NOT EXISTS KSQL_PROCESSING_LOG (QUERY_ID STRING, "
+                           "KIND STRING, REASON STRING, TOPIC STRING, SOURCE_PARTITION INT, "
+                           "SOURCE_OFFSET BIGINT, LOGGED_AT BIGINT) WITH (KAFKA_TOPIC='",
+                           topic, "', VALUE_FORMAT='JSON', PARTITIONS=1);"));
+  if (!created.ok()) {
+    Logger("coordinator")
+        ->warn("tenant={}: processing log stream: {}", tenant, created.status().ToString());
+  }
   return *slot;
 }
 

@@ -2,25 +2,20 @@
 
 #include <algorithm>
 
+#include "kafka_processing_log.h"
 #include "skein/common/logging.h"
 #include "tenant_states.h"
 #include "worker.h"
 
 namespace skein::executor {
-namespace {
-// One processing log for every task of the executor.
-runtime::ProcessingLog* ExecutorProcessingLog() {
-  static auto* log = new LoggingProcessingLog();
-  return log;
-}
-}  // namespace
-
 TaskHost::TaskHost(TaskHostOptions options)
-    : options_(std::move(options)), states_(std::make_unique<TenantStates>(options_.data_dir)) {
+    : options_(std::move(options)),
+      states_(std::make_unique<TenantStates>(options_.data_dir)),
+      processing_log_(std::make_unique<KafkaProcessingLog>()) {
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     workers_.push_back(std::make_unique<Worker>(i, options_.executor_id, options_.commit_interval,
-                                                states_.get(), ExecutorProcessingLog()));
+                                                states_.get(), processing_log_.get()));
   }
 }
 

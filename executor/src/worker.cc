@@ -43,16 +43,11 @@ std::vector<std::string> SourceTopics(const v1::Stage& stage) {
 
 }  // namespace
 
-void LoggingProcessingLog::Write(const runtime::ProcessingLogEntry& entry) {
-  Logger("processing-log")
-      ->warn("query={} topic={} partition={} offset={}: {}", entry.query_id, entry.topic,
-             entry.partition, entry.offset, entry.reason);
-}
-
 struct Worker::Task {
   v1::TaskId id;
   std::string key;
   v1::PhysicalPlan plan;
+  std::unique_ptr<TenantProcessingLog> log;  // outlives `stage`, which writes to it
   std::unique_ptr<runtime::StageTask> stage;
   rd_kafka_t* consumer = nullptr;
   rd_kafka_queue_t* queue = nullptr;
@@ -139,7 +134,7 @@ class Worker::ProducerSink final : public runtime::RecordSink {
 };
 
 Worker::Worker(int index, std::string executor_id, absl::Duration commit_interval,
-               TenantStates* states, runtime::ProcessingLog* log)
+               TenantStates* states, KafkaProcessingLog* log)
     : index_(index),
       executor_id_(std::move(executor_id)),
       commit_interval_(commit_interval),
@@ -313,9 +308,11 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
     return absl::InvalidArgumentError(absl::StrCat("the plan has no stage ", a.task().stage()));
   }
   runtime::TaskOptions options;
-  options.log = log_;
-  options.partition = static_cast<int32_t>(a.task().partition());
   const std::string tenant = a.task().tenant().empty() ? "default" : a.task().tenant();
+  log_->Connect(kafka_bootstrap);
+  task->log = std::make_unique<TenantProcessingLog>(log_, tenant);
+  options.log = task->log.get();
+  options.partition = static_cast<int32_t>(a.task().partition());
   options.state_db = [states = states_, tenant] { return states->Get(tenant); };
   SKEIN_ASSIGN_OR_RETURN(task->stage, runtime::StageTask::Create(task->plan, *stage, options));
 

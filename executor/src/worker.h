@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "kafka_processing_log.h"
 #include "skein/proto/task_id.h"
 #include "skein/runtime/processing_log.h"
 #include "skein/runtime/stage_task.h"
@@ -25,20 +26,13 @@ namespace skein::executor {
 
 using proto::TaskKey;
 
-// Writes processing-log entries to the executor's log (the per-tenant processing-log topic
-// replaces it when the cluster wires it). Threading: thread-safe.
-class LoggingProcessingLog final : public runtime::ProcessingLog {
- public:
-  void Write(const runtime::ProcessingLogEntry& entry) override;
-};
-
 // A worker thread with its tasks. Tasks are added and removed through a command list the
 // thread drains between rounds, so every Kafka handle of a task is used by one thread only.
 // Owned by the TaskHost. Threading: Add/Remove/Statuses/task_count from any thread.
 class Worker {
  public:
   Worker(int index, std::string executor_id, absl::Duration commit_interval, TenantStates* states,
-         runtime::ProcessingLog* log);
+         KafkaProcessingLog* log);
   ~Worker();  // Stop()
 
   void Add(std::string kafka_bootstrap, v1::TaskAssignment assignment);
@@ -77,7 +71,7 @@ class Worker {
   const std::string executor_id_;
   const absl::Duration commit_interval_;
   TenantStates* const states_;
-  runtime::ProcessingLog* const log_;
+  KafkaProcessingLog* const log_;
 
   // Worker-thread state.
   rd_kafka_t* producer_ = nullptr;

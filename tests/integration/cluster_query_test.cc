@@ -3,6 +3,7 @@
 // computes from the same statements and input, before and after an executor joins.
 
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -209,6 +210,21 @@ TEST(ClusterQueryTest, FilterProjectOutputEqualsSkeinTestBeforeAndAfterAnExecuto
   }
   // The transient query is gone once the push query ended.
   EXPECT_EQ(cluster.DescribeQuery(push_id)->state(), v1::QUERY_STATE_TERMINATED);
+
+  // Each malformed input record is in the tenant's processing log once, with its offset.
+  const size_t malformed = 34;  // i % 101 == 0 for i in [0, 3400)
+  absl::StatusOr<std::vector<KafkaRecord>> logged =
+      ReadTopic(KafkaBootstrap(), "_skein-default-processing-log", malformed, absl::Seconds(60));
+  ASSERT_TRUE(logged.ok()) << logged.status();
+  std::set<std::string> where;
+  for (const KafkaRecord& r : *logged) {
+    ASSERT_TRUE(r.value.has_value());
+    EXPECT_NE(r.value->find("\"QUERY_ID\":\"CSAS_SLOW_CLICKS_0\""), std::string::npos) << *r.value;
+    EXPECT_NE(r.value->find("\"KIND\":\"DESERIALIZATION\""), std::string::npos) << *r.value;
+    where.insert(r.value->substr(r.value->find("\"SOURCE_PARTITION\"")));
+  }
+  EXPECT_EQ(logged->size(), malformed);
+  EXPECT_EQ(where.size(), malformed) << "one entry per bad record";
 
   // Malformed records were counted, not fatal.
   absl::StatusOr<v1::QueryView> final_view = cluster.DescribeQuery(query_id);

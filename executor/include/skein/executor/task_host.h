@@ -24,6 +24,7 @@ struct TaskHostOptions {
 
 class Worker;
 class TenantStates;
+class KafkaProcessingLog;
 
 // A fixed pool of worker threads, each owning some tasks, a Kafka producer and one consumer
 // per task. Partitions are assigned explicitly (never a consumer-group subscribe); input
@@ -57,6 +58,7 @@ class TaskHost {
 
   const TaskHostOptions options_;
   std::unique_ptr<TenantStates> states_;
+  std::unique_ptr<KafkaProcessingLog> processing_log_;  // outlives the workers' tasks
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
   uint64_t applied_version_ ABSL_GUARDED_BY(mu_) = 0;
