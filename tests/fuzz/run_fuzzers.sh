@@ -3,7 +3,9 @@
 #
 #   tests/fuzz/run_fuzzers.sh FUZZ_BIN_DIR CORPUS_ROOT [SECONDS]
 #
-# Runs each FUZZ_BIN_DIR/*_fuzz for SECONDS (default $SKEIN_FUZZ_SECONDS or 8), seeded from
+# Runs each FUZZ_BIN_DIR/*_fuzz for a fixed number of inputs from a fixed seed
+# ($SKEIN_FUZZ_RUNS, default 100000; $SKEIN_FUZZ_SEED, default 1), so a commit's run is the same
+# on every machine, bounded by SECONDS x 4 (default $SKEIN_FUZZ_SECONDS or 8), seeded from
 # CORPUS_ROOT/<target>/ (read only: new inputs go to a scratch directory). Exits 1 on the first
 # target that crashes, leaks, times out or fails a check, printing the reproducer; 77 (ctest
 # skip) when there is no fuzz build. deploy/test.sh makes the fuzz build (<build>-fuzz).
@@ -28,7 +30,8 @@ for bin in "${targets[@]}"; do
   name=$(basename "${bin}")
   seeds="${corpus_root}/${name}"
   mkdir -p "${work}/${name}"
-  args=(-max_total_time="${seconds}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  args=(-seed="${SKEIN_FUZZ_SEED:-1}" -runs="${SKEIN_FUZZ_RUNS:-100000}"
+    -max_total_time="$((seconds * 4))" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
     -artifact_prefix="${work}/${name}-")
   env=()
   # libavro's generic values drop a few KB of array storage that LeakSanitizer reports at exit

@@ -203,7 +203,8 @@ absl::StatusOr<ExprPtr> Parser::ParsePropertyValue() {
     }
     return Unexpected(v, "a literal value", hint);
   }
-  return ParseExpr();
+  // Only the literal (with its sign): `'a' / x = 'b'` is not a property value.
+  return ParseUnary();
 }
 
 absl::StatusOr<std::vector<Property>> Parser::ParseWithClause() {

@@ -54,6 +54,15 @@ TEST(ParserErrorTest, MissingCommaInColumnList) {
             "'b'?");
 }
 
+TEST(ParserErrorTest, PropertyValueIsOneLiteral) {
+  // Found by the fuzzer: an expression after the literal used to parse, then print differently.
+  const std::string error =
+      ErrorOf("CREATE TABLE t (id STRING PRIMARY KEY) WITH (kafka_topic='users'/ format='AVRO');");
+  EXPECT_EQ(error, "line 1:65: Syntax Error\nunexpected '/' — expected ')'");
+  EXPECT_TRUE(
+      ParseStatements("CREATE STREAM s (a INT) WITH (kafka_topic='s', partitions=-1)").ok());
+}
+
 TEST(ParserErrorTest, MissingCommaInSelectList) {
   EXPECT_EQ(ErrorOf("SELECT a b c FROM s"),
             "line 1:12: Syntax Error\nunexpected 'c' — expected FROM. Hint: is a comma missing "
