@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "expr_analyzer.h"
 #include "skein/common/status.h"
 #include "skein/sql/printer.h"
@@ -133,6 +134,22 @@ absl::Status ResolveFormats(const PropertyMap& props, const FormatInfo* inherit_
           absl::StrCat(format->name, " does not support the following configs: [delimiter]"));
     }
     format->properties["DELIMITER"] = d->second;
+  }
+  for (const auto& [prop, format] :
+       {std::pair<const char*, FormatInfo*>{"VALUE_AVRO_SCHEMA_FULL_NAME", value},
+        {"KEY_AVRO_SCHEMA_FULL_NAME", key}}) {
+    auto n = props.find(prop);
+    if (n == props.end()) continue;
+    if (format->name != "AVRO") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(format->name, " does not support the following configs: [fullSchemaName]"));
+    }
+    const std::string name(absl::StripAsciiWhitespace(n->second));
+    if (name.empty()) {
+      return absl::InvalidArgumentError(
+          "fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}");
+    }
+    format->properties["FULL_SCHEMA_NAME"] = name;
   }
   return absl::OkStatus();
 }

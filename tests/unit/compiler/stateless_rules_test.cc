@@ -152,6 +152,14 @@ TEST(StatelessRulesTest, FormatDefaultsAndValidation) {
                  "value_delimiter=';');",
                  "JSON does not support the following configs: [delimiter]");
   ExpectRejected(c,
+                 "CREATE STREAM G (V INT) WITH (kafka_topic='g', value_format='JSON', "
+                 "value_avro_schema_full_name='com.example.V');",
+                 "JSON does not support the following configs: [fullSchemaName]");
+  ExpectRejected(c,
+                 "CREATE STREAM H (V INT) WITH (kafka_topic='h', value_format='AVRO', "
+                 "value_avro_schema_full_name=' ');",
+                 "fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}");
+  ExpectRejected(c,
                  "CREATE STREAM F (V INT) WITH (kafka_topic='f', value_format='KAFKA', "
                  "wrap_single_value=true);",
                  "Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
