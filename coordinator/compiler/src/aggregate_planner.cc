@@ -6,19 +6,25 @@
 //                                             Source(repartition) -> Aggregate -> Project -> Sink
 //   table:                                    Source -> [Filter] -> Aggregate(retracting) ->
 //                                             Project -> Sink
+//   over a JOIN: the join relation (PlanJoinRelation: its repartitions, then the join stage with
+//   WHERE) takes the place of Source -> [Filter]; a stream(-table/-stream) join is always
+//   rekeyed and repartitioned, a table-table join's changelog goes through GroupByChange.
 // The aggregate's output row is [group keys][one column per aggregate call][ROWTIME]
 // [WINDOWSTART, WINDOWEND]; SELECT and HAVING are analyzed over it, with GROUP BY expressions
 // and aggregate calls substituted by its columns.
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "planner_util.h"
 #include "skein/common/status.h"
 #include "skein/functions/registry.h"
+#include "skein/sql/parser.h"
 #include "skein/sql/printer.h"
 #include "statements.h"
 
@@ -107,6 +113,9 @@ struct AggregatePlanner {
   const sql::Query* q = nullptr;
   const DataSource* src = nullptr;
   std::string qualifier;
+  // The input relation when aggregating over a JOIN (else the input is the catalog source
+  // `src`); `src` is then the join's leftmost source, whose formats the sink inherits.
+  JoinRelation* join = nullptr;
 
   // GROUP BY
   std::vector<std::string> group_canon;  // QualifiedSql of each GROUP BY expression
@@ -117,7 +126,33 @@ struct AggregatePlanner {
   std::vector<SqlType> agg_types;
   bool windowed = false;
 
-  std::string Canon(const sql::Expr& e) const { return QualifiedSql(e, qualifier); }
+  std::string Canon(const sql::Expr& e) const {
+    if (join == nullptr) return QualifiedSql(e, qualifier);
+    // Over a join, an unqualified column is qualified by the one source that has it.
+    absl::StatusOr<sql::ExprPtr> copy = sql::ParseExpression(sql::ExprToSql(e));
+    if (!copy.ok()) return sql::ExprToSql(e);
+    QualifyJoinColumns(copy->get());
+    return sql::ExprToSql(**copy);
+  }
+
+  void QualifyJoinColumns(sql::Expr* e) const {
+    if (e == nullptr) return;
+    if (e->kind == sql::ExprKind::kColumnRef && e->qualifier.empty()) {
+      const ScopeColumn* found = nullptr;
+      int matches = 0;
+      for (const ScopeColumn& c : join->scope) {
+        if (c.name == e->text && !c.qualifier.empty()) {
+          found = &c;
+          ++matches;
+        }
+      }
+      if (matches == 1) e->qualifier = found->qualifier;
+    }
+    if (e->kind == sql::ExprKind::kLambda) return;  // lambda parameters are not columns
+    for (auto& c : e->children) QualifyJoinColumns(c.get());
+    QualifyJoinColumns(e->operand.get());
+    QualifyJoinColumns(e->else_result.get());
+  }
 
   int GroupIndex(const sql::Expr& e) const {
     const std::string c = Canon(e);
@@ -148,6 +183,28 @@ struct AggregatePlanner {
 
   absl::StatusOr<StatementResult> Plan(bool apply);
 
+  // An error analyzing an expression over a join as ksqlDB words it: it names the join's
+  // columns <ALIAS>_<COLUMN> (`SUM(I1_BAR)`, not `SUM(I1.BAR)`).
+  absl::Status JoinStyle(absl::Status error) const {
+    if (join == nullptr || error.ok()) return error;
+    std::vector<std::pair<std::string, std::string>> renames;
+    for (const ScopeColumn& c : join->scope) {
+      if (c.qualifier.empty()) continue;
+      renames.emplace_back(absl::StrCat(c.qualifier, ".", c.name),
+                           absl::StrCat(c.qualifier, "_", c.name));
+    }
+    return absl::Status(error.code(), absl::StrReplaceAll(error.message(), renames));
+  }
+
+  bool InBothJoinSources(const std::string& column) const {
+    int in = 0;
+    for (const std::string& name : join->sources) {
+      const DataSource* s = catalog.FindSource(name);
+      if (s != nullptr && s->schema.IndexOf(column) >= 0) ++in;
+    }
+    return in > 1;
+  }
+
   // The internal topic between the two stages of a repartitioned aggregation.
   std::string RepartitionTopic() const {
     return absl::StrCat("_skein-", catalog.tenant().empty() ? "default" : catalog.tenant(), "-",
@@ -156,13 +213,13 @@ struct AggregatePlanner {
 };
 
 absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
-  src = catalog.FindSource(q->from.name);
+  src = join != nullptr ? join->leftmost : catalog.FindSource(q->from.name);
   if (src == nullptr) {
     return ErrorAt(q->from.pos, absl::StrCat("Source `", q->from.name, "` does not exist."));
   }
   qualifier = q->from.alias.empty() ? q->from.name : q->from.alias;
   windowed = q->window.has_value();
-  const bool input_table = src->is_table;
+  const bool input_table = join != nullptr ? join->is_table : src->is_table;
 
   if (q->emit == sql::EmitKind::kFinal && !windowed) {
     return absl::InvalidArgumentError("EMIT FINAL is only supported for windowed aggregations.");
@@ -177,8 +234,9 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
     return absl::InvalidArgumentError("Windowing not supported for table aggregations.");
   }
 
-  SourceScope source = BuildSourceScope(*src, qualifier);
-  const std::vector<ScopeColumn>& scope = source.columns;
+  SourceScope source;
+  if (join == nullptr) source = BuildSourceScope(*src, qualifier);
+  const std::vector<ScopeColumn>& scope = join != nullptr ? join->scope : source.columns;
 
   // Unknown functions are reported before any rule about grouping.
   {
@@ -349,12 +407,18 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
         "SELECT statement instead.");
   }
 
-  // ---- stage 0: source, WHERE, and (when needed) the repartition by the group key.
+  // ---- stage 0 (over a join: the join stage, which applied WHERE): source, WHERE, and (when
+  // needed) the repartition by the group key.
   std::vector<v1::Stage> stages;
   v1::Stage stage;
-  stage.set_id(0);
-  *stage.add_operators()->mutable_source() = source.op;
-  if (q->where) {
+  if (join != nullptr) {
+    stages = std::move(join->stages);
+    stage = std::move(join->open);
+  } else {
+    stage.set_id(0);
+    *stage.add_operators()->mutable_source() = source.op;
+  }
+  if (q->where && join == nullptr) {
     ExprAnalyzer where(&scope, "WHERE");
     SKEIN_ASSIGN_OR_RETURN(TypedExpr pred, where.Analyze(*q->where));
     if (pred.type && pred.type->kind() != TypeKind::kBoolean) {
@@ -367,7 +431,7 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
         *CoerceTo(pred, SqlType::Boolean());
   }
   const auto src_keys = src->schema.KeyColumns();
-  bool by_source_key = !input_table && src_keys.size() == q->group_by.size();
+  bool by_source_key = join == nullptr && !input_table && src_keys.size() == q->group_by.size();
   for (size_t i = 0; by_source_key && i < src_keys.size(); ++i) {
     const auto& g = *q->group_by[i];
     by_source_key = g.kind == sql::ExprKind::kColumnRef && g.text == src_keys[i].name;
@@ -391,7 +455,11 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
       *repart_source.mutable_schema()->add_columns() = c;
     agg_scope.clear();
     uint32_t next = num_keys;
-    for (const auto& c : source.op.schema().columns()) {
+    // Over a join: the join row's index of each repartitioned column, for the scope below.
+    std::vector<std::pair<uint32_t, uint32_t>> moved;
+    const v1::Schema& input_row = join != nullptr ? join->row : source.op.schema();
+    for (int i = 0; i < input_row.columns_size(); ++i) {
+      const auto& c = input_row.columns(i);
       auto col = c;
       if (col.namespace_() == v1::COLUMN_NAMESPACE_PSEUDO) {
         *rekey.mutable_output()->add_columns() = col;
@@ -401,13 +469,25 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
       col.clear_header_key();
       *rekey.mutable_output()->add_columns() = col;
       *repart_source.mutable_schema()->add_columns() = col;
-      agg_scope.push_back({c.name(), qualifier, TypeFromProto(c.type()), next++});
+      if (join != nullptr) {
+        moved.emplace_back(static_cast<uint32_t>(i), next++);
+      } else {
+        agg_scope.push_back({c.name(), qualifier, TypeFromProto(c.type()), next++});
+      }
+    }
+    if (join != nullptr) {
+      // The join's scope (qualified names) over the repartitioned row.
+      for (const ScopeColumn& s : join->scope) {
+        for (const auto& [from, to] : moved) {
+          if (from == s.index) agg_scope.push_back({s.name, s.qualifier, s.type, to});
+        }
+      }
     }
     for (const char* p : {"ROWTIME", "ROWPARTITION", "ROWOFFSET"}) {
       const SqlType t = std::string(p) == "ROWPARTITION" ? SqlType::Integer() : SqlType::Bigint();
       *repart_source.mutable_schema()->add_columns() =
           ColumnProto(p, t, v1::COLUMN_NAMESPACE_PSEUDO);
-      agg_scope.push_back({p, qualifier, t, next++});
+      agg_scope.push_back({p, join != nullptr ? "" : qualifier, t, next++});
     }
     *stage.add_operators()->mutable_rekey() = rekey;
     // The repartition topic: JSON keys and values hold any group key and column types.
@@ -420,9 +500,10 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
     *repart_sink.mutable_schema() = rekey.output();
     repart_sink.set_timestamp_column(-1);
     *stage.add_operators()->mutable_sink() = repart_sink;
+    const uint32_t next_id = stage.id() + 1;
     stages.push_back(std::move(stage));
     stage = v1::Stage();
-    stage.set_id(1);
+    stage.set_id(next_id);
     *stage.add_operators()->mutable_source() = repart_source;
     agg_keys.clear();
     for (uint32_t k = 0; k < num_keys; ++k) {
@@ -519,9 +600,18 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
             {absl::StrCat("KSQL_", side, "_ARG_", j), arg_types[j], v1::COLUMN_NAMESPACE_VALUE});
       }
     }
-    for (size_t i = 0; i < src->schema.size(); ++i) {
-      if (src->schema.column(i).ns == types::ColumnNamespace::kKey) {
-        change.add_input_key_columns(static_cast<uint32_t>(i));
+    if (join != nullptr) {
+      // A table-table join's changelog is keyed by the join key.
+      for (int i = 0; i < join->row.columns_size(); ++i) {
+        if (join->row.columns(i).namespace_() == v1::COLUMN_NAMESPACE_KEY) {
+          change.add_input_key_columns(static_cast<uint32_t>(i));
+        }
+      }
+    } else {
+      for (size_t i = 0; i < src->schema.size(); ++i) {
+        if (src->schema.column(i).ns == types::ColumnNamespace::kKey) {
+          change.add_input_key_columns(static_cast<uint32_t>(i));
+        }
       }
     }
     v1::SourceOp repart_source;
@@ -545,9 +635,10 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
     *repart_sink.mutable_schema() = change.output();
     repart_sink.set_timestamp_column(-1);
     *stage.add_operators()->mutable_sink() = repart_sink;
+    const uint32_t next_id = stage.id() + 1;
     stages.push_back(std::move(stage));
     stage = v1::Stage();
-    stage.set_id(1);
+    stage.set_id(next_id);
     *stage.add_operators()->mutable_source() = repart_source;
     // The aggregate now reads the change rows.
     agg.clear_group_keys();
@@ -585,7 +676,9 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
   for (const auto& p : pseudo) {
     *agg.mutable_output()->add_columns() =
         ColumnProto(p, SqlType::Bigint(), v1::COLUMN_NAMESPACE_PSEUDO);
-    out_scope.push_back({p, "", SqlType::Bigint(), next++});
+    // ksqlDB cannot resolve the window bounds of an aggregate over a join.
+    if (join == nullptr || p == "ROWTIME") out_scope.push_back({p, "", SqlType::Bigint(), next});
+    ++next;
   }
   ExprAnalyzer::Substitute substitute =
       [&](const sql::Expr& e) -> absl::StatusOr<std::optional<TypedExpr>> {
@@ -615,7 +708,9 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
   if (q->having) {
     ExprAnalyzer an(&out_scope, "HAVING");
     an.set_substitute(substitute);
-    SKEIN_ASSIGN_OR_RETURN(TypedExpr h, an.Analyze(*q->having));
+    absl::StatusOr<TypedExpr> analyzed = an.Analyze(*q->having);
+    if (!analyzed.ok()) return JoinStyle(analyzed.status());
+    TypedExpr h = *std::move(analyzed);
     if (h.type && h.type->kind() != TypeKind::kBoolean) {
       return ErrorAt(
           q->having->pos,
@@ -659,7 +754,11 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
   };
   std::vector<Item> items;
   std::vector<std::string> source_names;
-  for (const auto& c : src->schema.columns()) source_names.push_back(c.name);
+  if (join != nullptr) {
+    for (const ScopeColumn& c : join->scope) source_names.push_back(c.name);
+  } else {
+    for (const auto& c : src->schema.columns()) source_names.push_back(c.name);
+  }
   int generated = 0;
   ExprAnalyzer sel(&out_scope, "SELECT");
   sel.set_substitute(substitute);
@@ -678,7 +777,9 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
     }
     Item o;
     o.key = GroupIndex(*item.expr);
-    SKEIN_ASSIGN_OR_RETURN(TypedExpr t, sel.Analyze(*item.expr));
+    absl::StatusOr<TypedExpr> analyzed = sel.Analyze(*item.expr);
+    if (!analyzed.ok()) return JoinStyle(analyzed.status());
+    TypedExpr t = *std::move(analyzed);
     if (!t.type) {
       return ErrorAt(item.expr->pos,
                      "Can't infer a type of null. Please explicitly cast it to a required "
@@ -696,6 +797,10 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
                          "column."));
       }
       o.name = item.alias;
+    } else if (join != nullptr && item.expr->kind == sql::ExprKind::kColumnRef &&
+               !item.expr->qualifier.empty() && InBothJoinSources(item.expr->text)) {
+      // A column both joined sources have is named after its source: L.ID -> L_ID.
+      o.name = absl::StrCat(item.expr->qualifier, "_", item.expr->text);
     } else {
       o.name = ImplicitName(*item.expr, &generated, source_names);
     }
@@ -787,8 +892,10 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
   }
   *stage.add_operators()->mutable_sink() = sink_op;
   stages.push_back(std::move(stage));
-  return RegisterQuery(catalog, target, std::move(sink), {src->name}, std::move(stages), text,
-                       apply);
+  std::vector<std::string> sources = {src->name};
+  if (join != nullptr) sources = join->sources;
+  return RegisterQuery(catalog, target, std::move(sink), std::move(sources), std::move(stages),
+                       text, apply);
 }
 
 }  // namespace
@@ -796,6 +903,11 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
 absl::StatusOr<StatementResult> PlanAggregateQuery(Catalog& catalog, const QueryTarget& target,
                                                    std::string_view text, bool apply) {
   AggregatePlanner p(catalog, target, text);
+  std::optional<JoinRelation> join;
+  if (!target.query->joins.empty()) {
+    SKEIN_ASSIGN_OR_RETURN(join, PlanJoinRelation(catalog, target));
+    p.join = &*join;
+  }
   return p.Plan(apply);
 }
 

@@ -589,7 +589,8 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
                                               std::string_view text, bool apply) {
   const sql::Query* q = target.query;
   if (q->window || !q->group_by.empty() || q->having || HasAggregateCalls(*q)) {
-    return absl::UnimplementedError("GROUP BY over a JOIN is not supported yet");
+    // Aggregates over the join relation (PlanJoinRelation).
+    return PlanAggregateQuery(catalog, target, text, apply);
   }
   SKEIN_ASSIGN_OR_RETURN(JoinPlan p, BuildJoin(catalog, target));
   const JoinSide& l = p.l;

@@ -180,5 +180,65 @@ TEST(JoinRulesTest, ForeignKeyJoinKeepsTheLeftKey) {
   EXPECT_TRUE(r->plan->stages(0).operators(1).join().foreign_key());
 }
 
+TEST(JoinRulesTest, GroupByOverStreamTableJoinRepartitionsTheJoinOutput) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  auto r = RunSql(c,
+                  "CREATE TABLE KM_BY_NAME AS SELECT O.NAME, SUM(T.KM) AS KM, COUNT(*) AS N "
+                  "FROM TRIPS T JOIN OWNERS O ON T.ID = O.ID WHERE T.KM > 0 GROUP BY O.NAME "
+                  "HAVING COUNT(*) > 1;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->plan.has_value());
+  // The join stage ends in the rekey by the group key and the repartition sink; the aggregate
+  // reads that topic in the next stage.
+  ASSERT_EQ(r->plan->stages_size(), 2);
+  const auto& join = r->plan->stages(0);
+  ASSERT_GE(join.operators_size(), 4);
+  EXPECT_TRUE(join.operators(1).has_join());
+  EXPECT_TRUE(join.operators(2).has_filter());
+  EXPECT_TRUE(join.operators(join.operators_size() - 2).has_rekey());
+  const auto& repartition = join.operators(join.operators_size() - 1).sink();
+  EXPECT_NE(repartition.topic().name().find("KM_BY_NAME-Aggregate-GroupBy-repartition"),
+            std::string::npos);
+  const auto& agg = r->plan->stages(1);
+  EXPECT_EQ(agg.id(), 1u);
+  EXPECT_EQ(agg.operators(0).source().topic().name(), repartition.topic().name());
+  EXPECT_TRUE(agg.operators(1).has_aggregate());
+  EXPECT_EQ(agg.operators(1).aggregate().calls_size(), 2);
+  EXPECT_TRUE(agg.operators(1).aggregate().has_having());
+  EXPECT_EQ(r->schema_text, "NAME STRING KEY, KM INTEGER, N BIGINT");
+}
+
+TEST(JoinRulesTest, GroupByOverTableTableJoinAggregatesTheChangelog) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  auto r = RunSql(c,
+                  "CREATE TABLE BY_CITY AS SELECT G.CITY, COUNT(*) AS N FROM OWNERS O "
+                  "JOIN GARAGES G ON O.ID = G.ID GROUP BY G.CITY;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->plan.has_value());
+  ASSERT_EQ(r->plan->stages_size(), 2);
+  const auto& join = r->plan->stages(0);
+  EXPECT_TRUE(join.operators(1).has_join());
+  ASSERT_TRUE(join.operators(2).has_group_by_change());
+  // The join's changelog is keyed by the join key, column 0 of its output.
+  ASSERT_EQ(join.operators(2).group_by_change().input_key_columns_size(), 1);
+  EXPECT_EQ(join.operators(2).group_by_change().input_key_columns(0), 0u);
+  EXPECT_TRUE(r->plan->stages(1).operators(1).aggregate().changelog_input());
+}
+
+TEST(JoinRulesTest, GroupByOverJoinErrorsNameJoinColumnsWithUnderscores) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ExpectRejected(c,
+                 "CREATE TABLE A AS SELECT O.NAME, SUM(T.KM) FROM TRIPS T JOIN OWNERS O "
+                 "ON T.ID = O.ID GROUP BY O.NAME HAVING SUM(T.KM) > 'x';",
+                 "Cannot compare SUM(T_KM) (INTEGER) to 'x' (STRING)");
+  ExpectRejected(c,
+                 "CREATE TABLE A AS SELECT O.NAME, SUM(T.KM), WINDOWSTART AS WS FROM TRIPS T "
+                 "JOIN OWNERS O ON T.ID = O.ID WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY O.NAME;",
+                 "SELECT column 'WINDOWSTART' cannot be resolved.");
+}
+
 }  // namespace
 }  // namespace skein::compiler
