@@ -189,6 +189,23 @@ TEST(RunCaseTest, PositionsCountLinesOverTheWholeCaseScript) {
   EXPECT_EQ(RunCase(c, FactoryFor(&script)).outcome, Outcome::kPass);
 }
 
+TEST(RunCaseTest, KsqlLineColPositionsMatchEngineLinePositions) {
+  // ksqlDB sometimes writes `Line: L, Col: C:` where the engine writes `line L:C:`.
+  Case c;
+  c.name = "line col";
+  c.statements = {"OK;", "TWO\nLINES;", "BAD;"};
+  c.expected_exception = ExpectedException{"", "Line: 4, Col: 7: Unknown format: FOO"};
+  Script script;
+  script.statement_errors["BAD;"] = absl::InvalidArgumentError("line 1:7: Unknown format: FOO");
+  EXPECT_EQ(RunCase(c, FactoryFor(&script)).outcome, Outcome::kPass);
+
+  // The position still has to be the same one.
+  c.expected_exception->message = "Line: 4, Col: 8: Unknown format: FOO";
+  EXPECT_EQ(RunCase(c, FactoryFor(&script)).outcome, Outcome::kFail);
+  c.expected_exception->message = "Line: 1, Col: 7: Unknown format: FOO";
+  EXPECT_EQ(RunCase(c, FactoryFor(&script)).outcome, Outcome::kFail);
+}
+
 TEST(RunCaseTest, ExpectedExceptionFromTheRun) {
   Case c = BasicCase();
   c.expected_exception = ExpectedException{"", "overflow"};
