@@ -7,6 +7,7 @@
 #include "expr_analyzer.h"
 #include "skein/common/status.h"
 #include "skein/sql/printer.h"
+#include "skein/types/avro_name.h"
 #include "skein/types/cast.h"
 #include "statements.h"
 #include "window_properties.h"
@@ -156,6 +157,9 @@ absl::Status ResolveFormats(const PropertyMap& props, const FormatInfo* inherit_
 
 absl::Status CheckSchemaFormats(const types::Schema& schema, const FormatInfo& key,
                                 const FormatInfo& value) {
+  if (value.name == "AVRO") {
+    for (const auto& c : schema.ValueColumns()) SKEIN_RETURN_IF_ERROR(types::CheckAvroName(c.name));
+  }
   for (const auto& c : schema.KeyColumns()) {
     if (c.type.ContainsMap()) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "skein/common/json_escape.h"
 #include "skein/common/status.h"
+#include "skein/types/avro_name.h"
 
 namespace skein::serde {
 namespace {
@@ -12,28 +13,6 @@ using types::SqlType;
 using types::TypeKind;
 
 void AppendQuoted(std::string_view s, std::string* out) { AppendJsonString(s, out); }
-
-bool IsAvroNameStart(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-// Avro names are [A-Za-z_][A-Za-z0-9_]*; ksqlDB reports others with Avro's own wording.
-absl::Status CheckAvroName(std::string_view name) {
-  constexpr std::string_view kPrefix = "Schema is not compatible with Avro: ";
-  if (name.empty())
-    return absl::InvalidArgumentError(absl::StrCat(internal::Sv(kPrefix), "Empty name"));
-  if (!IsAvroNameStart(name[0])) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(internal::Sv(kPrefix), "Illegal initial character: ", internal::Sv(name)));
-  }
-  for (char c : name) {
-    if (!IsAvroNameStart(c) && !(c >= '0' && c <= '9')) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(internal::Sv(kPrefix), "Illegal character in: ", internal::Sv(name)));
-    }
-  }
-  return absl::OkStatus();
-}
 
 // Splits "a.b.Name" into namespace "a.b" and name "Name".
 void SplitFullName(std::string_view full, std::string_view* ns, std::string_view* name) {
@@ -61,7 +40,7 @@ absl::Status AppendFields(const std::vector<std::pair<std::string, SqlType>>& fi
                           std::string_view record_name, std::string* out) {
   out->append("\"fields\":[");
   for (size_t i = 0; i < fields.size(); ++i) {
-    SKEIN_RETURN_IF_ERROR(CheckAvroName(fields[i].first));
+    SKEIN_RETURN_IF_ERROR(types::CheckAvroName(fields[i].first));
     if (i > 0) out->push_back(',');
     out->append("{\"name\":");
     AppendQuoted(fields[i].first, out);
