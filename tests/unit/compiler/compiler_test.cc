@@ -2,22 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "compile_sql.h"
 #include "skein/sql/parser.h"
 
 namespace skein::compiler {
 namespace {
-
-// Runs every statement of `sql`; returns the last result (or the first error).
-absl::StatusOr<StatementResult> RunSql(Compiler& c, const std::string& sql) {
-  auto parsed = sql::ParseStatements(sql);
-  if (!parsed.ok()) return parsed.status();
-  absl::StatusOr<StatementResult> last = absl::InternalError("no statement");
-  for (const auto& p : *parsed) {
-    last = c.Execute(*p.statement, p.text);
-    if (!last.ok()) return last;
-  }
-  return last;
-}
 
 constexpr char kInput[] =
     "CREATE STREAM INPUT (ID INT KEY, NAME STRING, AGE INT) WITH (kafka_topic='input', "

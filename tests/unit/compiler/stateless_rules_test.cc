@@ -4,29 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "compile_sql.h"
 #include "skein/compiler/compiler.h"
 #include "skein/sql/parser.h"
 
 namespace skein::compiler {
 namespace {
-
-absl::StatusOr<StatementResult> RunSql(Compiler& c, const std::string& sql) {
-  auto parsed = sql::ParseStatements(sql);
-  if (!parsed.ok()) return parsed.status();
-  absl::StatusOr<StatementResult> last = absl::InternalError("no statement");
-  for (const auto& p : *parsed) {
-    last = c.Execute(*p.statement, p.text);
-    if (!last.ok()) return last;
-  }
-  return last;
-}
-
-// Expects `sql` to be rejected with a message containing `part`.
-void ExpectRejected(Compiler& c, const std::string& sql, const std::string& part) {
-  auto r = RunSql(c, sql);
-  ASSERT_FALSE(r.ok()) << sql;
-  EXPECT_NE(r.status().message().find(part), std::string::npos) << r.status();
-}
 
 constexpr char kPets[] =
     "CREATE STREAM PETS (TAG STRING KEY, LEGS INT, WEIGHT DOUBLE, KIND STRING, OK BOOLEAN) "
