@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
   app.add_option("--kafka-timeout-ms", kafka_timeout_ms, "how long to wait for Kafka at start-up")
       ->check(CLI::Range(int64_t{100}, int64_t{600000}))
       ->capture_default_str();
+  std::string queries_file;
+  app.add_option("--queries-file", queries_file,
+                 "headless mode: run these SQL statements (tenant \"default\") at start-up")
+      ->check(CLI::ExistingFile);
   if (std::optional<int> exit_code = skein::ParseFlags(app, argc, argv)) return *exit_code;
 
   auto fail = [](const absl::Status& status) {
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
   options.kafka_bootstrap = bootstrap;
   options.lease = absl::Milliseconds(lease_ms);
   options.kafka_timeout = absl::Milliseconds(kafka_timeout_ms);
+  options.queries_file = queries_file;
   skein::coordinator::CoordinatorServer server(options, skein::Clock::Real());
   if (absl::Status s = server.Start(); !s.ok()) return fail(s);
   int sig = skein::WaitForTerminationSignal();

@@ -1,5 +1,9 @@
 #include "skein/coordinator/coordinator_server.h"
 
+#include <fstream>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
 #include "admin_service.h"
 #include "executor_control_service.h"
 #include "query_manager.h"
@@ -43,6 +47,21 @@ absl::Status CoordinatorServer::Start() {
   lease_checker_ = std::thread([this] { CheckLeases(); });
   log->info("coordinator listening on {} lease={}", address_.ToString(),
             absl::FormatDuration(options_.lease));
+  if (!options_.queries_file.empty()) {
+    std::ifstream in(options_.queries_file);
+    const std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      Stop();
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot read --queries-file ", options_.queries_file));
+    }
+    absl::StatusOr<v1::ExecuteStatementsResponse> ran = queries_->Execute("default", sql);
+    if (!ran.ok()) {
+      Stop();
+      return Annotate(ran.status(), absl::StrCat("--queries-file ", options_.queries_file));
+    }
+    log->info("ran {} statements of {}", ran->results_size(), options_.queries_file);
+  }
   return absl::OkStatus();
 }
 

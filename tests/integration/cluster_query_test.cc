@@ -2,6 +2,7 @@
 // broker. The cluster's output topic must equal what the in-process engine of `skein test`
 // computes from the same statements and input, before and after an executor joins.
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -358,6 +359,35 @@ TEST(ClusterQueryTest, RatingsLeftJoinCustomersThenUnhappyPlatinumEqualSkeinTest
   for (size_t i = 0; i < expected_unhappy.size(); ++i) {
     ASSERT_EQ(actual_unhappy[i], expected_unhappy[i]) << "record " << i;
   }
+}
+
+TEST(ClusterQueryTest, HeadlessQueriesFileRunsAtStartUpAndABadOneStopsIt) {
+  const std::string suffix = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+  const std::string dir = ScratchDir("cluster-headless-files");
+  const std::string good = dir + "/good.sql", bad = dir + "/bad.sql";
+  std::ofstream(good) << "SET 'auto.offset.reset'='earliest';\n"
+                      << "CREATE STREAM headless_in (id STRING KEY, v INT) WITH (KAFKA_TOPIC='"
+                      << "headless_in_" << suffix << "', FORMAT='JSON', PARTITIONS=2);\n"
+                      << "CREATE STREAM headless_out AS SELECT id, v * 2 AS v2 FROM headless_in;\n";
+  std::ofstream(bad) << "CREATE STREAM ok_in (v INT) WITH (KAFKA_TOPIC='x_" << suffix
+                     << "', FORMAT='JSON', PARTITIONS=1);\nCREATE STREM broken (v INT);\n";
+
+  TestCluster cluster("cluster-headless", 3000);
+  ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator({"--queries-file", good}));
+  absl::StatusOr<v1::QueryView> q = cluster.DescribeQuery("CSAS_HEADLESS_OUT_0");
+  ASSERT_TRUE(q.ok()) << q.status() << cluster.coordinator()->Log();
+  EXPECT_EQ(q->state(), v1::QUERY_STATE_PENDING) << "no executor yet";
+  cluster.StartExecutor("exec-1");
+  ASSERT_TRUE(cluster.AwaitQueryRunning("CSAS_HEADLESS_OUT_0", absl::Seconds(60)).ok());
+
+  // A file that does not parse stops the coordinator with the position (nothing of it runs).
+  Process failing(
+      {BinDir() + "/skein-coordinator", "--listen", absl::StrCat("127.0.0.1:", FreePort()),
+       "--bootstrap", KafkaBootstrap(), "--queries-file", bad},
+      dir + "/bad-coordinator.log");
+  EXPECT_EQ(failing.Wait(absl::Seconds(60)), 2);
+  EXPECT_NE(failing.Log().find("bad.sql: line 2:8: Syntax Error"), std::string::npos)
+      << failing.Log();
 }
 
 TEST(ClusterQueryTest, BadStatementsGetPreciseErrors) {

@@ -30,12 +30,16 @@ TestCluster::~TestCluster() {
   }
 }
 
-void TestCluster::StartCoordinator() {
-  coordinator_ = std::make_unique<Process>(
-      std::vector<std::string>{BinDir() + "/skein-coordinator", "--listen", coordinator_address(),
-                               "--bootstrap", KafkaBootstrap(), "--lease-ms",
-                               std::to_string(lease_ms_)},
-      dir_ + "/coordinator.log");
+void TestCluster::StartCoordinator(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv{BinDir() + "/skein-coordinator",
+                                "--listen",
+                                coordinator_address(),
+                                "--bootstrap",
+                                KafkaBootstrap(),
+                                "--lease-ms",
+                                std::to_string(lease_ms_)};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  coordinator_ = std::make_unique<Process>(std::move(argv), dir_ + "/coordinator.log");
   absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (absl::Now() < deadline) {
     if (ListExecutors().ok()) return;

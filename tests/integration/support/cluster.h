@@ -19,7 +19,7 @@ class TestCluster {
   ~TestCluster();
 
   // Starts the coordinator and waits until its admin API answers.
-  void StartCoordinator();
+  void StartCoordinator(const std::vector<std::string>& extra_args = {});
   // Starts executor `id` (data dir created) — restarting it if it was started before.
   Process* StartExecutor(const std::string& id);
   Process* executor(const std::string& id) { return executors_[id].get(); }

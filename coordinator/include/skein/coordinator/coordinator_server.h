@@ -26,6 +26,9 @@ struct CoordinatorOptions {
   // How long to wait for a Kafka broker at start-up before giving up.
   absl::Duration kafka_timeout = absl::Seconds(10);
   absl::Duration lease = absl::Seconds(3);
+  // Headless mode: SQL statements run for tenant "default" once the server is up (as ksqlDB's
+  // queries file); a failing statement fails Start() with its position. Empty: none.
+  std::string queries_file;
 };
 
 class Membership;
