@@ -788,14 +788,7 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
     o.type = *t.type;
     o.expr = *CoerceTo(t, o.type);
     if (!item.alias.empty()) {
-      const std::string upper = absl::AsciiStrToUpper(item.alias);
-      if (upper == "ROWTIME" || upper == "ROWPARTITION" || upper == "ROWOFFSET" ||
-          upper == "WINDOWSTART" || upper == "WINDOWEND") {
-        return absl::InvalidArgumentError(
-            absl::StrCat("`", item.alias,
-                         "` is a reserved column name. You cannot use it as an alias for a "
-                         "column."));
-      }
+      SKEIN_RETURN_IF_ERROR(CheckAliasNotReserved(item.alias));
       o.name = item.alias;
     } else if (join != nullptr && item.expr->kind == sql::ExprKind::kColumnRef &&
                !item.expr->qualifier.empty() && InBothJoinSources(item.expr->text)) {

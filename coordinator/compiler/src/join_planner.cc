@@ -671,13 +671,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
     }
     std::string name;
     if (!item.alias.empty()) {
-      const std::string upper = absl::AsciiStrToUpper(item.alias);
-      if (upper == "ROWTIME" || upper == "ROWPARTITION" || upper == "ROWOFFSET" ||
-          upper == "WINDOWSTART" || upper == "WINDOWEND") {
-        return absl::InvalidArgumentError(absl::StrCat("`", item.alias,
-                                                       "` is a reserved column name. You cannot "
-                                                       "use it as an alias for a column."));
-      }
+      SKEIN_RETURN_IF_ERROR(CheckAliasNotReserved(item.alias));
       name = item.alias;
     } else if (item.expr->kind == sql::ExprKind::kColumnRef && !item.expr->qualifier.empty() &&
                l.src->schema.IndexOf(item.expr->text) >= 0 &&
@@ -803,28 +797,10 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   }
   std::vector<std::string> seen;
   for (const OutputItem* o : ordered) {
-    if (std::find(seen.begin(), seen.end(), o->name) != seen.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("Duplicate ", o->is_key ? "key" : "value",
-                                                     " columns found in schema: `", o->name, "` ",
-                                                     o->type.ToString()));
-    }
-    seen.push_back(o->name);
-    if (o->is_key) {
-      out_builder.Key(o->name, o->type);
-    } else {
-      out_builder.Val(o->name, o->type);
-    }
-    *project.add_exprs() = o->expr;
-    *project.mutable_output()->add_columns() = ColumnProto(
-        o->name, o->type, o->is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
+    SKEIN_RETURN_IF_ERROR(
+        AddProjectedColumn(o->name, o->expr, o->type, o->is_key, &seen, &out_builder, &project));
   }
-  auto out_schema = out_builder.Build();
-  if (!out_schema.ok()) {
-    return absl::InvalidArgumentError(std::string(out_schema.status().message()));
-  }
-  if (out_schema->num_values() == 0) {
-    return absl::InvalidArgumentError("The projection contains no value columns.");
-  }
+  SKEIN_ASSIGN_OR_RETURN(const types::Schema out_schema, FinishProjection(out_builder));
   if (sel.saw_table_function()) {
     return absl::UnimplementedError("Table functions over a JOIN are not supported yet");
   }
@@ -852,7 +828,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   }
   *stage.add_operators()->mutable_project() = project;
   SKEIN_ASSIGN_OR_RETURN(DataSource sink,
-                         BuildSink(catalog, target, *out_schema, *l.src,
+                         BuildSink(catalog, target, out_schema, *l.src,
                                    windowed ? l.src->window : std::optional<WindowInfo>(), text));
   *stage.add_operators()->mutable_sink() = SinkOpFor(sink, project.output());
   stages.push_back(std::move(stage));

@@ -83,6 +83,45 @@ std::string JoinWithAnd(const std::vector<std::string>& items) {
   return absl::StrCat(absl::StrJoin(head, ", "), " and ", items.back());
 }
 
+absl::Status CheckAliasNotReserved(const std::string& alias) {
+  const std::string upper = absl::AsciiStrToUpper(alias);
+  if (upper == "ROWTIME" || upper == "ROWPARTITION" || upper == "ROWOFFSET" ||
+      upper == "WINDOWSTART" || upper == "WINDOWEND") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "`", alias, "` is a reserved column name. You cannot use it as an alias for a column."));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddProjectedColumn(const std::string& name, const v1::Expr& expr, const SqlType& type,
+                                bool is_key, std::vector<std::string>* seen,
+                                types::Schema::Builder* out, v1::ProjectOp* project) {
+  if (std::find(seen->begin(), seen->end(), name) != seen->end()) {
+    return absl::InvalidArgumentError(absl::StrCat("Duplicate ", is_key ? "key" : "value",
+                                                   " columns found in schema: `", name, "` ",
+                                                   type.ToString()));
+  }
+  seen->push_back(name);
+  if (is_key) {
+    out->Key(name, type);
+  } else {
+    out->Val(name, type);
+  }
+  *project->add_exprs() = expr;
+  *project->mutable_output()->add_columns() =
+      ColumnProto(name, type, is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<types::Schema> FinishProjection(types::Schema::Builder& out) {
+  absl::StatusOr<types::Schema> schema = out.Build();
+  if (!schema.ok()) return absl::InvalidArgumentError(std::string(schema.status().message()));
+  if (schema->num_values() == 0) {
+    return absl::InvalidArgumentError("The projection contains no value columns.");
+  }
+  return schema;
+}
+
 absl::StatusOr<QueryTarget> ResolveTarget(const Catalog& catalog, const sql::Statement& stmt,
                                           std::optional<StatementResult>* done) {
   QueryTarget t;

@@ -35,6 +35,20 @@ std::string QualifiedSql(const sql::Expr& e, const std::string& source);
 // "A", "A and B", "A, B and C".
 std::string JoinWithAnd(const std::vector<std::string>& items);
 
+// ksqlDB's rule for SELECT aliases: pseudo column names (ROWTIME, ROWPARTITION, ROWOFFSET,
+// WINDOWSTART, WINDOWEND) are reserved.
+absl::Status CheckAliasNotReserved(const std::string& alias);
+
+// Appends one projected column (in output order: keys first) to `project` and `out`;
+// INVALID_ARGUMENT "Duplicate key|value columns found in schema" for a name in `seen`.
+absl::Status AddProjectedColumn(const std::string& name, const v1::Expr& expr,
+                                const types::SqlType& type, bool is_key,
+                                std::vector<std::string>* seen, types::Schema::Builder* out,
+                                v1::ProjectOp* project);
+
+// The projection's schema: builder errors as INVALID_ARGUMENT; at least one value column.
+absl::StatusOr<types::Schema> FinishProjection(types::Schema::Builder& out);
+
 // What a CREATE ... AS SELECT or INSERT INTO ... SELECT statement writes to.
 struct QueryTarget {
   const sql::Query* query = nullptr;

@@ -205,14 +205,7 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
       o.expr = *CoerceTo(t, o.type);
     }
     if (!item.alias.empty()) {
-      const std::string upper = absl::AsciiStrToUpper(item.alias);
-      if (upper == "ROWTIME" || upper == "ROWPARTITION" || upper == "ROWOFFSET" ||
-          upper == "WINDOWSTART" || upper == "WINDOWEND") {
-        return absl::InvalidArgumentError(
-            absl::StrCat("`", item.alias,
-                         "` is a reserved column name. You cannot use it as an "
-                         "alias for a column."));
-      }
+      SKEIN_RETURN_IF_ERROR(CheckAliasNotReserved(item.alias));
       o.name = item.alias;
     } else if (k >= 0 && shift > 0) {
       o.name = partition_names[static_cast<size_t>(k)];  // shares the PARTITION BY name
@@ -284,27 +277,10 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
   }
   std::vector<std::string> seen;
   for (const OutputItem* o : ordered) {
-    if (std::find(seen.begin(), seen.end(), o->name) != seen.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("Duplicate ", o->is_key ? "key" : "value",
-                                                     " columns found in schema: `", o->name, "` ",
-                                                     o->type.ToString()));
-    }
-    seen.push_back(o->name);
-    if (o->is_key) {
-      out_builder.Key(o->name, o->type);
-    } else {
-      out_builder.Val(o->name, o->type);
-    }
-    *project.add_exprs() = o->expr;
-    *project.mutable_output()->add_columns() = ColumnProto(
-        o->name, o->type, o->is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
+    SKEIN_RETURN_IF_ERROR(
+        AddProjectedColumn(o->name, o->expr, o->type, o->is_key, &seen, &out_builder, &project));
   }
-  auto out_schema = out_builder.Build();
-  if (!out_schema.ok())
-    return absl::InvalidArgumentError(std::string(out_schema.status().message()));
-  if (out_schema->num_values() == 0) {
-    return absl::InvalidArgumentError("The projection contains no value columns.");
-  }
+  SKEIN_ASSIGN_OR_RETURN(const types::Schema out_schema, FinishProjection(out_builder));
   if (src->window) {
     // A windowed source keeps its windowed key: the bounds travel to the sink as pseudo columns.
     for (const char* name : {"WINDOWSTART", "WINDOWEND"}) {
@@ -328,7 +304,7 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
 
   // ---- sink.
   SKEIN_ASSIGN_OR_RETURN(DataSource sink,
-                         BuildSink(catalog, target, *out_schema, *src, src->window, text));
+                         BuildSink(catalog, target, out_schema, *src, src->window, text));
   *stage.add_operators()->mutable_sink() = SinkOpFor(sink, project.output());
   std::vector<v1::Stage> stages;
   stages.push_back(std::move(stage));
