@@ -48,8 +48,9 @@ struct JoinSide {
   std::vector<JoinLeaf> nested_leaves;
   std::vector<uint32_t> nested_key_refs;
   std::vector<std::string> nested_key_names;
-  int64_t nested_on_column = -1;      // the intermediate row column ON names, if a column
-  bool nested_on_key_column = false;  // ... and it is one of nested_key_refs
+  std::vector<std::string> nested_key_exprs;  // JoinPlan::key_exprs of the joins before
+  int64_t nested_on_column = -1;              // the intermediate row column ON names, if a column
+  bool nested_on_key_column = false;          // ... and it is one of nested_key_refs
 };
 
 // The planned join before its projection: the relation, and what SELECT needs to name and
@@ -64,8 +65,11 @@ struct JoinPlan {
   types::SqlType row_key_type;             // type of column 0 of the join output row
   std::vector<uint32_t> key_refs;          // join output columns the join is on
   std::vector<std::string> key_ref_names;  // and their qualified names
-  int partitions = 1;                      // of the topics the join stage reads
-  FormatInfo key_format;                   // of the left topic the join stage reads
+  // Expressions (CanonicalOn) whose value is the join key: a next join on one of them stays on
+  // this key (ksqlDB's `ON a.id = ABS(b.id) ... ON ABS(b.id) = c.x` needs no rekey).
+  std::vector<std::string> key_exprs;
+  int partitions = 1;     // of the topics the join stage reads
+  FormatInfo key_format;  // of the left topic the join stage reads
   // Intermediate topics' sources (nested sides point into them).
   std::vector<std::shared_ptr<DataSource>> nested_sources;
 };
@@ -87,6 +91,9 @@ absl::Status CheckNestedCondition(const sql::JoinClause& join, const JoinSide& l
 absl::Status FinishNestedLeft(const Catalog& catalog, const QueryTarget& target, size_t index,
                               JoinPlan* prev, const JoinSide& r, JoinSide* l,
                               std::vector<v1::Stage>* stages);
+
+// `e`, an ON half over side `s`, as SQL with every column qualified by its source's alias.
+std::string CanonicalOn(const sql::Expr& e, const JoinSide& s);
 
 // The key format a rewritten topic gets: `f`, or JSON when `f` cannot hold `key_type`.
 FormatInfo KeyFormatFor(FormatInfo f, const types::SqlType& key_type);

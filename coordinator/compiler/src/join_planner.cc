@@ -444,10 +444,11 @@ absl::StatusOr<JoinPlan> BuildJoinStep(Catalog& catalog, const QueryTarget& targ
   r.first = 1 + l.width;
 
   // ---- key naming.
-  const bool synthetic =
-      !foreign_key &&
-      (join.type == sql::JoinType::kFull ||
-       (l.on->kind != sql::ExprKind::kColumnRef && r.on->kind != sql::ExprKind::kColumnRef));
+  // A nested side joined on an expression equal to its key keeps that key's columns.
+  const bool l_column = l.on->kind == sql::ExprKind::kColumnRef ||
+                        (l.nested && l.nested_on_key_column && !l.nested_key_refs.empty());
+  const bool synthetic = !foreign_key && (join.type == sql::JoinType::kFull ||
+                                          (!l_column && r.on->kind != sql::ExprKind::kColumnRef));
   std::vector<JoinLeaf> leaves = SideLeaves(l);
   for (const JoinLeaf& leaf : SideLeaves(r)) leaves.push_back(leaf);
   std::set<std::string> taken;
@@ -487,11 +488,11 @@ absl::StatusOr<JoinPlan> BuildJoinStep(Catalog& catalog, const QueryTarget& targ
     key_ref_names.push_back(Qualified(l.alias, l.src->schema.column(0).name));
   } else if (!synthetic) {
     for (const JoinSide* s : {&l, &r}) {
-      if (s->on->kind != sql::ExprKind::kColumnRef) continue;
       if (s->nested && s->nested_on_key_column) {
         add_nested_key_refs();
         continue;
       }
+      if (s->on->kind != sql::ExprKind::kColumnRef) continue;
       if (s->nested) {
         const ScopeColumn& c = s->nested_scope[static_cast<size_t>(s->nested_on_column - 1)];
         key_refs.push_back(s->first + c.index);
@@ -597,6 +598,16 @@ absl::StatusOr<JoinPlan> BuildJoinStep(Catalog& catalog, const QueryTarget& targ
   }
 
   JoinPlan p;
+  if (foreign_key) {
+    p.key_exprs = l.nested
+                      ? l.nested_key_exprs
+                      : std::vector<std::string>{Qualified(l.alias, l.src->schema.column(0).name)};
+  } else if (join.type != sql::JoinType::kFull) {
+    p.key_exprs = {CanonicalOn(*l.on, l), CanonicalOn(*r.on, r)};
+    if (l.nested && l.nested_on_key_column) {
+      p.key_exprs.insert(p.key_exprs.end(), l.nested_key_exprs.begin(), l.nested_key_exprs.end());
+    }
+  }
   p.l = std::move(l);
   p.r = std::move(r);
   p.synthetic = synthetic;

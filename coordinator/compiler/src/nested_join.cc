@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "join_plan.h"
 #include "skein/common/status.h"
+#include "skein/sql/parser.h"
+#include "skein/sql/printer.h"
 
 namespace skein::compiler {
 
@@ -63,6 +65,33 @@ FormatInfo KeyFormatFor(FormatInfo f, const SqlType& key_type) {
   return f;
 }
 
+namespace {
+
+void QualifyOnColumns(sql::Expr* e, const JoinSide& s) {
+  if (e == nullptr || e->kind == sql::ExprKind::kLambda) return;
+  if (e->kind == sql::ExprKind::kColumnRef && e->qualifier.empty()) {
+    if (!s.nested) {
+      e->qualifier = s.alias;
+    } else {
+      for (const ScopeColumn& c : s.nested_scope) {
+        if (c.name == e->text) e->qualifier = c.qualifier;
+      }
+    }
+  }
+  for (auto& c : e->children) QualifyOnColumns(c.get(), s);
+  QualifyOnColumns(e->operand.get(), s);
+  QualifyOnColumns(e->else_result.get(), s);
+}
+
+}  // namespace
+
+std::string CanonicalOn(const sql::Expr& e, const JoinSide& s) {
+  absl::StatusOr<sql::ExprPtr> copy = sql::ParseExpression(sql::ExprToSql(e));
+  if (!copy.ok()) return sql::ExprToSql(e);
+  QualifyOnColumns(copy->get(), s);
+  return sql::ExprToSql(**copy);
+}
+
 std::vector<ScopeColumn> SideScope(const JoinSide& s, uint32_t first) {
   if (!s.nested) return BuildSourceScope(*s.src, s.alias, first).columns;
   std::vector<ScopeColumn> out = s.nested_scope;
@@ -93,6 +122,7 @@ JoinSide NestedSide(const JoinPlan& prev) {
     l.nested_leaves.push_back(
         {leaf.src, leaf.alias, static_cast<uint32_t>(row_to_side[leaf.first])});
   }
+  l.nested_key_exprs = prev.key_exprs;
   for (size_t i = 0; i < prev.key_refs.size(); ++i) {
     const int64_t index = row_to_side[prev.key_refs[i]];
     if (index < 0) continue;
@@ -133,11 +163,17 @@ absl::Status CheckNestedCondition(const sql::JoinClause& join, const JoinSide& l
 absl::Status FinishNestedLeft(const Catalog& catalog, const QueryTarget& target, size_t index,
                               JoinPlan* prev, const JoinSide& r, JoinSide* l,
                               std::vector<v1::Stage>* stages) {
-  // Is the ON expression a column equal to prev's key? Then the join stays on that key.
+  // Is the ON expression a column (or an expression) equal to prev's key? Then the join stays
+  // on that key.
   if (l->key.expr.has_column() && l->on->kind == sql::ExprKind::kColumnRef) {
     l->nested_on_column = static_cast<int64_t>(l->key.expr.column());
     l->nested_on_key_column = std::find(l->nested_key_refs.begin(), l->nested_key_refs.end(),
                                         l->key.expr.column()) != l->nested_key_refs.end();
+  }
+  const std::string canonical = CanonicalOn(*l->on, *l);
+  if (std::find(l->nested_key_exprs.begin(), l->nested_key_exprs.end(), canonical) !=
+      l->nested_key_exprs.end()) {
+    l->nested_on_key_column = true;
   }
   // A stream is rekeyed by the ON expression; a table keeps its key (a foreign-key join, or
   // the binary join's checks reject it).

@@ -293,6 +293,14 @@ TEST(JoinRulesTest, NWayJoinOnAnotherKeyRekeysTheIntermediateResult) {
                  "CREATE STREAM B AS SELECT MODEL FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
                  "JOIN GARAGES G ON C.ID + 1 = G.ID;",
                  "must include the join expression G.ID in its projection (eg, SELECT G.ID...).");
+  // An ON expression equal to the previous join's key (as written there) stays on that key.
+  r = RunSql(c,
+             "CREATE STREAM E AS SELECT C.ID, MODEL, KM, CITY FROM CARS C JOIN TRIPS T WITHIN 1 "
+             "HOUR ON C.ID = ABS(T.ID) JOIN GARAGES G ON ABS(T.ID) = G.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "C_ID INTEGER KEY, MODEL STRING, KM INTEGER, CITY STRING");
+  ASSERT_EQ(r->plan->stages_size(), 3);  // TRIPS repartitioned, then the two joins
+  EXPECT_EQ(r->plan->stages(1).operators(2).project().exprs(0).column(), 0u);
   // A stream joined on a value column first is repartitioned, then the result is rekeyed.
   r = RunSql(c,
              "CREATE STREAM D AS SELECT T.ID, KM, CITY FROM TRIPS T JOIN OWNERS O ON T.KM = O.ID "
