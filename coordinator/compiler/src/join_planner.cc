@@ -622,7 +622,10 @@ absl::StatusOr<JoinPlan> BuildJoinStep(Catalog& catalog, const QueryTarget& targ
   p.rel.row = jop->output();
   p.rel.open = std::move(stage);
   p.rel.scope = std::move(scope);
-  for (const JoinLeaf& leaf : leaves) p.rel.sources.push_back(leaf.src->name);
+  for (const JoinLeaf& leaf : leaves) {
+    p.rel.sources.push_back(leaf.src->name);
+    p.rel.aliased_sources.emplace_back(leaf.alias, leaf.src);
+  }
   p.rel.leftmost = leaves.front().src;
   p.rel.is_table = table_table;
   p.leaves = std::move(leaves);

@@ -401,5 +401,21 @@ TEST(JoinRulesTest, GroupByOverNWayJoinAggregatesTheLastJoin) {
   EXPECT_TRUE(r->plan->stages(2).operators(1).has_aggregate());
 }
 
+TEST(JoinRulesTest, StarWithGroupByOverAJoinExpandsEveryJoinedSource) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ExpectRejected(c,
+                 "CREATE TABLE A AS SELECT *, COUNT(*) AS N FROM CARS C JOIN OWNERS O "
+                 "ON C.ID = O.ID GROUP BY C.MODEL;",
+                 "Non-aggregate SELECT expression(s) not part of GROUP BY: C.ID, C.OWNER, O.ID, "
+                 "O.NAME");
+  auto r = RunSql(c,
+                  "CREATE TABLE B WITH (key_format='JSON') AS SELECT O.*, COUNT(*) AS N FROM "
+                  "CARS C JOIN OWNERS O ON C.ID = O.ID JOIN GARAGES G ON C.ID = G.ID "
+                  "GROUP BY O.NAME, O.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "O_NAME STRING KEY, O_ID INTEGER KEY, N BIGINT");
+}
+
 }  // namespace
 }  // namespace skein::compiler
