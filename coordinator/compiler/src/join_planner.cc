@@ -726,6 +726,31 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
     }
     return absl::OkStatus();
   };
+  // ksqlDB plans PARTITION BY over a join before the projection, so `*` then stands for each
+  // source's value columns, its ROWTIME, ROWPARTITION and ROWOFFSET, then its key columns.
+  auto add_leaf_before_partition_by = [&](const JoinLeaf& s) -> absl::Status {
+    const types::Schema& schema = s.src->schema;
+    auto add = [&](const std::string& name, uint32_t index, const SqlType& type) {
+      return add_column(absl::StrCat(s.alias, "_", name), s.first + index, type,
+                        Qualified(s.alias, name));
+    };
+    for (size_t i = schema.num_keys(); i < schema.size(); ++i) {
+      SKEIN_RETURN_IF_ERROR(
+          add(schema.column(i).name, static_cast<uint32_t>(i), schema.column(i).type));
+    }
+    const std::pair<const char*, SqlType> pseudo[] = {{"ROWTIME", SqlType::Bigint()},
+                                                      {"ROWPARTITION", SqlType::Integer()},
+                                                      {"ROWOFFSET", SqlType::Bigint()}};
+    for (size_t k = 0; k < 3; ++k) {
+      SKEIN_RETURN_IF_ERROR(
+          add(pseudo[k].first, static_cast<uint32_t>(schema.size() + k), pseudo[k].second));
+    }
+    for (size_t i = 0; i < schema.num_keys(); ++i) {
+      SKEIN_RETURN_IF_ERROR(
+          add(schema.column(i).name, static_cast<uint32_t>(i), schema.column(i).type));
+    }
+    return absl::OkStatus();
+  };
   // How many of the joined sources have a column of that name.
   auto sources_with = [&](const std::string& column) {
     return std::count_if(p.leaves.begin(), p.leaves.end(), [&](const JoinLeaf& leaf) {
@@ -738,7 +763,10 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
       if (synthetic) {
         SKEIN_RETURN_IF_ERROR(add_column(synthetic_name, 0, key_type, synthetic_name));
       }
-      for (const JoinLeaf& leaf : p.leaves) SKEIN_RETURN_IF_ERROR(add_leaf(leaf));
+      for (const JoinLeaf& leaf : p.leaves) {
+        SKEIN_RETURN_IF_ERROR(q->partition_by.empty() ? add_leaf(leaf)
+                                                      : add_leaf_before_partition_by(leaf));
+      }
       continue;
     }
     if (item.kind == sql::SelectItem::Kind::kQualifiedStar) {
@@ -804,7 +832,10 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   if (partition) {
     std::vector<std::string> aliases;
     for (size_t i = 0; i < items.size(); ++i) {
-      if (item_texts[i] != partition_text) continue;
+      // The partitioning expression is projected: the same text, or the same join column.
+      const bool same_column = partition->expr.has_column() && item_refs[i] >= 0 &&
+                               partition->expr.column() == static_cast<uint64_t>(item_refs[i]);
+      if (item_texts[i] != partition_text && !same_column) continue;
       if (key_item < 0) key_item = static_cast<int>(i);
       aliases.push_back(items[i].name);
     }

@@ -417,5 +417,24 @@ TEST(JoinRulesTest, StarWithGroupByOverAJoinExpandsEveryJoinedSource) {
   EXPECT_EQ(r->schema_text, "O_NAME STRING KEY, O_ID INTEGER KEY, N BIGINT");
 }
 
+TEST(JoinRulesTest, StarWithPartitionByOverAJoinListsEachSourcesPseudoColumns) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  // As ksqlDB plans it: per source its values, ROWTIME, ROWPARTITION, ROWOFFSET, then its key;
+  // an unqualified partitioning column (MODEL) matches the projected C.MODEL.
+  auto r = RunSql(c,
+                  "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON "
+                  "C.OWNER = T.KM PARTITION BY ID;");
+  ASSERT_FALSE(r.ok());  // ID is ambiguous (CARS and TRIPS)
+  r = RunSql(c,
+             "CREATE STREAM B AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+             "PARTITION BY MODEL;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text,
+            "C_MODEL STRING KEY, C_OWNER INTEGER, C_ROWTIME BIGINT, C_ROWPARTITION INTEGER, "
+            "C_ROWOFFSET BIGINT, C_ID INTEGER, O_NAME STRING, O_ROWTIME BIGINT, "
+            "O_ROWPARTITION INTEGER, O_ROWOFFSET BIGINT, O_ID INTEGER");
+}
+
 }  // namespace
 }  // namespace skein::compiler
