@@ -205,6 +205,25 @@ struct AggregatePlanner {
     return in > 1;
   }
 
+  // The columns `*` (or `<alias>.*`) stands for: the source's, or over a join every joined
+  // source's (only the named one's for `<alias>.*`), qualified by their alias.
+  struct StarColumn {
+    std::string qualifier;
+    std::string name;
+  };
+  std::vector<StarColumn> StarColumns(const sql::SelectItem& item) const {
+    std::vector<StarColumn> out;
+    if (join == nullptr) {
+      for (const auto& c : src->schema.columns()) out.push_back({"", c.name});
+      return out;
+    }
+    for (const auto& [alias, source] : join->aliased_sources) {
+      if (item.kind == sql::SelectItem::Kind::kQualifiedStar && item.qualifier != alias) continue;
+      for (const auto& c : source->schema.columns()) out.push_back({alias, c.name});
+    }
+    return out;
+  }
+
   // The internal topic between the two stages of a repartitioned aggregation.
   std::string RepartitionTopic() const {
     return absl::StrCat("_skein-", catalog.tenant().empty() ? "default" : catalog.tenant(), "-",
@@ -361,11 +380,12 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
     for (const auto& item : q->select) {
       if (item.kind != sql::SelectItem::Kind::kExpr) {
         // `*`: every source column must be grouped.
-        for (const auto& c : src->schema.columns()) {
+        for (const StarColumn& c : StarColumns(item)) {
           sql::Expr ref;
           ref.kind = sql::ExprKind::kColumnRef;
           ref.text = c.name;
-          if (GroupIndex(ref) < 0) bad.push_back(c.name);
+          ref.qualifier = c.qualifier;
+          if (GroupIndex(ref) < 0) bad.push_back(sql::ExprToSql(ref));
         }
         continue;
       }
@@ -764,14 +784,17 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
   sel.set_substitute(substitute);
   for (const auto& item : q->select) {
     if (item.kind != sql::SelectItem::Kind::kExpr) {
-      // `*` over fully grouped columns: each becomes its key.
-      for (const auto& c : src->schema.columns()) {
+      // `*` over fully grouped columns: each becomes its key (<ALIAS>_<COLUMN> over a join).
+      for (const StarColumn& c : StarColumns(item)) {
         sql::Expr ref;
         ref.kind = sql::ExprKind::kColumnRef;
         ref.text = c.name;
+        ref.qualifier = c.qualifier;
         const int g = GroupIndex(ref);
-        items.push_back({c.name, ColumnExpr(static_cast<uint32_t>(g), group_types[g], c.name),
-                         group_types[g], g});
+        const std::string name =
+            c.qualifier.empty() ? c.name : absl::StrCat(c.qualifier, "_", c.name);
+        items.push_back(
+            {name, ColumnExpr(static_cast<uint32_t>(g), group_types[g], name), group_types[g], g});
       }
       continue;
     }

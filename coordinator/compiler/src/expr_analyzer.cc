@@ -313,8 +313,12 @@ absl::StatusOr<TypedExpr> ExprAnalyzer::Column(const sql::Expr& e) {
     if (owners.size() > 1 && !pseudo && (found == nullptr || !found->qualifier.empty())) {
       std::vector<std::string> options;
       for (const auto& q : owners) options.push_back(absl::StrCat(q, ".", e.text));
-      return ErrorAt(e.pos, absl::StrCat("Column '", e.text, "' is ambiguous. Could be ",
-                                         absl::StrJoin(options, " or "), "."));
+      // ksqlDB finds ambiguous columns while preparing the statement, and says so.
+      const absl::Status error =
+          ErrorAt(e.pos, absl::StrCat("Column '", e.text, "' is ambiguous. Could be ",
+                                      absl::StrJoin(options, " or "), "."));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Exception while preparing statement: ", error.message()));
     }
   }
   if (found == nullptr) {

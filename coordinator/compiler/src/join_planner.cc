@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "expr_analyzer.h"
+#include "join_plan.h"
 #include "planner_util.h"
 #include "skein/common/status.h"
 #include "skein/sql/parser.h"
@@ -32,20 +33,6 @@ using types::SqlType;
 using types::TypeKind;
 
 namespace {
-
-// One input of the join as planned.
-struct JoinSide {
-  const DataSource* src = nullptr;
-  std::string alias;              // qualifier: the alias, else the source name
-  const sql::Expr* on = nullptr;  // this side's half of the ON condition
-  TypedExpr key;                  // `on` analyzed over the source row
-  bool on_key = false;            // `on` is the source's only key column
-  bool repartition = false;       // rekeyed into a repartition topic first
-  v1::SourceOp op;                // what the join stage reads for this side
-  uint32_t width = 0;             // columns of the side's row at the join
-  uint32_t first = 0;             // index of the side's row in the join output
-  uint32_t source_offset = 0;     // 1 when the row starts with the repartition key
-};
 
 void CollectColumnRefs(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
   if (e.kind == sql::ExprKind::kColumnRef) out->push_back(&e);
@@ -93,12 +80,34 @@ absl::Status JoinStyleError(const sql::Expr& e, const std::vector<ScopeColumn>& 
   return t.ok() ? error : t.status();
 }
 
+// "A", "A or B", "A, B or C".
+std::string JoinWithOr(const std::vector<std::string>& items) {
+  if (items.size() <= 1) return items.empty() ? "" : items[0];
+  std::vector<std::string> head(items.begin(), items.end() - 1);
+  return absl::StrCat(absl::StrJoin(head, ", "), " or ", items.back());
+}
+
 std::string Qualified(const std::string& alias, const std::string& column) {
   return absl::StrCat(alias, ".", column);
 }
 
 std::string WindowName(const DataSource& s) {
   return s.window ? absl::AsciiStrToUpper(s.window->kind) : "";
+}
+
+// The join type as ksqlDB prints it in errors.
+std::string JoinTypeSql(sql::JoinType type) {
+  switch (type) {
+    case sql::JoinType::kInner:
+      return "[INNER] JOIN";
+    case sql::JoinType::kLeft:
+      return "LEFT [OUTER] JOIN";
+    case sql::JoinType::kRight:
+      return "RIGHT JOIN";
+    case sql::JoinType::kFull:
+      return "[FULL] OUTER JOIN";
+  }
+  return "JOIN";
 }
 
 // Checks the inputs' kinds, formats and windowing.
@@ -153,9 +162,10 @@ absl::Status CheckInputs(const JoinSide& l, const JoinSide& r, const sql::JoinCl
                                           "execute your join again."));
   }
   if (!ls && rs) {
-    return ErrorAt(join.pos, absl::StrCat("Invalid join order: table-stream joins are not "
-                                          "supported; only stream-table joins. Got ",
-                                          l.src->name, " JOIN ", r.src->name, "."));
+    return ErrorAt(join.pos,
+                   absl::StrCat("Invalid join order: table-stream joins are not "
+                                "supported; only stream-table joins. Got ",
+                                l.src->name, " ", JoinTypeSql(join.type), " ", r.src->name, "."));
   }
   if (ls && !rs && (join.type == sql::JoinType::kRight || join.type == sql::JoinType::kFull)) {
     return ErrorAt(join.pos,
@@ -188,7 +198,11 @@ absl::Status AnalyzeCondition(const sql::JoinClause& join, JoinSide* l, JoinSide
     std::vector<const sql::Expr*> refs;
     CollectColumnRefs(on, &refs);
     for (const sql::Expr* ref : refs) {
-      if (!ref->qualifier.empty() && ref->qualifier != l->alias && ref->qualifier != r->alias) {
+      const bool left_alias =
+          l->nested ? std::any_of(l->nested_leaves.begin(), l->nested_leaves.end(),
+                                  [&](const JoinLeaf& f) { return f.alias == ref->qualifier; })
+                    : ref->qualifier == l->alias;
+      if (!ref->qualifier.empty() && !left_alias && ref->qualifier != r->alias) {
         return absl::InvalidArgumentError(absl::StrCat("Failed to prepare statement: '",
                                                        ref->qualifier,
                                                        "' is not a valid stream/table name or "
@@ -245,6 +259,7 @@ absl::Status AnalyzeCondition(const sql::JoinClause& join, JoinSide* l, JoinSide
         "Invalid join condition: types don't match. Got ", show(0), " = ", show(1), "."));
   }
   for (JoinSide* s : {l, r}) {
+    if (s->nested) continue;  // FinishNestedLeft decides
     const auto keys = s->src->schema.KeyColumns();
     s->on_key =
         keys.size() == 1 && s->on->kind == sql::ExprKind::kColumnRef && s->on->text == keys[0].name;
@@ -296,42 +311,48 @@ struct OutputItem {
   bool is_key = false;
 };
 
-// The planned join before its projection: the relation, and what SELECT needs to name and
-// find the join key.
-struct JoinPlan {
-  JoinRelation rel;
-  JoinSide l, r;
-  bool synthetic = false, windowed = false, table_table = false;
-  std::string synthetic_name;
-  SqlType key_type, join_key_type;
-  std::vector<uint32_t> key_refs;          // join output columns the join is on
-  std::vector<std::string> key_ref_names;  // and their qualified names
-};
-
-// Plans the join of a two-source query up to (and including) WHERE.
-absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) {
+// Plans join `index` of the query up to (and including, for the last join) WHERE. Its left
+// side is the FROM source for the first join, else `prev`, the joins before it.
+absl::StatusOr<JoinPlan> BuildJoinStep(Catalog& catalog, const QueryTarget& target, size_t index,
+                                       JoinPlan* prev) {
   const sql::Query* q = target.query;
-  if (q->joins.size() > 1) {
-    return absl::UnimplementedError("Joins of more than two sources are not supported yet");
-  }
-  const sql::JoinClause& join = q->joins[0];
-  JoinSide l, r;
+  const sql::JoinClause& join = q->joins[index];
+  const bool last = index + 1 == q->joins.size();
+  JoinSide l = prev != nullptr ? NestedSide(*prev) : JoinSide{};
+  JoinSide r;
   for (auto [side, rel] : {std::pair{&l, &q->from}, std::pair{&r, &join.right}}) {
+    if (side->nested) continue;
     side->src = catalog.FindSource(rel->name);
     if (side->src == nullptr) {
       return ErrorAt(rel->pos, absl::StrCat("Source `", rel->name, "` does not exist."));
     }
     side->alias = rel->alias.empty() ? rel->name : rel->alias;
   }
-  const bool stream_stream = !l.src->is_table && !r.src->is_table;
-  const bool table_table = l.src->is_table && r.src->is_table;
-  {
+  std::vector<v1::Stage> stages;
+  if (l.nested) {
+    for (const JoinLeaf& leaf : l.nested_leaves) {
+      if (leaf.src->name == r.src->name) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("N-way joins do not support multiple occurrences of the same source. "
+                         "Source: '",
+                         r.src->name, "'"));
+      }
+    }
+    SKEIN_RETURN_IF_ERROR(CheckNestedCondition(join, l, r));
+    SourceScope rs = BuildSourceScope(*r.src, r.alias);
+    SKEIN_RETURN_IF_ERROR(AnalyzeCondition(join, &l, &r, SideScope(l, 0), rs.columns));
+    r.op = rs.op;
+    SKEIN_RETURN_IF_ERROR(FinishNestedLeft(catalog, target, index, prev, r, &l, &stages));
+    SKEIN_RETURN_IF_ERROR(CheckInputs(l, r, join));
+  } else {
     SourceScope ls = BuildSourceScope(*l.src, l.alias), rs = BuildSourceScope(*r.src, r.alias);
     SKEIN_RETURN_IF_ERROR(AnalyzeCondition(join, &l, &r, ls.columns, rs.columns));
     SKEIN_RETURN_IF_ERROR(CheckInputs(l, r, join));
     l.op = ls.op;
     r.op = rs.op;
   }
+  const bool stream_stream = !l.src->is_table && !r.src->is_table;
+  const bool table_table = l.src->is_table && r.src->is_table;
   const SqlType key_type = *l.key.type;
 
   // ---- keys: which sides must be repartitioned, foreign-key joins, co-partitioning.
@@ -402,21 +423,18 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
   }
 
   // ---- repartition stages.
-  std::vector<v1::Stage> stages;
+  // The first join is "Join", the next ones "Join2", "Join3"... (topics and stores).
+  const std::string join_name = index == 0 ? "Join" : absl::StrCat("Join", index + 1);
   const std::string tenant = catalog.tenant().empty() ? "default" : catalog.tenant();
   for (JoinSide* s : {&l, &r}) {
     if (!s->repartition) continue;
     const JoinSide& other = s == &l ? r : l;
     // Partitioned like the other side when it is read as is, so equal keys meet.
     int partitions = other.repartition ? l.src->partitions : other.src->partitions;
-    FormatInfo key_format = other.repartition ? l.src->key_format : other.src->key_format;
-    if (key_format.name == "NONE" || key_format.name.empty() ||
-        ((key_format.name == "KAFKA" || key_format.name == "DELIMITED") &&
-         !key_type.IsPrimitive())) {
-      key_format = FormatInfo{"JSON", {}};
-    }
-    const std::string topic = absl::StrCat("_skein-", tenant, "-", target.sink_name, "-Join-",
-                                           s == &l ? "left" : "right", "-repartition");
+    const FormatInfo key_format =
+        KeyFormatFor(other.repartition ? l.src->key_format : other.src->key_format, key_type);
+    const std::string topic = absl::StrCat("_skein-", tenant, "-", target.sink_name, "-", join_name,
+                                           "-", s == &l ? "left" : "right", "-repartition");
     stages.push_back(
         RepartitionStage(s, static_cast<uint32_t>(stages.size()), topic, partitions, key_format));
   }
@@ -426,13 +444,16 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
   r.first = 1 + l.width;
 
   // ---- key naming.
-  const bool synthetic =
-      !foreign_key &&
-      (join.type == sql::JoinType::kFull ||
-       (l.on->kind != sql::ExprKind::kColumnRef && r.on->kind != sql::ExprKind::kColumnRef));
+  // A nested side joined on an expression equal to its key keeps that key's columns.
+  const bool l_column = l.on->kind == sql::ExprKind::kColumnRef ||
+                        (l.nested && l.nested_on_key_column && !l.nested_key_refs.empty());
+  const bool synthetic = !foreign_key && (join.type == sql::JoinType::kFull ||
+                                          (!l_column && r.on->kind != sql::ExprKind::kColumnRef));
+  std::vector<JoinLeaf> leaves = SideLeaves(l);
+  for (const JoinLeaf& leaf : SideLeaves(r)) leaves.push_back(leaf);
   std::set<std::string> taken;
-  for (const JoinSide* s : {&l, &r}) {
-    for (size_t i = 0; i < s->src->schema.size(); ++i) taken.insert(s->src->schema.column(i).name);
+  for (const JoinLeaf& leaf : leaves) {
+    for (const auto& c : leaf.src->schema.columns()) taken.insert(c.name);
   }
   std::string synthetic_name = "ROWKEY";
   for (int n = 1; taken.count(synthetic_name); ++n) synthetic_name = absl::StrCat("ROWKEY_", n);
@@ -446,19 +467,38 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
   }
   if (synthetic) scope.push_back({synthetic_name, "", key_type, 0});
   for (const JoinSide* s : {&l, &r}) {
-    SourceScope ss = BuildSourceScope(*s->src, s->alias, s->first + s->source_offset);
-    scope.insert(scope.end(), ss.columns.begin(), ss.columns.end());
+    std::vector<ScopeColumn> ss = SideScope(*s, s->first + s->source_offset);
+    scope.insert(scope.end(), ss.begin(), ss.end());
   }
   // Columns the join is on (join output indexes), in ON order of sides: projecting one of them
   // gives the key.
   std::vector<uint32_t> key_refs;
   std::vector<std::string> key_ref_names;
-  if (foreign_key) {
+  // A nested side's key-equivalent columns are all those of the joins before it.
+  auto add_nested_key_refs = [&] {
+    for (size_t i = 0; i < l.nested_key_refs.size(); ++i) {
+      key_refs.push_back(l.first + l.nested_key_refs[i]);
+      key_ref_names.push_back(l.nested_key_names[i]);
+    }
+  };
+  if (foreign_key && l.nested) {
+    add_nested_key_refs();
+  } else if (foreign_key) {
     key_refs.push_back(l.first + l.source_offset);
     key_ref_names.push_back(Qualified(l.alias, l.src->schema.column(0).name));
   } else if (!synthetic) {
     for (const JoinSide* s : {&l, &r}) {
+      if (s->nested && s->nested_on_key_column) {
+        add_nested_key_refs();
+        continue;
+      }
       if (s->on->kind != sql::ExprKind::kColumnRef) continue;
+      if (s->nested) {
+        const ScopeColumn& c = s->nested_scope[static_cast<size_t>(s->nested_on_column - 1)];
+        key_refs.push_back(s->first + c.index);
+        key_ref_names.push_back(Qualified(c.qualifier, c.name));
+        continue;
+      }
       key_refs.push_back(s->first + s->source_offset +
                          static_cast<uint32_t>(s->src->schema.IndexOf(s->on->text)));
       key_ref_names.push_back(Qualified(s->alias, s->on->text));
@@ -523,7 +563,7 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
     jop->set_grace_ms(join.grace->millis);
   }
   jop->set_foreign_key(foreign_key);
-  jop->set_store_prefix("Join");
+  jop->set_store_prefix(join_name);
   *jop->mutable_output()->add_columns() =
       ColumnProto(synthetic ? synthetic_name : "JOINKEY", join_key_type, v1::COLUMN_NAMESPACE_KEY);
   for (const JoinSide* s : {&l, &r}) {
@@ -538,7 +578,7 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
     }
   }
 
-  if (q->where) {
+  if (q->where && last) {
     ExprAnalyzer where(&scope, "WHERE");
     absl::StatusOr<TypedExpr> analyzed = where.Analyze(*q->where);
     if (!analyzed.ok()) return JoinStyleError(*q->where, scope, "WHERE", analyzed.status());
@@ -558,6 +598,16 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
   }
 
   JoinPlan p;
+  if (foreign_key) {
+    p.key_exprs = l.nested
+                      ? l.nested_key_exprs
+                      : std::vector<std::string>{Qualified(l.alias, l.src->schema.column(0).name)};
+  } else if (join.type != sql::JoinType::kFull) {
+    p.key_exprs = {CanonicalOn(*l.on, l), CanonicalOn(*r.on, r)};
+    if (l.nested && l.nested_on_key_column) {
+      p.key_exprs.insert(p.key_exprs.end(), l.nested_key_exprs.begin(), l.nested_key_exprs.end());
+    }
+  }
   p.l = std::move(l);
   p.r = std::move(r);
   p.synthetic = synthetic;
@@ -572,9 +622,42 @@ absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) 
   p.rel.row = jop->output();
   p.rel.open = std::move(stage);
   p.rel.scope = std::move(scope);
-  p.rel.sources = {p.l.src->name, p.r.src->name};
-  p.rel.leftmost = p.l.src;
+  for (const JoinLeaf& leaf : leaves) {
+    p.rel.sources.push_back(leaf.src->name);
+    p.rel.aliased_sources.emplace_back(leaf.alias, leaf.src);
+  }
+  p.rel.leftmost = leaves.front().src;
   p.rel.is_table = table_table;
+  p.leaves = std::move(leaves);
+  p.row_key_type = foreign_key ? p.l.src->schema.column(0).type : key_type;
+  p.partitions = static_cast<int>(p.l.op.topic().partitions());
+  p.key_format.name = p.l.op.topic().key_format().name();
+  for (const auto& [k, v] : p.l.op.topic().key_format().properties())
+    p.key_format.properties[k] = v;
+  if (prev != nullptr) p.nested_sources = std::move(prev->nested_sources);
+  return p;
+}
+
+// Folds the query's joins left to right (join_plan.h).
+absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target) {
+  const sql::Query* q = target.query;
+  if (q->joins.size() > 1) {
+    std::vector<const sql::Relation*> rels = {&q->from};
+    for (const auto& j : q->joins) rels.push_back(&j.right);
+    for (const sql::Relation* rel : rels) {
+      const DataSource* src = catalog.FindSource(rel->name);
+      if (src != nullptr && src->window) {
+        return absl::UnimplementedError(absl::StrCat(
+            "Joins of more than two sources are not supported yet over windowed sources (`",
+            src->name, "` is windowed)"));
+      }
+    }
+  }
+  SKEIN_ASSIGN_OR_RETURN(JoinPlan p, BuildJoinStep(catalog, target, 0, nullptr));
+  for (size_t i = 1; i < q->joins.size(); ++i) {
+    SKEIN_ASSIGN_OR_RETURN(JoinPlan next, BuildJoinStep(catalog, target, i, &p));
+    p = std::move(next);
+  }
   return p;
 }
 
@@ -594,10 +677,9 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   }
   SKEIN_ASSIGN_OR_RETURN(JoinPlan p, BuildJoin(catalog, target));
   const JoinSide& l = p.l;
-  const JoinSide& r = p.r;
   const bool synthetic = p.synthetic, windowed = p.windowed, table_table = p.table_table;
   const std::string& synthetic_name = p.synthetic_name;
-  const SqlType& key_type = p.key_type;
+  const SqlType& key_type = p.row_key_type;  // a foreign-key join is keyed by the left key
   const SqlType& join_key_type = p.join_key_type;
   const std::vector<uint32_t>& key_refs = p.key_refs;
   const std::vector<std::string>& key_ref_names = p.key_ref_names;
@@ -635,14 +717,45 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
     item_texts.push_back(std::move(text));
     return absl::OkStatus();
   };
-  auto add_side = [&](const JoinSide& s) -> absl::Status {
+  auto add_leaf = [&](const JoinLeaf& s) -> absl::Status {
     for (size_t i = 0; i < s.src->schema.size(); ++i) {
       const auto& c = s.src->schema.column(i);
       SKEIN_RETURN_IF_ERROR(add_column(absl::StrCat(s.alias, "_", c.name),
-                                       s.first + s.source_offset + static_cast<uint32_t>(i), c.type,
+                                       s.first + static_cast<uint32_t>(i), c.type,
                                        Qualified(s.alias, c.name)));
     }
     return absl::OkStatus();
+  };
+  // ksqlDB plans PARTITION BY over a join before the projection, so `*` then stands for each
+  // source's value columns, its ROWTIME, ROWPARTITION and ROWOFFSET, then its key columns.
+  auto add_leaf_before_partition_by = [&](const JoinLeaf& s) -> absl::Status {
+    const types::Schema& schema = s.src->schema;
+    auto add = [&](const std::string& name, uint32_t index, const SqlType& type) {
+      return add_column(absl::StrCat(s.alias, "_", name), s.first + index, type,
+                        Qualified(s.alias, name));
+    };
+    for (size_t i = schema.num_keys(); i < schema.size(); ++i) {
+      SKEIN_RETURN_IF_ERROR(
+          add(schema.column(i).name, static_cast<uint32_t>(i), schema.column(i).type));
+    }
+    const std::pair<const char*, SqlType> pseudo[] = {{"ROWTIME", SqlType::Bigint()},
+                                                      {"ROWPARTITION", SqlType::Integer()},
+                                                      {"ROWOFFSET", SqlType::Bigint()}};
+    for (size_t k = 0; k < 3; ++k) {
+      SKEIN_RETURN_IF_ERROR(
+          add(pseudo[k].first, static_cast<uint32_t>(schema.size() + k), pseudo[k].second));
+    }
+    for (size_t i = 0; i < schema.num_keys(); ++i) {
+      SKEIN_RETURN_IF_ERROR(
+          add(schema.column(i).name, static_cast<uint32_t>(i), schema.column(i).type));
+    }
+    return absl::OkStatus();
+  };
+  // How many of the joined sources have a column of that name.
+  auto sources_with = [&](const std::string& column) {
+    return std::count_if(p.leaves.begin(), p.leaves.end(), [&](const JoinLeaf& leaf) {
+      return leaf.src->schema.IndexOf(column) >= 0;
+    });
   };
   ExprAnalyzer sel(&scope, "SELECT");
   for (const auto& item : q->select) {
@@ -650,17 +763,20 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
       if (synthetic) {
         SKEIN_RETURN_IF_ERROR(add_column(synthetic_name, 0, key_type, synthetic_name));
       }
-      SKEIN_RETURN_IF_ERROR(add_side(l));
-      SKEIN_RETURN_IF_ERROR(add_side(r));
+      for (const JoinLeaf& leaf : p.leaves) {
+        SKEIN_RETURN_IF_ERROR(q->partition_by.empty() ? add_leaf(leaf)
+                                                      : add_leaf_before_partition_by(leaf));
+      }
       continue;
     }
     if (item.kind == sql::SelectItem::Kind::kQualifiedStar) {
-      const JoinSide* s = item.qualifier == l.alias ? &l : item.qualifier == r.alias ? &r : nullptr;
-      if (s == nullptr) {
+      auto s = std::find_if(p.leaves.begin(), p.leaves.end(),
+                            [&](const JoinLeaf& leaf) { return leaf.alias == item.qualifier; });
+      if (s == p.leaves.end()) {
         return ErrorAt(item.pos, absl::StrCat("'", item.qualifier,
                                               "' is not a valid stream/table name or alias."));
       }
-      SKEIN_RETURN_IF_ERROR(add_side(*s));
+      SKEIN_RETURN_IF_ERROR(add_leaf(*s));
       continue;
     }
     SKEIN_ASSIGN_OR_RETURN(TypedExpr t, sel.Analyze(*item.expr));
@@ -674,9 +790,8 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
       SKEIN_RETURN_IF_ERROR(CheckAliasNotReserved(item.alias));
       name = item.alias;
     } else if (item.expr->kind == sql::ExprKind::kColumnRef && !item.expr->qualifier.empty() &&
-               l.src->schema.IndexOf(item.expr->text) >= 0 &&
-               r.src->schema.IndexOf(item.expr->text) >= 0) {
-      // A column both sources have is named after its source: L.ID -> L_ID.
+               sources_with(item.expr->text) > 1) {
+      // A column several sources have is named after its source: L.ID -> L_ID.
       name = absl::StrCat(item.expr->qualifier, "_", item.expr->text);
     } else if (item.expr->kind == sql::ExprKind::kColumnRef && !item.expr->qualifier.empty() &&
                (item.expr->text == "ROWTIME" || item.expr->text == "ROWPARTITION" ||
@@ -717,7 +832,10 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   if (partition) {
     std::vector<std::string> aliases;
     for (size_t i = 0; i < items.size(); ++i) {
-      if (item_texts[i] != partition_text) continue;
+      // The partitioning expression is projected: the same text, or the same join column.
+      const bool same_column = partition->expr.has_column() && item_refs[i] >= 0 &&
+                               partition->expr.column() == static_cast<uint64_t>(item_refs[i]);
+      if (item_texts[i] != partition_text && !same_column) continue;
       if (key_item < 0) key_item = static_cast<int>(i);
       aliases.push_back(items[i].name);
     }
@@ -776,9 +894,8 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
     }
     return absl::InvalidArgumentError(absl::StrCat(
         start, "The query used to build `", target.sink_name, "` must include the join ",
-        key_ref_names.size() > 1 ? "expressions " : "expression ",
-        absl::StrJoin(key_ref_names, " or "), " in its projection (eg, SELECT ",
-        key_ref_names.empty() ? "" : key_ref_names[0], "...)."));
+        key_ref_names.size() > 1 ? "expressions " : "expression ", JoinWithOr(key_ref_names),
+        " in its projection (eg, SELECT ", key_ref_names.empty() ? "" : key_ref_names[0], "...)."));
   }
   if (!partition && key_type.ContainsMap()) {
     std::string key_name = synthetic || key_ref_names.empty() ? synthetic_name : key_ref_names[0];
@@ -828,11 +945,11 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   }
   *stage.add_operators()->mutable_project() = project;
   SKEIN_ASSIGN_OR_RETURN(DataSource sink,
-                         BuildSink(catalog, target, out_schema, *l.src,
+                         BuildSink(catalog, target, out_schema, *p.rel.leftmost,
                                    windowed ? l.src->window : std::optional<WindowInfo>(), text));
   *stage.add_operators()->mutable_sink() = SinkOpFor(sink, project.output());
   stages.push_back(std::move(stage));
-  return RegisterQuery(catalog, target, std::move(sink), {l.src->name, r.src->name},
+  return RegisterQuery(catalog, target, std::move(sink), std::move(p.rel.sources),
                        std::move(stages), text, apply);
 }
 

@@ -118,6 +118,9 @@ struct JoinRelation {
   v1::Schema row;                        // the open stage's current row: [join key][left][right]
   std::vector<ScopeColumn> scope;        // qualified columns of `row` (and a synthetic key)
   std::vector<std::string> sources;      // joined sources, left first
+  // Each joined source with its alias (the qualifier of its columns), left first: what `*`
+  // and `<alias>.*` expand to.
+  std::vector<std::pair<std::string, const DataSource*>> aliased_sources;
   const DataSource* leftmost = nullptr;  // the sink inherits its formats and partitions
   bool is_table = false;                 // table-table join: rows are a changelog
 };

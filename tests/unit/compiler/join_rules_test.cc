@@ -224,5 +224,217 @@ TEST(JoinRulesTest, GroupByOverJoinErrorsNameJoinColumnsWithUnderscores) {
                  "SELECT column 'WINDOWSTART' cannot be resolved.");
 }
 
+// ---- joins of three or more sources: folded left to right, one join stage per join.
+
+TEST(JoinRulesTest, NWayJoinOnOneKeyChainsJoinStagesThroughAnIntermediateTopic) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  auto r = RunSql(c,
+                  "CREATE STREAM A AS SELECT * FROM CARS C LEFT JOIN OWNERS O ON C.ID = O.ID "
+                  "JOIN GARAGES G ON C.ID = G.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text,
+            "C_ID INTEGER KEY, C_OWNER INTEGER, C_MODEL STRING, O_ID INTEGER, O_NAME STRING, "
+            "G_ID INTEGER, G_CITY STRING");
+  ASSERT_TRUE(r->plan.has_value());
+  ASSERT_EQ(r->plan->stages_size(), 2);
+  const auto& first = r->plan->stages(0);
+  ASSERT_EQ(first.operators_size(), 4);
+  EXPECT_EQ(first.operators(0).source().topic().name(), "cars");
+  EXPECT_EQ(first.right_operators(0).source().topic().name(), "owners");
+  EXPECT_EQ(first.operators(1).join().store_prefix(), "Join");
+  // Joined on the same key: the first join's result keeps its key (column 0 of its output).
+  ASSERT_TRUE(first.operators(2).has_project());
+  EXPECT_EQ(first.operators(2).project().exprs(0).column(), 0u);
+  const auto& mid = first.operators(3).sink();
+  EXPECT_EQ(mid.topic().name(), "_skein-default-A-Join2-left-repartition");
+  EXPECT_EQ(mid.topic().partitions(), 2u);
+  EXPECT_FALSE(mid.is_table());
+  const auto& second = r->plan->stages(1);
+  EXPECT_EQ(second.operators(0).source().topic().name(), mid.topic().name());
+  EXPECT_EQ(second.right_operators(0).source().topic().name(), "garages");
+  EXPECT_EQ(second.operators(1).join().store_prefix(), "Join2");
+  EXPECT_EQ(second.operators(1).join().type(), v1::JoinOp::TYPE_INNER);
+  EXPECT_EQ(second.operators(3).sink().topic().name(), "A");
+  // Every join column of a chain on one key can be the key; none projected is an error.
+  ExpectRejected(c,
+                 "CREATE STREAM B AS SELECT MODEL FROM CARS C LEFT JOIN OWNERS O ON C.ID = O.ID "
+                 "LEFT JOIN GARAGES G ON C.ID = G.ID;",
+                 "The query used to build `B` must include the join expressions C.ID, O.ID or G.ID "
+                 "in its projection (eg, SELECT C.ID...).");
+  r = RunSql(c,
+             "CREATE STREAM B2 AS SELECT G.ID, NAME, CITY FROM CARS C LEFT JOIN OWNERS O ON "
+             "C.ID = O.ID LEFT JOIN GARAGES G ON O.ID = G.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "G_ID INTEGER KEY, NAME STRING, CITY STRING");
+}
+
+TEST(JoinRulesTest, NWayJoinOnAnotherKeyRekeysTheIntermediateResult) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  auto r = RunSql(c,
+                  "CREATE STREAM A AS SELECT G.ID, MODEL, NAME, CITY FROM CARS C "
+                  "JOIN OWNERS O ON C.ID = O.ID JOIN GARAGES G ON C.OWNER = G.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "G_ID INTEGER KEY, MODEL STRING, NAME STRING, CITY STRING");
+  ASSERT_TRUE(r->plan.has_value());
+  ASSERT_EQ(r->plan->stages_size(), 2);
+  // The intermediate result is keyed by C.OWNER: [JOINKEY][C.ID, C.OWNER, ...] -> column 2.
+  const auto& project = r->plan->stages(0).operators(2).project();
+  EXPECT_EQ(project.exprs(0).column(), 2u);
+  EXPECT_EQ(project.output().columns(0).namespace_(), v1::COLUMN_NAMESPACE_KEY);
+  // The key was an expression in the first join: its columns are no key candidates.
+  ExpectRejected(c,
+                 "CREATE STREAM B AS SELECT MODEL FROM CARS C JOIN OWNERS O ON C.ID + 1 = O.ID "
+                 "JOIN GARAGES G ON C.ID = G.ID;",
+                 "must include the join expressions C.ID or G.ID in its projection (eg, SELECT "
+                 "C.ID...).");
+  ExpectRejected(c,
+                 "CREATE STREAM B AS SELECT MODEL FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+                 "JOIN GARAGES G ON C.ID + 1 = G.ID;",
+                 "must include the join expression G.ID in its projection (eg, SELECT G.ID...).");
+  // An ON expression equal to the previous join's key (as written there) stays on that key.
+  r = RunSql(c,
+             "CREATE STREAM E AS SELECT C.ID, MODEL, KM, CITY FROM CARS C JOIN TRIPS T WITHIN 1 "
+             "HOUR ON C.ID = ABS(T.ID) JOIN GARAGES G ON ABS(T.ID) = G.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "C_ID INTEGER KEY, MODEL STRING, KM INTEGER, CITY STRING");
+  ASSERT_EQ(r->plan->stages_size(), 3);  // TRIPS repartitioned, then the two joins
+  EXPECT_EQ(r->plan->stages(1).operators(2).project().exprs(0).column(), 0u);
+  // A stream joined on a value column first is repartitioned, then the result is rekeyed.
+  r = RunSql(c,
+             "CREATE STREAM D AS SELECT T.ID, KM, CITY FROM TRIPS T JOIN OWNERS O ON T.KM = O.ID "
+             "JOIN GARAGES G ON T.ID = G.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->plan->stages_size(), 3);
+  EXPECT_EQ(r->plan->stages(0).operators(2).sink().topic().name(),
+            "_skein-default-D-Join-left-repartition");
+  EXPECT_EQ(r->plan->stages(1).operators(3).sink().topic().name(),
+            "_skein-default-D-Join2-left-repartition");
+}
+
+TEST(JoinRulesTest, NWayTableJoinsStayChangelogsAndMayEndInAForeignKeyJoin) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE TABLE PEOPLE (ID INT PRIMARY KEY, TOWN STRING) WITH "
+                     "(kafka_topic='people', value_format='JSON', partitions=2);"
+                     "CREATE TABLE TOWNS (NAME STRING PRIMARY KEY, ZIP INT) WITH "
+                     "(kafka_topic='towns', value_format='JSON', partitions=2);")
+                  .ok());
+  auto r = RunSql(c,
+                  "CREATE TABLE A AS SELECT P.ID, O.NAME, ZIP FROM PEOPLE P JOIN OWNERS O ON "
+                  "P.ID = O.ID LEFT JOIN TOWNS T ON P.TOWN = T.NAME;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->plan.has_value());
+  ASSERT_EQ(r->plan->stages_size(), 2);
+  EXPECT_TRUE(r->plan->stages(0).operators(3).sink().is_table());
+  EXPECT_TRUE(r->plan->stages(1).operators(0).source().is_table());
+  EXPECT_TRUE(r->plan->stages(1).operators(1).join().foreign_key());
+  // The foreign-key join is keyed by the left key (INT), not by the foreign key (STRING).
+  const auto& project = r->plan->stages(1).operators(2).project();
+  EXPECT_EQ(project.output().columns(0).name(), "P_ID");
+  EXPECT_EQ(project.exprs(0).type().kind(), v1::TYPE_KIND_INTEGER);
+}
+
+TEST(JoinRulesTest, NWayJoinRejectedForms) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+                 "JOIN OWNERS P ON C.ID = P.ID;",
+                 "N-way joins do not support multiple occurrences of the same source. Source: "
+                 "'OWNERS'");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+                 "JOIN GARAGES G ON C.ID = O.ID;",
+                 "A join criteria is expected to reference the source (`G`) in the FROM clause, "
+                 "instead the right source references `O` and the left source references `C`");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+                 "JOIN GARAGES G ON C.OWNER = C.ID;",
+                 "Each side of the join must reference exactly one source and not the same "
+                 "source. Left side references `C` and right references `C`");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM OWNERS O JOIN GARAGES G ON O.ID = G.ID "
+                 "JOIN CARS C ON G.ID = C.ID;",
+                 "Invalid join order: table-stream joins are not supported; only stream-table "
+                 "joins. Got GARAGES [INNER] JOIN CARS.");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+                 "JOIN TRIPS T ON C.ID = T.ID;",
+                 "Stream-Stream joins must have a WITHIN clause specified.");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+                 "JOIN ODD D WITHIN 1 HOUR ON C.ID = D.ID;",
+                 "Can't join `CARS` with `ODD` since the number of partitions don't match. "
+                 "`CARS` partitions = 2; `ODD` partitions = 3.");
+  ExpectRejected(c,
+                 "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+                 "JOIN GARAGES G ON C.ID = X.ID;",
+                 "'X' is not a valid stream/table name or alias.");
+  ExpectRejected(c,
+                 "CREATE TABLE A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+                 "JOIN GARAGES G ON C.ID = G.ID;",
+                 "Invalid result type. Your SELECT query produces a STREAM.");
+  // Rekeyed on another column, the partition counts need not match.
+  auto r = RunSql(c,
+                  "CREATE STREAM B AS SELECT D.ID, MODEL, X FROM CARS C JOIN OWNERS O ON "
+                  "C.ID = O.ID JOIN ODD D WITHIN 1 HOUR ON C.OWNER = D.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->plan->stages(0).operators(3).sink().topic().partitions(), 3u);
+}
+
+TEST(JoinRulesTest, GroupByOverNWayJoinAggregatesTheLastJoin) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  auto r = RunSql(c,
+                  "CREATE TABLE BY_CITY AS SELECT G.CITY, COUNT(*) AS N, MAX(O.NAME) AS M "
+                  "FROM CARS C JOIN OWNERS O ON C.ID = O.ID JOIN GARAGES G ON C.ID = G.ID "
+                  "GROUP BY G.CITY;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "CITY STRING KEY, N BIGINT, M STRING");
+  ASSERT_TRUE(r->plan.has_value());
+  ASSERT_EQ(r->plan->stages_size(), 3);
+  EXPECT_TRUE(r->plan->stages(0).operators(1).has_join());
+  EXPECT_TRUE(r->plan->stages(1).operators(1).has_join());
+  EXPECT_TRUE(r->plan->stages(2).operators(1).has_aggregate());
+}
+
+TEST(JoinRulesTest, StarWithGroupByOverAJoinExpandsEveryJoinedSource) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  ExpectRejected(c,
+                 "CREATE TABLE A AS SELECT *, COUNT(*) AS N FROM CARS C JOIN OWNERS O "
+                 "ON C.ID = O.ID GROUP BY C.MODEL;",
+                 "Non-aggregate SELECT expression(s) not part of GROUP BY: C.ID, C.OWNER, O.ID, "
+                 "O.NAME");
+  auto r = RunSql(c,
+                  "CREATE TABLE B WITH (key_format='JSON') AS SELECT O.*, COUNT(*) AS N FROM "
+                  "CARS C JOIN OWNERS O ON C.ID = O.ID JOIN GARAGES G ON C.ID = G.ID "
+                  "GROUP BY O.NAME, O.ID;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text, "O_NAME STRING KEY, O_ID INTEGER KEY, N BIGINT");
+}
+
+TEST(JoinRulesTest, StarWithPartitionByOverAJoinListsEachSourcesPseudoColumns) {
+  Compiler c;
+  ASSERT_TRUE(RunSql(c, kSources).ok());
+  // As ksqlDB plans it: per source its values, ROWTIME, ROWPARTITION, ROWOFFSET, then its key;
+  // an unqualified partitioning column (MODEL) matches the projected C.MODEL.
+  auto r = RunSql(c,
+                  "CREATE STREAM A AS SELECT * FROM CARS C JOIN TRIPS T WITHIN 1 HOUR ON "
+                  "C.OWNER = T.KM PARTITION BY ID;");
+  ASSERT_FALSE(r.ok());  // ID is ambiguous (CARS and TRIPS)
+  r = RunSql(c,
+             "CREATE STREAM B AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
+             "PARTITION BY MODEL;");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schema_text,
+            "C_MODEL STRING KEY, C_OWNER INTEGER, C_ROWTIME BIGINT, C_ROWPARTITION INTEGER, "
+            "C_ROWOFFSET BIGINT, C_ID INTEGER, O_NAME STRING, O_ROWTIME BIGINT, "
+            "O_ROWPARTITION INTEGER, O_ROWOFFSET BIGINT, O_ID INTEGER");
+}
+
 }  // namespace
 }  // namespace skein::compiler
