@@ -272,12 +272,16 @@ std::string FormatQuery(const v1::QueryView& q) {
              {"records out", absl::StrCat(q.records_out())},
              {"processing errors", absl::StrCat(q.processing_errors())}});
   std::vector<std::vector<std::string>> rows = {
-      {"STAGE", "PARTITION", "EXECUTOR", "STATE", "IN", "OUT", "ERRORS", "LAG"}};
+      {"STAGE", "PARTITION", "EXECUTOR", "STATE", "IN", "OUT", "ERRORS", "LAG", "RESTORED",
+       "GUARANTEE"}};
   for (const v1::TaskView& t : q.tasks()) {
     rows.push_back({absl::StrCat(t.task().stage()), absl::StrCat(t.task().partition()),
                     t.executor_id().empty() ? "-" : t.executor_id(), TaskStateName(t.state()),
                     absl::StrCat(t.records_in()), absl::StrCat(t.records_out()),
-                    absl::StrCat(t.processing_errors()), absl::StrCat(t.lag())});
+                    absl::StrCat(t.processing_errors()), absl::StrCat(t.lag()),
+                    absl::StrCat(t.restored_records(), " rec/", t.restored_bytes(), " B",
+                                 t.restore_done() ? "" : " ..."),
+                    t.processing_guarantee().empty() ? "-" : t.processing_guarantee()});
   }
   absl::StrAppend(&out, "\n", Table(rows));
   return out;

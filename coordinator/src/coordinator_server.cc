@@ -76,7 +76,9 @@ void CoordinatorServer::CheckLeases() {
       log->warn("executor={} declared DEAD: {}", id,
                 view.ok() ? view->state_reason() : view.status().ToString());
     }
-    if (!dead.empty()) queries_->Rebalance();  // their tasks move to live executors
+    // Their tasks move to live executors once their Kafka transactions are fenced (retried
+    // every tick until Kafka answers).
+    queries_->FenceDeadExecutors();
   }
 }
 

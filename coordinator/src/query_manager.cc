@@ -10,6 +10,7 @@
 #include "skein/coordinator/assignor.h"
 #include "skein/proto/task_id.h"
 #include "skein/proto/topics.h"
+#include "state_topics.h"
 #include "skein/sql/parser.h"
 
 namespace skein::coordinator {
@@ -127,6 +128,9 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
       case StatementResult::Kind::kQueryStarted: {
         std::vector<std::string> created;
         if (absl::Status s = CreateSinkTopics(*r->plan, &created); !s.ok()) return fail(s);
+        if (absl::Status s = CreateChangelogTopics(kafka_, tenant, *r->plan, &created); !s.ok()) {
+          return fail(s);
+        }
         for (std::string& t : created) out->add_topics_created(std::move(t));
         StartQuery(tenant, *r);
         break;
@@ -245,15 +249,58 @@ void QueryManager::Rebalance() {
   RebalanceLocked();
 }
 
+void QueryManager::FenceDeadExecutors() {
+  struct Dead {
+    std::string id;
+    uint64_t epoch;
+    uint32_t workers;
+  };
+  std::vector<Dead> todo;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const v1::ExecutorView& e : membership_->List()) {
+      const std::string& id = e.info().id();
+      if (e.state() == v1::EXECUTOR_STATE_ALIVE) continue;
+      if (auto f = fenced_epoch_.find(id); f != fenced_epoch_.end() && f->second == e.epoch()) {
+        continue;
+      }
+      todo.push_back({id, e.epoch(), e.info().workers()});
+    }
+  }
+  if (todo.empty()) return;
+  bool fenced = false;
+  for (const Dead& d : todo) {
+    // Kafka is called without the state lock; the tasks stay with their holder meanwhile.
+    absl::Status s =
+        FenceExecutorTransactions(kafka_bootstrap_, d.id, d.workers, absl::Seconds(10));
+    if (!s.ok()) {
+      Logger("coordinator")
+          ->warn("executor={}: cannot fence its transactions yet, its tasks wait: {}", d.id,
+                 s.ToString());
+      continue;
+    }
+    absl::MutexLock lock(&mu_);
+    fenced_epoch_[d.id] = d.epoch;
+    fenced = true;
+  }
+  if (fenced) Rebalance();
+}
+
 void QueryManager::RebalanceLocked() {
   std::vector<std::string> executors;
+  std::set<std::string> released_executors;  // not ALIVE and fenced: they hold nothing
   for (const v1::ExecutorView& e : membership_->List()) {
-    if (e.state() == v1::EXECUTOR_STATE_ALIVE) executors.push_back(e.info().id());
+    if (e.state() == v1::EXECUTOR_STATE_ALIVE) {
+      executors.push_back(e.info().id());
+    } else if (auto f = fenced_epoch_.find(e.info().id());
+               f != fenced_epoch_.end() && f->second == e.epoch()) {
+      released_executors.insert(e.info().id());
+    }
   }
-  // A DEAD executor holds nothing any more (fencing its Kafka transactions before the move
-  // comes with exactly-once).
+  // A DEAD executor's tasks are released only once its transactional ids are fenced
+  // (FenceDeadExecutors), so a zombie can never commit output for a task that moved.
   for (auto it = holder_.begin(); it != holder_.end();) {
-    if (std::find(executors.begin(), executors.end(), it->second) == executors.end()) {
+    if (released_executors.count(it->second)) {
       revoke_version_.erase(it->first);
       statuses_.erase(it->first);
       it = holder_.erase(it);
@@ -369,6 +416,10 @@ v1::QueryView QueryManager::View(const Query& q) const {
       t->set_records_out(s->second.records_out());
       t->set_processing_errors(s->second.processing_errors());
       t->set_lag(s->second.lag());
+      t->set_restored_records(s->second.restored_records());
+      t->set_restored_bytes(s->second.restored_bytes());
+      t->set_restore_done(s->second.restore_done());
+      t->set_processing_guarantee(s->second.processing_guarantee());
     }
     v.set_records_in(v.records_in() + t->records_in());
     v.set_records_out(v.records_out() + t->records_out());

@@ -45,6 +45,11 @@ class QueryManager final : public SessionListener {
   // Recomputes the assignment over the ALIVE executors and sends each executor its changes.
   void Rebalance();
 
+  // Fences the transactional ids of every executor that is not ALIVE (once per registration
+  // epoch) and then rebalances, which hands its tasks to live executors. Until its fencing
+  // succeeded, a dead executor keeps its tasks. Blocks on Kafka; called by the lease checker.
+  void FenceDeadExecutors();
+
   // SessionListener.
   void OnSessionOpened(const std::string& executor_id) override;
   void OnTaskStatus(const std::string& executor_id, const v1::TaskStatusReport& report) override;
@@ -104,6 +109,8 @@ class QueryManager final : public SessionListener {
   std::map<std::string, uint64_t> revoke_version_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);  // by task key
   std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);        // per executor
+  // Executor id -> the registration epoch whose transactional ids were fenced after it died.
+  std::map<std::string, uint64_t> fenced_epoch_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace skein::coordinator

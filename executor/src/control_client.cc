@@ -117,7 +117,12 @@ grpc::Status ControlClient::RunSession(const v1::RegisterResponse& reg) {
   });
   const absl::Duration interval =
       absl::Milliseconds(std::max<uint32_t>(reg.heartbeat_interval_ms(), 50));
+  bool resync = false;
   while (!stream_done.HasBeenNotified() && !stopping_.HasBeenNotified()) {
+    if (options_.take_resync && options_.take_resync()) {
+      resync = true;
+      break;
+    }
     v1::ExecutorMessage heartbeat;
     heartbeat.set_executor_id(options_.info.id());
     heartbeat.set_epoch(reg.epoch());
@@ -141,7 +146,7 @@ grpc::Status ControlClient::RunSession(const v1::RegisterResponse& reg) {
     }
     stream_done.WaitForNotificationWithTimeout(interval);
   }
-  if (stopping_.HasBeenNotified()) {
+  if (stopping_.HasBeenNotified() || resync) {
     stream->WritesDone();
     context.TryCancel();  // never wait on a coordinator that does not answer
   }

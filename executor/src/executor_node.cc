@@ -48,6 +48,7 @@ absl::Status ExecutorNode::Start() {
   control.info.set_memory_bytes(options_.memory_bytes != 0 ? options_.memory_bytes
                                                            : PhysicalMemoryBytes());
   control.info.set_version(kVersion);
+  control.info.set_workers(static_cast<uint32_t>(std::max(1, options_.workers)));
   TaskHostOptions task_options;
   task_options.executor_id = options_.id;
   task_options.data_dir = options_.data_dir;
@@ -58,6 +59,7 @@ absl::Status ExecutorNode::Start() {
     tasks->Apply(reg.kafka_bootstrap(), change);
   };
   control.task_report = [tasks = tasks_.get()] { return tasks->Report(); };
+  control.take_resync = [tasks = tasks_.get()] { return tasks->TakeResyncRequest(); };
   control_ = std::make_unique<ControlClient>(std::move(control), clock_);
   SKEIN_RETURN_IF_ERROR(control_->Start());
   Logger("executor")

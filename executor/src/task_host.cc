@@ -15,7 +15,7 @@ TaskHost::TaskHost(TaskHostOptions options)
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     workers_.push_back(std::make_unique<Worker>(i, options_.executor_id, options_.commit_interval,
-                                                states_.get(), processing_log_.get()));
+                                                states_.get(), processing_log_.get(), &resync_));
   }
 }
 
@@ -32,6 +32,12 @@ Worker* TaskHost::LeastLoaded() {
 void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change) {
   absl::MutexLock lock(&mu_);
   if (stopped_) return;
+  if (connected_bootstrap_ != kafka_bootstrap) {
+    // Every worker initializes its transactional id at once, aborting what a previous
+    // incarnation of this executor left open (which would block read_committed readers).
+    connected_bootstrap_ = kafka_bootstrap;
+    for (auto& w : workers_) w->Connect(kafka_bootstrap);
+  }
   std::vector<std::string> keep;
   for (const v1::TaskAssignment& a : change.add()) keep.push_back(TaskKey(a.task()));
   if (change.full()) {

@@ -6,6 +6,8 @@
 #include "skein/common/kafka.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
+#include "skein/proto/state_stores.h"
+#include "skein/proto/topics.h"
 
 namespace skein::executor {
 namespace {
@@ -46,7 +48,15 @@ std::vector<std::string> SourceTopics(const v1::Stage& stage) {
 struct Worker::Task {
   v1::TaskId id;
   std::string key;
+  std::string kafka_bootstrap;
+  v1::TaskAssignment assignment;  // kept to restart the task in place
   v1::PhysicalPlan plan;
+  bool exactly_once = false;
+  TaskProducer* producer = nullptr;  // the worker's producer for the task's guarantee
+  std::unique_ptr<ChangelogWriter> changelog;  // outlives `stage`, which writes to it
+  std::unique_ptr<ChangelogRestorer> restorer;  // while restoring
+  uint64_t restored_records = 0;
+  uint64_t restored_bytes = 0;
   std::unique_ptr<TenantProcessingLog> log;  // outlives `stage`, which writes to it
   std::unique_ptr<runtime::StageTask> stage;
   rd_kafka_t* consumer = nullptr;
@@ -64,82 +74,14 @@ struct Worker::Task {
   absl::Time next_assign_attempt = absl::InfinitePast();
 };
 
-// Sends task output through the worker's producer. Threading: the worker thread.
-class Worker::ProducerSink final : public runtime::RecordSink {
- public:
-  explicit ProducerSink(rd_kafka_t* producer) : producer_(producer) {}
-
-  absl::StatusOr<int32_t> Partitions(std::string_view topic) override {
-    auto it = partitions_.find(std::string(topic));
-    if (it != partitions_.end()) return it->second;
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_, std::string(topic).c_str(), nullptr);
-    const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_resp_err_t err = rd_kafka_metadata(producer_, 0, rkt, &md, 10000);
-    rd_kafka_topic_destroy(rkt);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return FromKafka(err, absl::StrCat("metadata of topic ", std::string(topic)));
-    }
-    int32_t n = 0;
-    rd_kafka_resp_err_t topic_err = RD_KAFKA_RESP_ERR_NO_ERROR;
-    if (md->topic_cnt == 1) {
-      n = md->topics[0].partition_cnt;
-      topic_err = md->topics[0].err;
-    }
-    rd_kafka_metadata_destroy(md);
-    if (topic_err != RD_KAFKA_RESP_ERR_NO_ERROR || n <= 0) {
-      return absl::NotFoundError(
-          absl::StrCat("sink topic ", std::string(topic), " does not exist"));
-    }
-    partitions_[std::string(topic)] = n;
-    return n;
-  }
-
-  absl::Status Write(runtime::Record record) override {
-    rd_kafka_headers_t* headers = nullptr;
-    if (!record.headers.empty()) {
-      headers = rd_kafka_headers_new(record.headers.size());
-      for (const auto& [k, v] : record.headers) {
-        rd_kafka_header_add(headers, k.data(), static_cast<ssize_t>(k.size()),
-                            v ? v->data() : nullptr, v ? static_cast<ssize_t>(v->size()) : 0);
-      }
-    }
-    const void* key = record.key ? record.key->data() : nullptr;
-    const size_t key_size = record.key ? record.key->size() : 0;
-    void* value = record.value ? record.value->data() : nullptr;
-    const size_t value_size = record.value ? record.value->size() : 0;
-    while (true) {
-      rd_kafka_resp_err_t err = rd_kafka_producev(
-          producer_, RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_size),
-          RD_KAFKA_V_VALUE(value, value_size), RD_KAFKA_V_TIMESTAMP(record.timestamp),
-          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        rd_kafka_poll(producer_, 50);  // serve delivery reports to make room
-        continue;
-      }
-      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        if (headers != nullptr) rd_kafka_headers_destroy(headers);
-        return FromKafka(err, absl::StrCat("produce to ", record.topic));
-      }
-      return absl::OkStatus();
-    }
-  }
-
-  // Set by the delivery report callback (served on the worker thread by poll/flush).
-  absl::Status delivery_error;
-
- private:
-  rd_kafka_t* producer_;
-  std::map<std::string, int32_t> partitions_;
-};
-
 Worker::Worker(int index, std::string executor_id, absl::Duration commit_interval,
-               TenantStates* states, KafkaProcessingLog* log)
+               TenantStates* states, KafkaProcessingLog* log, std::atomic<bool>* resync)
     : index_(index),
       executor_id_(std::move(executor_id)),
       commit_interval_(commit_interval),
       states_(states),
-      log_(log) {
+      log_(log),
+      resync_(resync) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -154,6 +96,14 @@ void Worker::Add(std::string kafka_bootstrap, v1::TaskAssignment assignment) {
   c.add = true;
   c.kafka_bootstrap = std::move(kafka_bootstrap);
   c.assignment = std::move(assignment);
+  commands_.push_back(std::move(c));
+}
+
+void Worker::Connect(std::string kafka_bootstrap) {
+  absl::MutexLock lock(&mu_);
+  Command c;
+  c.connect = true;
+  c.kafka_bootstrap = std::move(kafka_bootstrap);
   commands_.push_back(std::move(c));
 }
 
@@ -199,7 +149,8 @@ void Worker::Run() {
     }
     ApplyCommands();
     const bool busy = PollTasks(absl::ZeroDuration());
-    if (producer_ != nullptr) rd_kafka_poll(producer_, 0);
+    if (producer_ != nullptr) producer_->Poll();
+    if (txn_producer_ != nullptr) txn_producer_->Poll();
     if (absl::Now() - last_commit >= commit_interval_) {
       Commit();
       PublishStatuses();
@@ -218,11 +169,8 @@ void Worker::Run() {
   Commit();
   for (auto& t : tasks_) CloseTask(t.get());
   tasks_.clear();
-  if (producer_ != nullptr) {
-    rd_kafka_flush(producer_, 10000);
-    rd_kafka_destroy(producer_);
-    producer_ = nullptr;
-  }
+  producer_.reset();
+  txn_producer_.reset();
 }
 
 void Worker::ApplyCommands() {
@@ -232,6 +180,15 @@ void Worker::ApplyCommands() {
     commands.swap(commands_);
   }
   for (Command& c : commands) {
+    if (c.connect) {
+      absl::StatusOr<TaskProducer*> p = ProducerFor(/*exactly_once=*/true, c.kafka_bootstrap);
+      if (!p.ok()) {
+        Logger("executor")
+            ->warn("executor={} worker={}: transactional producer: {}", executor_id_, index_,
+                   p.status().ToString());
+      }
+      continue;
+    }
     if (c.add) {
       const std::string key = TaskKey(c.assignment.task());
       if (std::any_of(tasks_.begin(), tasks_.end(), [&](const auto& t) { return t->key == key; })) {
@@ -240,22 +197,27 @@ void Worker::ApplyCommands() {
       auto task = std::make_unique<Task>();
       task->id = c.assignment.task();
       task->key = key;
+      task->kafka_bootstrap = c.kafka_bootstrap;
+      task->assignment = c.assignment;
       *task->status.mutable_task() = task->id;
       absl::Status started = StartTask(c.kafka_bootstrap, c.assignment, task.get());
       if (!started.ok()) {
         Fail(task.get(), started);
       } else {
-        task->status.set_state(v1::TASK_STATE_RUNNING);
         Logger("executor")
-            ->info("executor={} worker={} started task {}", executor_id_, index_, key);
+            ->info("executor={} worker={} started task {} ({})", executor_id_, index_, key,
+                   task->status.processing_guarantee());
       }
       tasks_.push_back(std::move(task));
     } else {
       const std::string key = TaskKey(c.remove);
+      // Commit first: a fenced commit gives tasks up, which would invalidate `it`.
+      if (std::any_of(tasks_.begin(), tasks_.end(), [&](const auto& t) { return t->key == key; })) {
+        Commit();
+      }
       auto it =
           std::find_if(tasks_.begin(), tasks_.end(), [&](const auto& t) { return t->key == key; });
       if (it != tasks_.end()) {
-        Commit();
         CloseTask(it->get());
         tasks_.erase(it);
         Logger("executor")
@@ -268,35 +230,21 @@ void Worker::ApplyCommands() {
   if (!commands.empty()) PublishStatuses();
 }
 
-absl::Status Worker::EnsureProducer(const std::string& kafka_bootstrap) {
-  if (producer_ != nullptr) return absl::OkStatus();
-  SKEIN_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf,
-                         MakeConf({{"bootstrap.servers", kafka_bootstrap},
-                                   {"client.id", absl::StrCat(executor_id_, "-w", index_)},
-                                   {"enable.idempotence", "true"},
-                                   {"acks", "all"},
-                                   {"linger.ms", "5"}}));
-  rd_kafka_conf_set_opaque(conf, this);
-  rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* self = static_cast<Worker*>(opaque);
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && self->sink_ != nullptr &&
-        self->sink_->delivery_error.ok()) {
-      self->sink_->delivery_error = FromKafka(m->err, "deliver task output");
-    }
-  });
-  char err[512];
-  producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-  if (producer_ == nullptr) {
-    return absl::InternalError(absl::StrCat("cannot create a Kafka producer: ", err));
+absl::StatusOr<TaskProducer*> Worker::ProducerFor(bool exactly_once,
+                                                  const std::string& kafka_bootstrap) {
+  std::unique_ptr<TaskProducer>& p = exactly_once ? txn_producer_ : producer_;
+  if (p == nullptr) {
+    SKEIN_ASSIGN_OR_RETURN(
+        p, TaskProducer::Create(
+               kafka_bootstrap, absl::StrCat(executor_id_, "-w", index_, exactly_once ? "-t" : ""),
+               exactly_once ? proto::TransactionalId(executor_id_, static_cast<uint32_t>(index_))
+                            : ""));
   }
-  producer_bootstrap_ = kafka_bootstrap;
-  sink_ = std::make_unique<ProducerSink>(producer_);
-  return absl::OkStatus();
+  return p.get();
 }
 
 absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::TaskAssignment& a,
                                Task* task) {
-  SKEIN_RETURN_IF_ERROR(EnsureProducer(kafka_bootstrap));
   if (!task->plan.ParseFromString(a.plan())) {
     return absl::InvalidArgumentError("the assignment's plan does not parse");
   }
@@ -314,6 +262,31 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
   options.log = task->log.get();
   options.partition = static_cast<int32_t>(a.task().partition());
   options.state_db = [states = states_, tenant] { return states->Get(tenant); };
+
+  const std::string guarantee = proto::ProcessingGuarantee(task->plan);
+  if (guarantee.empty()) {
+    return absl::InvalidArgumentError("processing.guarantee must be at_least_once or "
+                                      "exactly_once_v2");
+  }
+  task->exactly_once = guarantee == proto::kExactlyOnceV2;
+  task->status.set_processing_guarantee(guarantee);
+  SKEIN_ASSIGN_OR_RETURN(task->producer, ProducerFor(task->exactly_once, kafka_bootstrap));
+  std::vector<TaskStore> stores =
+      TaskStores(tenant, task->plan, *stage, static_cast<int32_t>(a.task().partition()));
+  if (!stores.empty()) {
+    SKEIN_ASSIGN_OR_RETURN(state::TenantStateDb * db, states_->Get(tenant));
+    task->changelog = std::make_unique<ChangelogWriter>(stores, task->producer);
+    SKEIN_ASSIGN_OR_RETURN(
+        task->restorer,
+        ChangelogRestorer::Create(kafka_bootstrap,
+                                  absl::StrCat(executor_id_, "-restore-", a.task().query_id()), db,
+                                  std::move(stores)));
+    task->status.set_state(v1::TASK_STATE_RESTORING);
+  } else {
+    task->status.set_restore_done(true);
+  }
+  options.changelog = task->changelog.get();
+  options.commit_state_per_batch = false;
   SKEIN_ASSIGN_OR_RETURN(task->stage, runtime::StageTask::Create(task->plan, *stage, options));
 
   std::string reset = "latest";  // ksqlDB's default
@@ -402,6 +375,10 @@ bool Worker::PollTasks(absl::Duration wait) {
   std::vector<runtime::Record> records;
   for (auto& t : tasks_) {
     if (t->failed || t->queue == nullptr) continue;
+    if (t->restorer != nullptr) {
+      StepRestore(t.get());
+      if (t->restorer != nullptr || t->failed) continue;
+    }
     if (!t->assigned) {
       TryAssign(t.get());
       if (!t->assigned) continue;
@@ -445,31 +422,70 @@ bool Worker::PollTasks(absl::Duration wait) {
     }
     if (records.empty()) continue;
     any = true;
-    absl::Status s = t->stage->ProcessBatch(records, sink_.get());
-    if (!s.ok()) Fail(t.get(), s);
+    if (t->exactly_once) {
+      if (absl::Status begun = t->producer->BeginIfNeeded(); !begun.ok()) {
+        // Fenced or fatal; the records just read are reprocessed by whoever owns the task.
+        GiveUpExactlyOnceTasks(begun);
+        return any;
+      }
+    }
+    absl::Status s = t->stage->ProcessBatch(records, t->producer);
+    if (!s.ok()) {
+      Fail(t.get(), s);
+      // Part of the task's output may be in the open transaction: it must not commit.
+      if (t->exactly_once) abort_transaction_ = true;
+    }
   }
   return any;
 }
 
+void Worker::StepRestore(Task* task) {
+  absl::StatusOr<bool> done = task->restorer->Step();
+  task->restored_records = task->restorer->records();
+  task->restored_bytes = task->restorer->bytes();
+  if (!done.ok()) {
+    task->restorer.reset();
+    Fail(task, Annotate(done.status(), "restoring state from the changelog"));
+    return;
+  }
+  if (!*done) return;
+  task->restorer.reset();
+  task->status.set_restore_done(true);
+  task->status.set_state(v1::TASK_STATE_STARTING);
+  Logger("executor")
+      ->info("executor={} worker={} task {} restored {} records ({} bytes)", executor_id_, index_,
+             task->key, task->restored_records, task->restored_bytes);
+}
+
 void Worker::Commit() {
+  CommitAtLeastOnce();
+  CommitExactlyOnce();
+}
+
+void Worker::CommitAtLeastOnce() {
   if (producer_ == nullptr) return;
   const bool pending = std::any_of(tasks_.begin(), tasks_.end(), [](const auto& t) {
-    return !t->failed && t->next_offsets != t->committed;
+    return !t->failed && !t->exactly_once && t->next_offsets != t->committed;
   });
   if (!pending) return;
-  rd_kafka_resp_err_t flushed = rd_kafka_flush(producer_, 30000);
-  if (flushed != RD_KAFKA_RESP_ERR_NO_ERROR || !sink_->delivery_error.ok()) {
+  if (absl::Status flushed = producer_->Flush(); !flushed.ok()) {
     // Outputs may be lost: committing would skip their inputs. Fail the tasks so the
     // coordinator restarts them from the committed offsets.
-    absl::Status why = sink_->delivery_error.ok() ? FromKafka(flushed, "flush task output")
-                                                  : sink_->delivery_error;
     for (auto& t : tasks_) {
-      if (!t->failed && t->next_offsets != t->committed) Fail(t.get(), why);
+      if (!t->failed && !t->exactly_once && t->next_offsets != t->committed) Fail(t.get(), flushed);
     }
     return;
   }
   for (auto& t : tasks_) {
-    if (t->failed || t->next_offsets == t->committed) continue;
+    if (t->failed || t->exactly_once || t->next_offsets == t->committed) continue;
+    // Local state first (with the changelog offsets now delivered), then the input offsets:
+    // a crash in between replays inputs over state that already has them (at-least-once).
+    if (t->changelog != nullptr) {
+      if (absl::Status s = t->stage->CommitState(t->changelog->TakeOffsets()); !s.ok()) {
+        Fail(t.get(), s);
+        continue;
+      }
+    }
     rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(1);
     for (const auto& [topic, next] : t->next_offsets) {
       rd_kafka_topic_partition_list_add(offsets, topic.c_str(),
@@ -484,6 +500,91 @@ void Worker::Commit() {
       Logger("executor")->warn("task {}: commit offsets: {}", t->key, rd_kafka_err2str(err));
     }
   }
+}
+
+// Exactly-once: the open transaction holds the outputs and changelog records of every
+// exactly-once task of this worker since the last commit; their input offsets join it, then
+// it commits, and only then does each task apply its buffered state with the changelog offsets
+// it reached. If the transaction aborts, no task's uncommitted work survives: each restarts
+// from its committed input offsets (its local state never saw the aborted writes). If the
+// producer was fenced (the coordinator moved our tasks), the tasks are given up.
+void Worker::CommitExactlyOnce() {
+  if (txn_producer_ == nullptr || !txn_producer_->in_transaction()) return;
+  absl::Status s = absl::OkStatus();
+  if (abort_transaction_) {
+    txn_producer_->AbortTransaction();
+    s = absl::AbortedError("a task failed inside the transaction");
+  }
+  for (auto& t : tasks_) {
+    if (!s.ok()) break;
+    if (t->failed || !t->exactly_once || t->next_offsets == t->committed) continue;
+    s = txn_producer_->SendOffsets(t->consumer, t->next_offsets,
+                                   static_cast<int32_t>(t->id.partition()));
+  }
+  if (s.ok()) s = txn_producer_->CommitTransaction();
+  abort_transaction_ = false;
+  if (absl::IsAborted(s)) {
+    Logger("executor")
+        ->warn("executor={} worker={}: transaction aborted ({}); restarting its tasks from "
+               "their committed offsets",
+               executor_id_, index_, s.ToString());
+    for (auto& t : tasks_) {
+      if (!t->failed && t->exactly_once) RestartTask(t.get());
+    }
+    return;
+  }
+  if (!s.ok()) {
+    GiveUpExactlyOnceTasks(s);
+    return;
+  }
+  for (auto& t : tasks_) {
+    if (t->failed || !t->exactly_once || t->next_offsets == t->committed) continue;
+    if (t->changelog != nullptr) {
+      if (absl::Status c = t->stage->CommitState(t->changelog->TakeOffsets()); !c.ok()) {
+        Fail(t.get(), c);
+        continue;
+      }
+    }
+    t->committed = t->next_offsets;
+  }
+}
+
+void Worker::RestartTask(Task* task) {
+  CloseTask(task);
+  task->changelog.reset();
+  task->restorer.reset();
+  task->next_offsets.clear();
+  task->committed.clear();
+  task->assigned = false;
+  task->next_assign_attempt = absl::InfinitePast();
+  task->status.set_state(v1::TASK_STATE_STARTING);
+  task->status.set_restore_done(false);
+  absl::Status started = StartTask(task->kafka_bootstrap, task->assignment, task);
+  if (!started.ok()) Fail(task, started);
+}
+
+void Worker::GiveUpExactlyOnceTasks(const absl::Status& why) {
+  Logger("executor")
+      ->error("executor={} worker={}: transactional producer fenced or failed ({}); giving up its "
+              "exactly-once tasks and re-registering",
+              executor_id_, index_, why.ToString());
+  std::vector<std::string> dropped;
+  for (auto it = tasks_.begin(); it != tasks_.end();) {
+    if ((*it)->exactly_once) {
+      CloseTask(it->get());
+      dropped.push_back((*it)->key);
+      it = tasks_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  txn_producer_.reset();  // a fenced producer is unusable; the next one re-initializes the id
+  abort_transaction_ = false;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const std::string& key : dropped) statuses_.erase(key);
+  }
+  resync_->store(true);
 }
 
 void Worker::CloseTask(Task* task) {
@@ -529,6 +630,8 @@ void Worker::PublishStatuses() {
       }
     }
     s.set_lag(lag);
+    s.set_restored_records(t->restored_records);
+    s.set_restored_bytes(t->restored_bytes);
     if (statuses_.count(t->key)) statuses_[t->key] = s;
   }
 }

@@ -14,12 +14,14 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "changelog.h"
 #include "kafka_processing_log.h"
 #include "skein/proto/task_id.h"
 #include "skein/runtime/processing_log.h"
 #include "skein/runtime/stage_task.h"
 #include "skein/v1/executor.pb.h"
 #include "skein/v1/plan.pb.h"
+#include "task_producer.h"
 #include "tenant_states.h"
 
 namespace skein::executor {
@@ -31,8 +33,14 @@ using proto::TaskKey;
 // Owned by the TaskHost. Threading: Add/Remove/Statuses/task_count from any thread.
 class Worker {
  public:
+  // `resync` is set when this worker's transactional producer was fenced and it gave up its
+  // exactly-once tasks: the executor must re-register to learn which tasks are still its own.
   Worker(int index, std::string executor_id, absl::Duration commit_interval, TenantStates* states,
-         KafkaProcessingLog* log);
+         KafkaProcessingLog* log, std::atomic<bool>* resync);
+
+  // Creates the worker's transactional producer now (its init_transactions aborts whatever
+  // transaction a previous incarnation of this executor left open).
+  void Connect(std::string kafka_bootstrap);
   ~Worker();  // Stop()
 
   void Add(std::string kafka_bootstrap, v1::TaskAssignment assignment);
@@ -46,23 +54,35 @@ class Worker {
   struct Task;
   struct Command {
     bool add = false;
+    bool connect = false;
     std::string kafka_bootstrap;
     v1::TaskAssignment assignment;
     v1::TaskId remove;
   };
-  class ProducerSink;
 
   void Run();
   void ApplyCommands();
   absl::Status StartTask(const std::string& kafka_bootstrap, const v1::TaskAssignment& a,
                          Task* task);
-  absl::Status EnsureProducer(const std::string& kafka_bootstrap);
+  // The worker's idempotent (at-least-once tasks) or transactional (exactly-once) producer,
+  // created on first use.
+  absl::StatusOr<TaskProducer*> ProducerFor(bool exactly_once, const std::string& kafka_bootstrap);
+  // Restores the task's stores a batch at a time; the task is assigned its input once done.
+  void StepRestore(Task* task);
   // Reads the task's committed offsets and assigns its partitions (retried later on failure).
   void TryAssign(Task* task);
   // Polls each task once; true if any record was processed.
   bool PollTasks(absl::Duration wait);
-  // Flushes the producer, then commits every task's consumed offsets.
+  // Commits every task's progress: CommitAtLeastOnce flushes, applies state, then commits
+  // input offsets; CommitExactlyOnce commits the transaction (outputs, changelogs, input
+  // offsets) and then applies state, or drops all uncommitted work (see the .cc).
   void Commit();
+  void CommitAtLeastOnce();
+  void CommitExactlyOnce();
+  // Drops the task's uncommitted work and starts it again from its committed offsets.
+  void RestartTask(Task* task);
+  // The transactional producer was fenced: gives up every exactly-once task (see resync).
+  void GiveUpExactlyOnceTasks(const absl::Status& why);
   void CloseTask(Task* task);
   void Fail(Task* task, const absl::Status& status);
   void PublishStatuses();
@@ -72,11 +92,13 @@ class Worker {
   const absl::Duration commit_interval_;
   TenantStates* const states_;
   KafkaProcessingLog* const log_;
+  std::atomic<bool>* const resync_;
 
   // Worker-thread state.
-  rd_kafka_t* producer_ = nullptr;
-  std::string producer_bootstrap_;
-  std::unique_ptr<ProducerSink> sink_;
+  std::unique_ptr<TaskProducer> producer_;  // idempotent, for at-least-once tasks
+  std::unique_ptr<TaskProducer> txn_producer_;  // transactional, for exactly-once tasks
+  // Set when an exactly-once task failed mid-transaction: the transaction must abort.
+  bool abort_transaction_ = false;
   std::vector<std::unique_ptr<Task>> tasks_;
 
   mutable absl::Mutex mu_;

@@ -13,7 +13,7 @@ absl::StatusOr<state::StateTransaction*> OperatorContext::State() {
         absl::StrCat("query ", query_id, ": this host has no state store for stateful operators"));
   }
   SKEIN_ASSIGN_OR_RETURN(state::TenantStateDb * db, state_db());
-  txn = std::make_unique<state::StateTransaction>(db, /*sink=*/nullptr);
+  txn = std::make_unique<state::StateTransaction>(db, changelog);
   return txn.get();
 }
 
@@ -36,6 +36,8 @@ absl::StatusOr<std::unique_ptr<StageTask>> StageTask::Create(const skein::v1::Ph
   t->ctx_->stage_id = static_cast<int32_t>(stage.id());
   t->ctx_->partition = options.partition;
   t->ctx_->state_db = std::move(options.state_db);
+  t->ctx_->changelog = options.changelog;
+  t->commit_state_per_batch_ = options.commit_state_per_batch;
   t->clock_ = options.clock ? options.clock : Clock::Real();
   SKEIN_ASSIGN_OR_RETURN(t->source_,
                          SourceOperator::Create(stage.operators(0).source(), t->ctx_.get()));
@@ -65,6 +67,11 @@ absl::StatusOr<std::unique_ptr<StageTask>> StageTask::Create(const skein::v1::Ph
 }
 
 StageTask::~StageTask() = default;
+
+absl::Status StageTask::CommitState(const state::ChangelogOffsets& offsets) {
+  if (ctx_->txn == nullptr) return absl::OkStatus();
+  return ctx_->txn->Commit(offsets);
+}
 
 const std::string& StageTask::right_source_topic() const {
   static const std::string kNone;
@@ -131,7 +138,9 @@ absl::Status StageTask::ProcessJoinBatch(std::span<const Record> records, Record
       for (Record& r : out_) SKEIN_RETURN_IF_ERROR(sink->Write(std::move(r)));
     }
   }
-  if (ctx_->txn != nullptr) SKEIN_RETURN_IF_ERROR(ctx_->txn->Commit({}));
+  if (ctx_->txn != nullptr && commit_state_per_batch_) {
+    SKEIN_RETURN_IF_ERROR(ctx_->txn->Commit({}));
+  }
   return absl::OkStatus();
 }
 
@@ -151,7 +160,9 @@ absl::Status StageTask::ProcessBatch(std::span<const Record> records, RecordSink
     sink_->Encode(batch_, partitions, &out_);
     for (Record& r : out_) SKEIN_RETURN_IF_ERROR(sink->Write(std::move(r)));
   }
-  if (ctx_->txn != nullptr) SKEIN_RETURN_IF_ERROR(ctx_->txn->Commit({}));
+  if (ctx_->txn != nullptr && commit_state_per_batch_) {
+    SKEIN_RETURN_IF_ERROR(ctx_->txn->Commit({}));
+  }
   return absl::OkStatus();
 }
 

@@ -35,6 +35,9 @@ class ControlClient {
     std::function<void(const v1::RegisterResponse&, const v1::AssignmentChange&)> on_assignment;
     // The task status report to send with each heartbeat. May be empty.
     std::function<v1::TaskStatusReport()> task_report;
+    // Polled every heartbeat; true ends the session so the executor registers again and gets
+    // its full assignment (after tasks were given up locally). May be empty.
+    std::function<bool()> take_resync;
   };
 
   ControlClient(Options options, Clock* clock);

@@ -2,6 +2,7 @@
 
 // Runs the tasks the coordinator assigns to this executor against Kafka.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,6 +51,11 @@ class TaskHost {
   v1::TaskStatusReport Report() const;
   uint32_t running_tasks() const;
 
+  // True once after a worker's transactional producer was fenced and it gave its exactly-once
+  // tasks up: the control client then re-registers, and the coordinator's full assignment
+  // restarts the tasks that are still this executor's.
+  bool TakeResyncRequest() { return resync_.exchange(false); }
+
   // Stops every task (committing their progress) and joins the workers. Idempotent.
   void Stop();
 
@@ -63,6 +69,8 @@ class TaskHost {
   std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
   uint64_t applied_version_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  std::string connected_bootstrap_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> resync_{false};
 };
 
 }  // namespace skein::executor

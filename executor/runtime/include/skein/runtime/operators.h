@@ -67,6 +67,8 @@ struct OperatorContext {
   // The task's write buffer, created by the first State() call; StageTask commits it after
   // every batch (the executor's exactly-once path commits it with the Kafka transaction).
   std::unique_ptr<state::StateTransaction> txn;
+  // Receives every store write for the store's changelog (TaskOptions::changelog); may be null.
+  state::ChangelogSink* changelog = nullptr;
   // Event time of the task: the largest record timestamp seen so far (Kafka Streams' stream
   // time), advanced by the source before the batch reaches the operators. INT64_MIN: none yet.
   int64_t stream_time = std::numeric_limits<int64_t>::min();

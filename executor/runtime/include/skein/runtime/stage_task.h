@@ -40,6 +40,12 @@ struct TaskOptions {
   // Opens (once) the tenant's RocksDB instance for stateful operators; called lazily, only
   // by stages that have state. Null: stateful stages fail to create.
   std::function<absl::StatusOr<state::TenantStateDb*>()> state_db;
+  // Receives every state write (the executor produces it to the store's changelog topic);
+  // null: no changelog. Must outlive the task.
+  state::ChangelogSink* changelog = nullptr;
+  // True: ProcessBatch commits the state writes after every batch (no changelog offsets).
+  // False: they stay buffered until the host calls CommitState after its Kafka commit.
+  bool commit_state_per_batch = true;
 };
 
 // Runs the operator chain of one stage: source decode, row operators, sink encode.
@@ -59,6 +65,10 @@ class StageTask {
   // writing results to `sink` in input order, then commits the task's state writes (if any).
   // Bad records are logged and skipped; the status is the sink's or the state's failure.
   absl::Status ProcessBatch(std::span<const Record> records, RecordSink* sink);
+
+  // Applies the buffered state writes with the changelog offsets they reach (see
+  // state::StateTransaction::Commit). OK when the task has no state.
+  absl::Status CommitState(const state::ChangelogOffsets& offsets);
 
   ~StageTask();
 
@@ -86,6 +96,7 @@ class StageTask {
   size_t join_at_ = 0;
   RowBatch side_batch_;
   Clock* clock_ = nullptr;
+  bool commit_state_per_batch_ = true;
   RowBatch batch_;
   std::vector<Record> out_;
 };

@@ -1,0 +1,30 @@
+#pragma once
+
+// Private: the Kafka side of a query's state, managed by the coordinator — changelog topics
+// created with the query, and the fencing of a dead executor's transactional producers.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "skein/common/kafka_admin.h"
+#include "skein/v1/plan.pb.h"
+
+namespace skein::coordinator {
+
+// Checks the plan's processing.guarantee (INVALID_ARGUMENT naming the allowed values) and
+// creates one compacted changelog topic per (stage, store) of `plan`, one partition per task
+// of the stage, unless it exists. Appends the names it created to `created`.
+absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,
+                                   const v1::PhysicalPlan& plan,
+                                   std::vector<std::string>* created);
+
+// Initializes a transactional producer on each of `executor_id`'s worker transactional ids
+// (proto::TransactionalId), which bumps their epochs: any transaction the executor still has
+// open is aborted and its producers can never commit again. Blocks up to `timeout` per id;
+// UNAVAILABLE when Kafka did not answer (the caller retries before moving any task).
+absl::Status FenceExecutorTransactions(const std::string& kafka_bootstrap,
+                                       const std::string& executor_id, uint32_t workers,
+                                       absl::Duration timeout);
+
+}  // namespace skein::coordinator
