@@ -8,9 +8,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "skein/v1/executor.pb.h"
+
+namespace skein::state {
+class TenantStateDb;
+}  // namespace skein::state
 
 namespace skein::executor {
 
@@ -49,6 +54,11 @@ class TaskHost {
   // last applied assignment version.
   v1::TaskStatusReport Report() const;
   uint32_t running_tasks() const;
+
+  // Pull queries (TableReadService): whether task `task_key` (proto::TaskKey) is RUNNING here,
+  // and the tenant's state database, opened on first use and valid until the host is destroyed.
+  bool IsRunning(const std::string& task_key) const;
+  absl::StatusOr<state::TenantStateDb*> TenantState(const std::string& tenant);
 
   // Stops every task (committing their progress) and joins the workers. Idempotent.
   void Stop();
