@@ -15,6 +15,8 @@ namespace {
 constexpr absl::Duration kCallDeadline = absl::Seconds(5);
 // Statements may create topics and wait for them.
 constexpr absl::Duration kStatementDeadline = absl::Seconds(120);
+// Pull queries wait (up to this) while the table's tasks start or move.
+constexpr absl::Duration kPullDeadline = absl::Seconds(30);
 
 std::string QueryStateName(v1::QueryState state) {
   switch (state) {
@@ -169,6 +171,21 @@ absl::Status AdminClient::PushQuery(
   return Translate(reader->Finish());
 }
 
+absl::Status AdminClient::PullQuery(
+    const std::string& tenant, const std::string& sql,
+    const std::function<void(const v1::PullQueryMessage&)>& on_message) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kPullDeadline));
+  v1::PullQueryRequest request;
+  request.set_tenant(tenant);
+  request.set_sql(sql);
+  std::unique_ptr<grpc::ClientReader<v1::PullQueryMessage>> reader =
+      stub_->PullQuery(&context, request);
+  v1::PullQueryMessage message;
+  while (reader->Read(&message)) on_message(message);
+  return Translate(reader->Finish());
+}
+
 #undef SKEIN_CLI_CALL
 #undef SKEIN_CLI_CALL_WITHIN
 
@@ -247,6 +264,13 @@ std::string FormatPushMessage(const v1::PushQueryMessage& message) {
   key.erase(binary, key.end());
   return absl::StrCat(key.empty() ? "-" : key, " | ",
                       message.row().tombstone() ? "<deleted>" : message.row().value(), "\n");
+}
+
+std::string FormatPullMessage(const v1::PullQueryMessage& message) {
+  if (message.has_header()) {
+    return absl::StrCat("-- ", message.header().query_id(), ": ", message.header().schema(), "\n");
+  }
+  return absl::StrCat(message.row().json(), "\n");
 }
 
 std::string FormatQueryTable(const v1::ListQueriesResponse& queries) {

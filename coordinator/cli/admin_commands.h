@@ -32,6 +32,9 @@ class AdminClient {
   absl::Status PushQuery(const std::string& tenant, const std::string& sql,
                          const std::map<std::string, std::string>& properties,
                          const std::function<void(const v1::PushQueryMessage&)>& on_message);
+  // A pull query (SELECT without EMIT CHANGES): the header, then one message per row.
+  absl::Status PullQuery(const std::string& tenant, const std::string& sql,
+                         const std::function<void(const v1::PullQueryMessage&)>& on_message);
 
  private:
   absl::Status Translate(const grpc::Status& status) const;
@@ -50,5 +53,7 @@ std::string FormatQueryTable(const v1::ListQueriesResponse& queries);
 std::string FormatQuery(const v1::QueryView& query);
 // One line per push query message: the header's schema, then `key | value` per row.
 std::string FormatPushMessage(const v1::PushQueryMessage& message);
+// The header's schema, then one JSON object per row.
+std::string FormatPullMessage(const v1::PullQueryMessage& message);
 
 }  // namespace skein::cli

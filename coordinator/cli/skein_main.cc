@@ -13,6 +13,7 @@
 #include "admin_commands.h"
 #include "local_engine.h"
 #include "skein/common/version.h"
+#include "skein/sql/parser.h"
 #include "skein/testrunner/runner.h"
 
 namespace {
@@ -22,12 +23,22 @@ int Fail(const absl::Status& status) {
   return status.code() == absl::StatusCode::kNotFound ? 1 : 2;
 }
 
+// A SELECT without EMIT CHANGES/FINAL is a pull query, as in ksqlDB. SQL that does not parse
+// goes to the push path, whose error carries the position.
+bool IsPullQuery(const std::string& sql) {
+  absl::StatusOr<skein::sql::StatementPtr> stmt = skein::sql::ParseStatement(sql);
+  return stmt.ok() && (*stmt)->kind == skein::sql::StatementKind::kSelect &&
+         (*stmt)->As<skein::sql::SelectStatement>().query->emit == skein::sql::EmitKind::kNone;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"skein: command-line client of a Skein cluster"};
   app.set_version_flag("--version", std::string(skein::kVersion));
   app.require_subcommand(1);
+  // Global options (--coordinator, --tenant) may also follow the subcommand.
+  app.fallthrough();
   std::string coordinator = "127.0.0.1:7070";
   app.add_option("--coordinator", coordinator, "coordinator address HOST:PORT")
       ->envname("SKEIN_COORDINATOR")
@@ -58,10 +69,12 @@ int main(int argc, char** argv) {
   std::string query_id;
   queries_describe->add_option("id", query_id, "query id")->required();
   queries_terminate->add_option("id", query_id, "query id")->required();
-  CLI::App* select = app.add_subcommand("select", "stream the rows of SELECT ... EMIT CHANGES");
+  CLI::App* select = app.add_subcommand(
+      "select", "stream the rows of SELECT ... EMIT CHANGES, or run a pull query (no EMIT)");
   std::string select_sql;
   bool select_earliest = false;
-  select->add_option("query", select_sql, "the push query (LIMIT n ends it)")->required();
+  select->add_option("query", select_sql, "the push query (LIMIT n ends it) or pull query")
+      ->required();
   select->add_flag("--earliest", select_earliest, "read inputs from the beginning");
   CLI::App* test = app.add_subcommand(
       "test", "run SQL statements against input records, no cluster (ksql-test-runner files)");
@@ -117,6 +130,12 @@ int main(int argc, char** argv) {
       return Fail(s);
     }
     std::fputs(skein::cli::FormatStatementOutcomes(response).c_str(), stdout);
+  } else if (select->parsed() && IsPullQuery(select_sql)) {
+    absl::Status s =
+        client.PullQuery(tenant, select_sql, [](const skein::v1::PullQueryMessage& m) {
+          std::fputs(skein::cli::FormatPullMessage(m).c_str(), stdout);
+        });
+    if (!s.ok()) return Fail(s);
   } else if (select->parsed()) {
     std::map<std::string, std::string> props;
     if (select_earliest) props["auto.offset.reset"] = "earliest";

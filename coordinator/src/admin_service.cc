@@ -104,4 +104,14 @@ grpc::Status AdminService::PushQuery(grpc::ServerContext* context,
       [context] { return context->IsCancelled(); }));
 }
 
+grpc::Status AdminService::PullQuery(grpc::ServerContext* context,
+                                     const v1::PullQueryRequest* request,
+                                     grpc::ServerWriter<v1::PullQueryMessage>* writer) {
+  // Waiting for moving tasks is bounded by the client's deadline, and by 30 s at most.
+  const absl::Time deadline =
+      std::min(absl::Now() + absl::Seconds(30), absl::FromChrono(context->deadline()));
+  return ToGrpc(queries_->PullQuery(
+      *request, deadline, [writer](const v1::PullQueryMessage& m) { return writer->Write(m); }));
+}
+
 }  // namespace skein::coordinator

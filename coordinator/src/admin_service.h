@@ -36,6 +36,8 @@ class AdminService final : public v1::Admin::Service {
                               v1::TerminateQueryResponse* response) override;
   grpc::Status PushQuery(grpc::ServerContext* context, const v1::PushQueryRequest* request,
                          grpc::ServerWriter<v1::PushQueryMessage>* writer) override;
+  grpc::Status PullQuery(grpc::ServerContext* context, const v1::PullQueryRequest* request,
+                         grpc::ServerWriter<v1::PullQueryMessage>* writer) override;
 
  private:
   const Membership* const membership_;

@@ -13,11 +13,17 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "executor_control_service.h"
 #include "skein/common/kafka_admin.h"
 #include "skein/compiler/compiler.h"
 #include "skein/coordinator/membership.h"
+#include "skein/sql/ast.h"
 #include "skein/v1/admin.pb.h"
+
+namespace grpc {
+class Channel;
+}  // namespace grpc
 
 namespace skein::coordinator {
 
@@ -42,6 +48,11 @@ class QueryManager final : public SessionListener {
                          const std::function<bool(const v1::PushQueryMessage&)>& write,
                          const std::function<bool()>& cancelled);
 
+  // See Admin.PullQuery (pull_query.cc): writes the header and the rows; retries while the
+  // table's tasks start or move, until `deadline`.
+  absl::Status PullQuery(const v1::PullQueryRequest& request, absl::Time deadline,
+                         const std::function<bool(const v1::PullQueryMessage&)>& write);
+
   // Recomputes the assignment over the ALIVE executors and sends each executor its changes.
   void Rebalance();
 
@@ -65,6 +76,20 @@ class QueryManager final : public SessionListener {
     bool terminated = false;
     std::vector<v1::TaskId> tasks;
   };
+
+  // Pull queries (pull_query.cc).
+  struct CompiledPull {
+    std::string query_id;  // the query materializing the table
+    uint32_t stage = 0;    // its aggregate stage
+    v1::PhysicalPlan pull_plan;
+  };
+  absl::StatusOr<CompiledPull> CompilePull(const std::string& tenant, sql::Query query,
+                                           const std::string& text);
+  // Executor address -> partitions of the table's stage it runs; UNAVAILABLE while a task is
+  // not RUNNING (starting, moving), FAILED_PRECONDITION when the query ended or a task failed.
+  absl::StatusOr<std::map<std::string, std::vector<uint32_t>>> PullHolders(
+      const std::string& tenant, const CompiledPull& pull, std::string* table_plan);
+  std::shared_ptr<grpc::Channel> ExecutorChannel(const std::string& address);
 
   compiler::Compiler& CompilerFor(const std::string& tenant)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(exec_mu_);
@@ -96,6 +121,9 @@ class QueryManager final : public SessionListener {
 
   absl::Mutex exec_mu_;  // one statement at a time
   std::map<std::string, std::unique_ptr<compiler::Compiler>> compilers_ ABSL_GUARDED_BY(exec_mu_);
+
+  absl::Mutex channels_mu_;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_ ABSL_GUARDED_BY(channels_mu_);
 
   mutable absl::Mutex mu_;
   std::map<std::string, Query> queries_ ABSL_GUARDED_BY(mu_);     // by "tenant/query id"

@@ -9,6 +9,7 @@
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
 #include "skein/common/version.h"
+#include "table_read_service.h"
 
 namespace skein::executor {
 namespace {
@@ -34,15 +35,11 @@ absl::Status ExecutorNode::Start() {
   }
   SKEIN_ASSIGN_OR_RETURN(state::DataDir dir, state::DataDir::Open(options_.data_dir));
   data_dir_.emplace(std::move(dir));
-  SKEIN_ASSIGN_OR_RETURN(StartedServer started, StartGrpcServer(options_.listen, {}));
-  server_ = std::move(started.server);
-  address_ = started.address;
 
   ControlClient::Options control;
   control.coordinator = options_.coordinator;
   control.connect_timeout = options_.connect_timeout;
   control.info.set_id(options_.id);
-  control.info.set_address(address_.ToString());
   control.info.set_cores(options_.cores != 0 ? options_.cores
                                              : std::max(1u, std::thread::hardware_concurrency()));
   control.info.set_memory_bytes(options_.memory_bytes != 0 ? options_.memory_bytes
@@ -54,6 +51,12 @@ absl::Status ExecutorNode::Start() {
   task_options.data_dir = options_.data_dir;
   task_options.workers = options_.workers;
   tasks_ = std::make_unique<TaskHost>(std::move(task_options));
+  table_reader_ = std::make_unique<TableReadService>(options_.id, tasks_.get());
+  SKEIN_ASSIGN_OR_RETURN(StartedServer started,
+                         StartGrpcServer(options_.listen, {table_reader_.get()}));
+  server_ = std::move(started.server);
+  address_ = started.address;
+  control.info.set_address(address_.ToString());
   control.on_assignment = [tasks = tasks_.get()](const v1::RegisterResponse& reg,
                                                  const v1::AssignmentChange& change) {
     tasks->Apply(reg.kafka_bootstrap(), change);

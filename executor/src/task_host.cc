@@ -85,6 +85,17 @@ uint32_t TaskHost::running_tasks() const {
   return n;
 }
 
+bool TaskHost::IsRunning(const std::string& task_key) const {
+  const v1::TaskStatusReport report = Report();
+  return std::any_of(report.tasks().begin(), report.tasks().end(), [&](const v1::TaskStatus& s) {
+    return s.state() == v1::TASK_STATE_RUNNING && TaskKey(s.task()) == task_key;
+  });
+}
+
+absl::StatusOr<state::TenantStateDb*> TaskHost::TenantState(const std::string& tenant) {
+  return states_->Get(tenant);
+}
+
 void TaskHost::Stop() {
   std::vector<std::unique_ptr<Worker>> workers;
   {

@@ -55,7 +55,7 @@ int64_t Before(int64_t t, int64_t d) {
   return t < std::numeric_limits<int64_t>::min() + d ? std::numeric_limits<int64_t>::min() : t - d;
 }
 
-class AggregateOperator final : public RowOperator {
+class AggregateOperator final : public RowOperator, public AggregateStateReader {
  public:
   struct Call {
     std::string name;
@@ -161,6 +161,61 @@ class AggregateOperator final : public RowOperator {
   }
 
   const RowSchema& output_schema() const override { return output_; }
+
+  absl::Status ReadGroups(const std::vector<Value>* key, int64_t from_ms, int64_t to_ms,
+                          RowBatch* out) override {
+    SKEIN_RETURN_IF_ERROR(OpenStores());
+    // Appends the output row of one stored group; undecodable entries are skipped.
+    auto add = [&](std::string_view key_bytes, std::string_view state, int64_t start,
+                   int64_t end) {
+      Value k;
+      AggState s;
+      if (!DecodeValue(&key_bytes, &k) || k.kind() != types::TypeKind::kArray ||
+          !DecodeState(state, calls_.size(), &s)) {
+        return;
+      }
+      std::vector<Value> keys(k.items().begin(), k.items().end());
+      RowRecord o = OutputRow(keys, &s, s.timestamp, RowRecord(), start, end);
+      if (!o.value_null) out->push_back(std::move(o));
+    };
+    const std::string key_bytes = key != nullptr ? EncodeValue(Value::Array(*key)) : "";
+    if (!windowed_) {
+      if (key != nullptr) {
+        SKEIN_ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(key_bytes));
+        if (bytes) add(key_bytes, *bytes, 0, 0);
+        return absl::OkStatus();
+      }
+      std::unique_ptr<state::RawIterator> it = kv_->All();
+      for (; it->Valid(); it->Next()) {
+        add(std::string_view(it->key().data(), it->key().size()),
+            std::string_view(it->value().data(), it->value().size()), 0, 0);
+      }
+      return it->status();
+    }
+    if (window_.kind() == skein::v1::AggregateWindow::KIND_SESSION) {
+      if (key == nullptr) {
+        return absl::UnimplementedError(
+            "pull queries over SESSION-windowed tables need the key: WHERE <key> = ...");
+      }
+      SKEIN_ASSIGN_OR_RETURN(std::vector<state::SessionEntry> sessions,
+                             sessions_->FindSessions(key_bytes, std::numeric_limits<int64_t>::min(),
+                                                     to_ms));
+      for (const state::SessionEntry& e : sessions) {
+        if (e.start_ms >= from_ms) add(key_bytes, e.value, e.start_ms, e.end_ms);
+      }
+      return absl::OkStatus();
+    }
+    std::vector<state::WindowEntry> windows;
+    if (key != nullptr) {
+      SKEIN_ASSIGN_OR_RETURN(windows, windows_->Fetch(key_bytes, from_ms, to_ms));
+    } else {
+      SKEIN_ASSIGN_OR_RETURN(windows, windows_->FetchAll(from_ms, to_ms));
+    }
+    for (const state::WindowEntry& e : windows) {
+      add(e.key, e.value, e.start_ms, e.start_ms + window_.size_ms());
+    }
+    return absl::OkStatus();
+  }
 
  private:
   absl::Status OpenStores() {
@@ -640,6 +695,14 @@ absl::StatusOr<std::unique_ptr<RowOperator>> MakeAggregateOperator(const skein::
   auto agg = std::make_unique<AggregateOperator>(ctx, std::move(output));
   SKEIN_RETURN_IF_ERROR(agg->Init(op, input));
   return std::unique_ptr<RowOperator>(std::move(agg));
+}
+
+absl::StatusOr<std::unique_ptr<AggregateStateReader>> MakeAggregateStateReader(
+    const skein::v1::AggregateOp& op, const RowSchema& input, OperatorContext* ctx) {
+  SKEIN_ASSIGN_OR_RETURN(RowSchema output, FromProto(op.output()));
+  auto agg = std::make_unique<AggregateOperator>(ctx, std::move(output));
+  SKEIN_RETURN_IF_ERROR(agg->Init(op, input));
+  return std::unique_ptr<AggregateStateReader>(std::move(agg));
 }
 
 }  // namespace skein::runtime::internal

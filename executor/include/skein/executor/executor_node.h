@@ -14,6 +14,7 @@
 
 namespace grpc {
 class Server;
+class Service;
 }  // namespace grpc
 
 namespace skein::executor {
@@ -30,7 +31,7 @@ struct ExecutorOptions {
 };
 
 // The data-plane process: locks its data directory, serves its own gRPC endpoint (health,
-// reflection; pull queries and state transfer later) and joins the cluster through the
+// reflection, pull queries over its tasks' state) and joins the cluster through the
 // ControlClient. Owned by main(); Start()/Stop() from one thread.
 class ExecutorNode {
  public:
@@ -48,6 +49,8 @@ class ExecutorNode {
   ExecutorOptions options_;
   Clock* const clock_;
   std::optional<state::DataDir> data_dir_;
+  // Pull queries (TableReadService over tasks_); outlives the server, which is stopped first.
+  std::unique_ptr<grpc::Service> table_reader_;
   std::unique_ptr<grpc::Server> server_;
   HostPort address_;
   std::unique_ptr<TaskHost> tasks_;  // before control_: the client's callbacks use it

@@ -9,9 +9,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "skein/v1/executor.pb.h"
+
+namespace skein::state {
+class TenantStateDb;
+}  // namespace skein::state
 
 namespace skein::executor {
 
@@ -55,6 +60,10 @@ class TaskHost {
   // tasks up: the control client then re-registers, and the coordinator's full assignment
   // restarts the tasks that are still this executor's.
   bool TakeResyncRequest() { return resync_.exchange(false); }
+  // Pull queries (TableReadService): whether task `task_key` (proto::TaskKey) is RUNNING here,
+  // and the tenant's state database, opened on first use and valid until the host is destroyed.
+  bool IsRunning(const std::string& task_key) const;
+  absl::StatusOr<state::TenantStateDb*> TenantState(const std::string& tenant);
 
   // Stops every task (committing their progress) and joins the workers. Idempotent.
   void Stop();
