@@ -315,10 +315,10 @@ absl::StatusOr<JoinPlan> BuildJoinStep(Catalog& catalog, const QueryTarget& targ
   if (l.nested) {
     for (const JoinLeaf& leaf : l.nested_leaves) {
       if (leaf.src->name == r.src->name) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("N-way joins do not support multiple occurrences of the same source. "
-                         "Source: '",
-                         r.src->name, "'"));
+        return ErrorAt(join.right.pos,
+                       absl::StrCat("N-way joins do not support multiple occurrences of the same "
+                                    "source. Source: '",
+                                    r.src->name, "'"));
       }
     }
     SKEIN_RETURN_IF_ERROR(CheckNestedCondition(join, l, r));

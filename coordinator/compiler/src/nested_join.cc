@@ -146,16 +146,17 @@ absl::Status CheckNestedCondition(const sql::JoinClause& join, const JoinSide& l
   const std::string& la = *left.begin();
   const std::string& ra = *right.begin();
   if (la == ra) {
-    return absl::InvalidArgumentError(
+    return ErrorAt(
+        on.pos,
         absl::StrCat("Each side of the join must reference exactly one source and not the same "
                      "source. Left side references `",
                      la, "` and right references `", ra, "`"));
   }
   if (la != r.alias && ra != r.alias) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("A join criteria is expected to reference the source (`", r.alias,
-                     "`) in the FROM clause, instead the right source references `", ra,
-                     "` and the left source references `", la, "`"));
+    return ErrorAt(on.pos,
+                   absl::StrCat("A join criteria is expected to reference the source (`", r.alias,
+                                "`) in the FROM clause, instead the right source references `", ra,
+                                "` and the left source references `", la, "`"));
   }
   return absl::OkStatus();
 }
