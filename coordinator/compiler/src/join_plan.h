@@ -102,6 +102,9 @@ FormatInfo KeyFormatFor(FormatInfo f, const types::SqlType& key_type);
 // right. INVALID_ARGUMENT (ksqlDB's wording) for joins ksqlDB rejects.
 absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target);
 
+// Appends the column references in `e` (not inside lambdas) to *out.
+void CollectColumnRefs(const sql::Expr& e, std::vector<const sql::Expr*>* out);
+
 // "ALIAS.COLUMN", as join errors name columns.
 std::string Qualified(const std::string& alias, const std::string& column);
 

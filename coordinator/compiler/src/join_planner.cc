@@ -35,14 +35,6 @@ using types::TypeKind;
 
 namespace {
 
-void CollectColumnRefs(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
-  if (e.kind == sql::ExprKind::kColumnRef) out->push_back(&e);
-  if (e.kind == sql::ExprKind::kLambda) return;
-  for (const auto& c : e.children) CollectColumnRefs(*c, out);
-  if (e.operand) CollectColumnRefs(*e.operand, out);
-  if (e.else_result) CollectColumnRefs(*e.else_result, out);
-}
-
 // An ON operand as ksqlDB prints it in join errors (NULL in lower case).
 std::string OnSql(const sql::Expr& e) {
   return e.kind == sql::ExprKind::kNullLiteral ? "null" : sql::ExprToSql(e);
@@ -623,6 +615,14 @@ absl::StatusOr<JoinPlan> BuildJoinStep(Catalog& catalog, const QueryTarget& targ
 }
 
 }  // namespace
+
+void CollectColumnRefs(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
+  if (e.kind == sql::ExprKind::kColumnRef) out->push_back(&e);
+  if (e.kind == sql::ExprKind::kLambda) return;
+  for (const auto& c : e.children) CollectColumnRefs(*c, out);
+  if (e.operand) CollectColumnRefs(*e.operand, out);
+  if (e.else_result) CollectColumnRefs(*e.else_result, out);
+}
 
 std::string Qualified(const std::string& alias, const std::string& column) {
   return absl::StrCat(alias, ".", column);
