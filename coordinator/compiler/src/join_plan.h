@@ -98,6 +98,16 @@ std::string CanonicalOn(const sql::Expr& e, const JoinSide& s);
 // The key format a rewritten topic gets: `f`, or JSON when `f` cannot hold `key_type`.
 FormatInfo KeyFormatFor(FormatInfo f, const types::SqlType& key_type);
 
+// Plans every join of the query up to (and including) WHERE: the binary joins folded left to
+// right. INVALID_ARGUMENT (ksqlDB's wording) for joins ksqlDB rejects.
+absl::StatusOr<JoinPlan> BuildJoin(Catalog& catalog, const QueryTarget& target);
+
+// Appends the column references in `e` (not inside lambdas) to *out.
+void CollectColumnRefs(const sql::Expr& e, std::vector<const sql::Expr*>* out);
+
+// "ALIAS.COLUMN", as join errors name columns.
+std::string Qualified(const std::string& alias, const std::string& column);
+
 // The scope columns of a side's row, whose first column is join output column `first`.
 std::vector<ScopeColumn> SideScope(const JoinSide& s, uint32_t first);
 

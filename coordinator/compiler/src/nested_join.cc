@@ -18,20 +18,12 @@ namespace {
 
 bool IsSyntheticKey(const ScopeColumn& c) { return c.qualifier.empty() && c.index == 0; }
 
-void CollectQualifiers(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
-  if (e.kind == sql::ExprKind::kColumnRef) out->push_back(&e);
-  if (e.kind == sql::ExprKind::kLambda) return;
-  for (const auto& c : e.children) CollectQualifiers(*c, out);
-  if (e.operand) CollectQualifiers(*e.operand, out);
-  if (e.else_result) CollectQualifiers(*e.else_result, out);
-}
-
 // The aliases of the sources an ON half references: a qualified column names its source; an
 // unqualified one the single source that has it (none when ambiguous or unknown: the
 // analyzer reports those).
 std::set<std::string> ReferencedAliases(const sql::Expr& half, const std::vector<JoinLeaf>& all) {
   std::vector<const sql::Expr*> refs;
-  CollectQualifiers(half, &refs);
+  CollectColumnRefs(half, &refs);
   std::set<std::string> out;
   for (const sql::Expr* ref : refs) {
     if (!ref->qualifier.empty()) {
@@ -146,16 +138,17 @@ absl::Status CheckNestedCondition(const sql::JoinClause& join, const JoinSide& l
   const std::string& la = *left.begin();
   const std::string& ra = *right.begin();
   if (la == ra) {
-    return absl::InvalidArgumentError(
+    return ErrorAt(
+        on.pos,
         absl::StrCat("Each side of the join must reference exactly one source and not the same "
                      "source. Left side references `",
                      la, "` and right references `", ra, "`"));
   }
   if (la != r.alias && ra != r.alias) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("A join criteria is expected to reference the source (`", r.alias,
-                     "`) in the FROM clause, instead the right source references `", ra,
-                     "` and the left source references `", la, "`"));
+    return ErrorAt(on.pos,
+                   absl::StrCat("A join criteria is expected to reference the source (`", r.alias,
+                                "`) in the FROM clause, instead the right source references `", ra,
+                                "` and the left source references `", la, "`"));
   }
   return absl::OkStatus();
 }

@@ -101,6 +101,11 @@ std::string NormalizeSchema(std::string_view schema) {
       ++end;
     }
     std::string_view word(collapsed.data() + i, end - i);
+    if (word == "PRIMARY" && collapsed.compare(end, 4, " KEY") == 0) {
+      // A table's `PRIMARY KEY` is its KEY (the source's type is compared on its own).
+      i = end + 1;
+      continue;
+    }
     if (word == "INT") {
       canonical += "INTEGER";
     } else if (word == "VARCHAR") {

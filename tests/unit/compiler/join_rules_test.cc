@@ -343,12 +343,13 @@ TEST(JoinRulesTest, NWayJoinRejectedForms) {
   ExpectRejected(c,
                  "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
                  "JOIN OWNERS P ON C.ID = P.ID;",
-                 "N-way joins do not support multiple occurrences of the same source. Source: "
-                 "'OWNERS'");
+                 "line 1:75: N-way joins do not support multiple occurrences of the same "
+                 "source. Source: 'OWNERS'");
   ExpectRejected(c,
                  "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "
                  "JOIN GARAGES G ON C.ID = O.ID;",
-                 "A join criteria is expected to reference the source (`G`) in the FROM clause, "
+                 "line 1:88: A join criteria is expected to reference the source (`G`) in the "
+                 "FROM clause, "
                  "instead the right source references `O` and the left source references `C`");
   ExpectRejected(c,
                  "CREATE STREAM A AS SELECT * FROM CARS C JOIN OWNERS O ON C.ID = O.ID "

@@ -310,6 +310,13 @@ TEST(RunCaseTest, PostConditionsOnSourcesAndTopics) {
   Script table = script;
   table.sources[0].type = "table";
   EXPECT_EQ(RunCase(c, FactoryFor(&table)).outcome, Outcome::kFail);
+  // A table's `PRIMARY KEY` is its KEY; whether it is a table is the type's business.
+  Case primary = c;
+  primary.post->sources[0].type = "table";
+  primary.post->sources[0].schema = "K INT PRIMARY KEY, Y BIGINT";
+  EXPECT_EQ(RunCase(primary, FactoryFor(&table)).outcome, Outcome::kPass);
+  primary.post->sources[0].schema = "K INT PRIMARY, Y BIGINT";
+  EXPECT_EQ(RunCase(primary, FactoryFor(&table)).outcome, Outcome::kFail);
 
   Script features = script;
   features.sources[0].value_features = {"WRAP_SINGLES"};
