@@ -262,6 +262,17 @@ TEST(ClusterPullTest, PullQueriesReadTheSeedAggregateFromTheExecutorsHoldingItsT
   ASSERT_TRUE(limited.ok()) << limited.status();
   EXPECT_EQ(limited->rows.size(), 7u);
 
+  // Every task that processed records reports the thread CPU time it used.
+  absl::StatusOr<v1::QueryView> described = cluster.DescribeQuery(query_id);
+  ASSERT_TRUE(described.ok()) << described.status();
+  EXPECT_GT(described->cpu_seconds(), 0.0);
+  for (const v1::TaskView& t : described->tasks()) {
+    if (t.records_in() > 0) {
+      EXPECT_GT(t.cpu_seconds(), 0.0) << t.DebugString();
+    }
+    EXPECT_GE(t.records_in_per_second(), 0.0);
+  }
+
   // An unknown key: the header and no rows.
   absl::StatusOr<PullResult> none =
       Pull(cluster, "SELECT * FROM view_time WHERE user_id = 'nobody' AND product_id = 'p1';");
