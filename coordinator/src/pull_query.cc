@@ -88,6 +88,15 @@ absl::StatusOr<QueryManager::CompiledPull> QueryManager::CompilePull(const std::
     }
   }
   if (out.query_id.empty()) {
+    absl::MutexLock lock(&mu_);  // after exec_mu_, as ExecuteLocked -> StartQuery
+    for (const auto& [key, q] : queries_) {
+      if (q.tenant == tenant && q.sink == source->name && q.terminated &&
+          AggregateStage(q.plan)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "line ", at.line, ":", at.column, ": the query ", q.id, " that materialized `",
+            source->name, "` was terminated: its state is no longer served"));
+      }
+    }
     return absl::InvalidArgumentError(absl::StrCat(
         "line ", at.line, ":", at.column, ": The `", source->name,
         "` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE "
