@@ -326,23 +326,26 @@ TEST(ClusterPullTest, PullQueriesReadTheSeedAggregateFromTheExecutorsHoldingItsT
   ASSERT_TRUE(ReadTopic(KafkaBootstrap(), sink_b, updates, absl::Seconds(90)).ok());
   got = PullUntilEqual(cluster, "SELECT * FROM view_time_b;", expected);
   EXPECT_EQ(got.table, expected);
-  got = PullUntilEqual(cluster, "SELECT * FROM view_time_b WHERE user_id = 'user-3' AND "
-                                "product_id = 'p3';",
+  got = PullUntilEqual(cluster,
+                       "SELECT * FROM view_time_b WHERE user_id = 'user-3' AND "
+                       "product_id = 'p3';",
                        user3_p3);
   EXPECT_EQ(got.table, user3_p3);
 
   // A table that is not an aggregate's state is not queryable; one whose query ended is not
   // served any more.
-  ASSERT_TRUE(cluster.Execute("CREATE TABLE plain (id STRING PRIMARY KEY, v BIGINT) WITH "
-                              "(KAFKA_TOPIC='" + sink + "_plain', FORMAT='JSON', PARTITIONS=1);")
+  ASSERT_TRUE(cluster
+                  .Execute("CREATE TABLE plain (id STRING PRIMARY KEY, v BIGINT) WITH "
+                           "(KAFKA_TOPIC='" +
+                           sink + "_plain', FORMAT='JSON', PARTITIONS=1);")
                   .ok());
   bad = Pull(cluster, "SELECT * FROM plain;");
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << bad.status();
   EXPECT_TRUE(absl::StrContains(bad.status().message(), "table isn't queryable")) << bad.status();
   bad = Pull(cluster, "SELECT * FROM views;");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kUnimplemented) << bad.status();
-  ASSERT_TRUE(cluster.Execute(absl::StrCat("TERMINATE ", executed->results(0).query_id(), ";"))
-                  .ok());
+  ASSERT_TRUE(
+      cluster.Execute(absl::StrCat("TERMINATE ", executed->results(0).query_id(), ";")).ok());
   bad = Pull(cluster, "SELECT * FROM view_time_b;");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kFailedPrecondition) << bad.status();
 }
