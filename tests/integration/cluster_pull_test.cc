@@ -3,6 +3,7 @@
 // CTAS; pull queries must return what the in-process engine of `skein test` computes for the
 // same input, read from the state of the executors that hold the table's tasks.
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -236,6 +237,28 @@ TEST(ClusterPullTest, PullQueriesReadTheSeedAggregateFromTheExecutorsHoldingItsT
   EXPECT_EQ(got.schema,
             "USER_ID STRING KEY, PRODUCT_ID STRING KEY, WINDOWSTART BIGINT KEY, WINDOWEND BIGINT "
             "KEY, TOTAL_MS BIGINT, VIEWS BIGINT");
+
+  // The CLI: `skein select` without EMIT runs a pull query (global options after the command).
+  std::string cli;
+  ASSERT_EQ(RunCommand({BinDir() + "/skein", "select",
+                        "SELECT user_id, total_ms FROM view_time WHERE user_id = 'user-3' AND "
+                        "product_id = 'p3';",
+                        "--coordinator", cluster.coordinator_address()},
+                       &cli),
+            0)
+      << cli;
+  EXPECT_TRUE(absl::StartsWith(cli, absl::StrCat("-- ", query_id,
+                                                 ": USER_ID STRING KEY, WINDOWSTART BIGINT KEY, "
+                                                 "WINDOWEND BIGINT KEY, TOTAL_MS BIGINT\n")))
+      << cli;
+  EXPECT_EQ(static_cast<size_t>(std::count(cli.begin(), cli.end(), '\n')), 1 + user3_p3.size())
+      << cli;
+  ASSERT_EQ(RunCommand({BinDir() + "/skein", "queries", "describe", query_id, "--coordinator",
+                        cluster.coordinator_address()},
+                       &cli),
+            0)
+      << cli;
+  EXPECT_TRUE(absl::StrContains(cli, "CPU")) << cli;
 
   // IN lists, projections and WINDOWSTART bounds.
   const int64_t from = BaseTime() + 3 * 60'000;

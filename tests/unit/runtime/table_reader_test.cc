@@ -143,6 +143,10 @@ TEST_F(TableReaderTest, OtherPredicatesScanThePartition) {
   EXPECT_EQ(Pull("SELECT * FROM totals WHERE user_id = 'u1' OR total < 10", &lookup).size(), 2u);
   EXPECT_FALSE(lookup);
   EXPECT_EQ(Pull("SELECT * FROM totals", &lookup, 1).size(), 1u);
+  // Without the key in the projection (a CTAS would need it).
+  EXPECT_EQ(Pull("SELECT total * 2 AS twice FROM totals WHERE user_id = 'u2'", &lookup),
+            std::vector<std::string>{"{\"TWICE\":10}"});
+  EXPECT_TRUE(lookup);
 }
 
 }  // namespace
