@@ -11,8 +11,6 @@
 // against every partition it holds — one RocksDB Get per key per partition — which costs
 // less than a network hop and needs no serde on the coordinator.
 
-#include <thread>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -20,7 +18,6 @@
 #include "pull_rules.h"
 #include "query_manager.h"
 #include "skein/common/grpc_status.h"
-#include "skein/common/logging.h"
 #include "skein/common/status.h"
 #include "skein/compiler/pull_plan.h"
 #include "skein/proto/task_id.h"
