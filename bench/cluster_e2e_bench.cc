@@ -148,16 +148,54 @@ void RawFilterLoop(const std::string& bootstrap, const std::string& in_topic,
   rd_kafka_destroy(consumer);
 }
 
+// Latency of `n` pull queries (key lookups of one user and product of table (b)), one after
+// another over one connection: p50/p99/max in microseconds, and how many returned rows.
+struct PullLatency {
+  int n = 0, answered = 0;
+  int64_t p50_us = 0, p99_us = 0, max_us = 0;
+};
+
+PullLatency MeasurePulls(skein::v1::Admin::Stub* admin, const std::string& table, int n) {
+  PullLatency out;
+  out.n = n;
+  std::vector<int64_t> micros;
+  for (int i = 0; i < n; ++i) {
+    const int user = (i * 7919) % 1000;  // users 0..999; each has product user % 50 (Views)
+    skein::v1::PullQueryRequest request;
+    request.set_sql(absl::StrCat("SELECT * FROM ", table, " WHERE user_id = 'user-", user,
+                                 "' AND product_id = 'p", user % 50, "';"));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    const absl::Time start = absl::Now();
+    auto reader = admin->PullQuery(&ctx, request);
+    skein::v1::PullQueryMessage m;
+    bool row = false;
+    while (reader->Read(&m)) row = row || m.has_row();
+    const grpc::Status s = reader->Finish();
+    micros.push_back(absl::ToInt64Microseconds(absl::Now() - start));
+    if (!s.ok()) std::fprintf(stderr, "pull failed: %s\n", s.error_message().c_str());
+    out.answered += s.ok() && row;
+  }
+  std::sort(micros.begin(), micros.end());
+  if (!micros.empty()) {
+    out.p50_us = micros[micros.size() / 2];
+    out.p99_us = micros[micros.size() * 99 / 100];
+    out.max_us = micros.back();
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"end-to-end throughput and latency of queries on a running Skein cluster"};
   std::string coordinator = "127.0.0.1:7070", bootstrap = "127.0.0.1:9092";
-  int records = 100000, partitions = 6;
+  int records = 100000, partitions = 6, pulls = 1000;
   app.add_option("--coordinator", coordinator);
   app.add_option("--bootstrap", bootstrap);
   app.add_option("--records", records)->capture_default_str();
   app.add_option("--partitions", partitions)->capture_default_str();
+  app.add_option("--pulls", pulls, "pull-query key lookups on table (b)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   auto admin = skein::v1::Admin::NewStub(
@@ -213,6 +251,9 @@ int main(int argc, char** argv) {
   results.push_back(
       Measure("(b) tumbling SUM, exactly_once_v2", bootstrap, in_b, out_b, input, input.size()));
 
+  // Pull queries on (b)'s table, once its state holds every input.
+  const PullLatency pull = MeasurePulls(admin.get(), "bench_view_time_" + run, pulls);
+
   // Peer: raw librdkafka consume-filter-produce over the same input as (a).
   const std::string out_raw = "bench_raw_long_views_" + run;
   if (!(*kafka)->CreateTopic(out_raw, partitions).ok()) return 1;
@@ -255,6 +296,11 @@ int main(int argc, char** argv) {
                 static_cast<long long>(r.p50), static_cast<long long>(r.p99),
                 static_cast<long long>(r.max));
   }
+  std::printf("\n%-36s %9s %9s %10s %8s %8s\n", "pull query (key lookup on b)", "queries",
+              "with rows", "", "p50 us", "p99 us");
+  std::printf("%-36s %9d %9d %10s %8lld %8lld   (max %lld us)\n", "SELECT * WHERE user AND product",
+              pull.n, pull.answered, "", static_cast<long long>(pull.p50_us),
+              static_cast<long long>(pull.p99_us), static_cast<long long>(pull.max_us));
   std::printf(
       "\nrecords/s = inputs / (first produce .. last output); latency = output received - "
       "input create time.\n");

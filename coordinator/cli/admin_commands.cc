@@ -294,15 +294,19 @@ std::string FormatQuery(const v1::QueryView& q) {
              {"sql", q.sql()},
              {"records in", absl::StrCat(q.records_in())},
              {"records out", absl::StrCat(q.records_out())},
-             {"processing errors", absl::StrCat(q.processing_errors())}});
+             {"processing errors", absl::StrCat(q.processing_errors())},
+             {"cpu", absl::StrFormat("%.3fs", q.cpu_seconds())},
+             {"records in/s", absl::StrFormat("%.1f", q.records_in_per_second())}});
   std::vector<std::vector<std::string>> rows = {
-      {"STAGE", "PARTITION", "EXECUTOR", "STATE", "IN", "OUT", "ERRORS", "LAG", "RESTORED",
-       "GUARANTEE"}};
+      {"STAGE", "PARTITION", "EXECUTOR", "STATE", "IN", "OUT", "ERRORS", "LAG", "CPU", "IN/S",
+       "RESTORED", "GUARANTEE"}};
   for (const v1::TaskView& t : q.tasks()) {
     rows.push_back({absl::StrCat(t.task().stage()), absl::StrCat(t.task().partition()),
                     t.executor_id().empty() ? "-" : t.executor_id(), TaskStateName(t.state()),
                     absl::StrCat(t.records_in()), absl::StrCat(t.records_out()),
                     absl::StrCat(t.processing_errors()), absl::StrCat(t.lag()),
+                    absl::StrFormat("%.3fs", t.cpu_seconds()),
+                    absl::StrFormat("%.1f", t.records_in_per_second()),
                     absl::StrCat(t.restored_records(), " rec/", t.restored_bytes(), " B",
                                  t.restore_done() ? "" : " ..."),
                     t.processing_guarantee().empty() ? "-" : t.processing_guarantee()});

@@ -11,8 +11,6 @@
 // against every partition it holds — one RocksDB Get per key per partition — which costs
 // less than a network hop and needs no serde on the coordinator.
 
-#include <thread>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -20,8 +18,8 @@
 #include "pull_rules.h"
 #include "query_manager.h"
 #include "skein/common/grpc_status.h"
-#include "skein/common/logging.h"
 #include "skein/common/status.h"
+#include "skein/compiler/pull_plan.h"
 #include "skein/proto/task_id.h"
 #include "skein/sql/parser.h"
 #include "skein/v1/pull.grpc.pb.h"
@@ -68,8 +66,8 @@ absl::StatusOr<QueryManager::CompiledPull> QueryManager::CompilePull(const std::
   const compiler::DataSource* source = compiler.catalog().FindSource(query.from.name);
   const sql::SourcePos at = query.from.pos;
   if (source == nullptr) {
-    return absl::NotFoundError(absl::StrCat("line ", at.line, ":", at.column, ": ",
-                                            query.from.name, " does not exist."));
+    return absl::NotFoundError(
+        absl::StrCat("line ", at.line, ":", at.column, ": ", query.from.name, " does not exist."));
   }
   if (!source->is_table) {
     return absl::UnimplementedError(absl::StrCat(
@@ -88,6 +86,14 @@ absl::StatusOr<QueryManager::CompiledPull> QueryManager::CompilePull(const std::
     }
   }
   if (out.query_id.empty()) {
+    absl::MutexLock lock(&mu_);  // after exec_mu_, as ExecuteLocked -> StartQuery
+    for (const auto& [key, q] : queries_) {
+      if (q.tenant == tenant && q.sink == source->name && q.terminated && AggregateStage(q.plan)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "line ", at.line, ":", at.column, ": the query ", q.id, " that materialized `",
+            source->name, "` was terminated: its state is no longer served"));
+      }
+    }
     return absl::InvalidArgumentError(absl::StrCat(
         "line ", at.line, ":", at.column, ": The `", source->name,
         "` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE "
@@ -95,21 +101,8 @@ absl::StatusOr<QueryManager::CompiledPull> QueryManager::CompilePull(const std::
         source->name, " AS SELECT ... FROM ... GROUP BY ...' (Skein materializes aggregates).",
         kPullQuerySyntaxHelp));
   }
-  // Compile `CREATE TABLE <private> AS <the user's query> EMIT CHANGES` on a copy of the
-  // catalog: the user's AST keeps its positions, so errors point into the user's text.
-  absl::StatusOr<sql::StatementPtr> shell = sql::ParseStatement(
-      "CREATE TABLE SKEIN_PULL WITH (KAFKA_TOPIC='_skein-pull', FORMAT='JSON') AS SELECT * FROM "
-      "T EMIT CHANGES;");
-  if (!shell.ok()) return shell.status();
-  auto& create = (*shell)->As<sql::CreateAsSelect>();
-  query.emit = sql::EmitKind::kChanges;
-  *create.query = std::move(query);
-  compiler::Compiler scratch = compiler;
-  SKEIN_ASSIGN_OR_RETURN(compiler::StatementResult compiled, scratch.Execute(create, text));
-  if (!compiled.plan || compiled.plan->stages_size() != 1) {
-    return absl::UnimplementedError("this pull query needs more than one stage to answer");
-  }
-  out.pull_plan = *compiled.plan;
+  SKEIN_ASSIGN_OR_RETURN(out.pull_plan,
+                         compiler::CompilePullPlan(compiler, std::move(query), text));
   return out;
 }
 
@@ -137,8 +130,10 @@ absl::Status QueryManager::PullQuery(
   read.set_stage(pull.stage);
   read.set_limit(limit ? static_cast<uint64_t>(std::max<int64_t>(0, *limit)) : 0);
   pull.pull_plan.SerializeToString(read.mutable_pull_plan());
-  const v1::Schema& result =
-      pull.pull_plan.stages(0).operators(pull.pull_plan.stages(0).operators_size() - 1).sink().schema();
+  const v1::Schema& result = pull.pull_plan.stages(0)
+                                 .operators(pull.pull_plan.stages(0).operators_size() - 1)
+                                 .sink()
+                                 .schema();
 
   std::vector<std::string> rows;
   absl::Status last = absl::UnavailableError("no attempt");
@@ -154,13 +149,14 @@ absl::Status QueryManager::PullQuery(
         v1::ReadTableResponse response;
         grpc::ClientContext ctx;
         ctx.set_deadline(absl::ToChronoTime(deadline));
-        last = FromGrpc(v1::TableReader::NewStub(ExecutorChannel(address))
-                            ->ReadTable(&ctx, part, &response));
+        last = FromGrpc(
+            v1::TableReader::NewStub(ExecutorChannel(address))->ReadTable(&ctx, part, &response));
         if (!last.ok()) {
           last = Annotate(last, absl::StrCat("executor at ", address));
           break;
         }
-        for (v1::PullQueryRow& r : *response.mutable_rows()) rows.push_back(std::move(*r.mutable_json()));
+        for (v1::PullQueryRow& r : *response.mutable_rows())
+          rows.push_back(std::move(*r.mutable_json()));
       }
       if (last.ok()) break;
     } else {
@@ -191,7 +187,8 @@ absl::Status QueryManager::PullQuery(
 absl::StatusOr<std::map<std::string, std::vector<uint32_t>>> QueryManager::PullHolders(
     const std::string& tenant, const CompiledPull& pull, std::string* table_plan) {
   std::map<std::string, std::string> addresses;  // executor id -> address
-  for (const v1::ExecutorView& e : membership_->List()) addresses[e.info().id()] = e.info().address();
+  for (const v1::ExecutorView& e : membership_->List())
+    addresses[e.info().id()] = e.info().address();
   absl::MutexLock lock(&mu_);
   auto q = queries_.find(tenant + "/" + pull.query_id);
   if (q == queries_.end() || q->second.terminated) {
@@ -208,8 +205,8 @@ absl::StatusOr<std::map<std::string, std::vector<uint32_t>>> QueryManager::PullH
     if (holder == holder_.end() || revoke_version_.count(key) || status == statuses_.end() ||
         status->second.state() != v1::TASK_STATE_RUNNING) {
       if (status != statuses_.end() && status->second.state() == v1::TASK_STATE_FAILED) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "task ", key, " of the table's query failed: ", status->second.reason()));
+        return absl::FailedPreconditionError(
+            absl::StrCat("task ", key, " of the table's query failed: ", status->second.reason()));
       }
       return absl::UnavailableError(absl::StrCat(
           "task ", key, " of the table's query is not running yet",

@@ -420,7 +420,11 @@ v1::QueryView QueryManager::View(const Query& q) const {
       t->set_restored_bytes(s->second.restored_bytes());
       t->set_restore_done(s->second.restore_done());
       t->set_processing_guarantee(s->second.processing_guarantee());
+      t->set_cpu_seconds(static_cast<double>(s->second.cpu_nanos()) / 1e9);
+      t->set_records_in_per_second(s->second.records_in_per_second());
     }
+    v.set_cpu_seconds(v.cpu_seconds() + t->cpu_seconds());
+    v.set_records_in_per_second(v.records_in_per_second() + t->records_in_per_second());
     v.set_records_in(v.records_in() + t->records_in());
     v.set_records_out(v.records_out() + t->records_out());
     v.set_processing_errors(v.processing_errors() + t->processing_errors());

@@ -38,8 +38,8 @@ grpc::Status TableReadService::ReadTable(grpc::ServerContext* /*context*/,
     if (!db.ok()) return ToGrpc(db.status());
     std::vector<std::string> rows;
     for (uint32_t p : request->partitions()) {
-      absl::Status read =
-          (*reader)->Read(*db, static_cast<int32_t>(p), static_cast<size_t>(request->limit()), &rows);
+      absl::Status read = (*reader)->Read(*db, static_cast<int32_t>(p),
+                                          static_cast<size_t>(request->limit()), &rows);
       if (!read.ok()) return ToGrpc(read);
     }
     for (std::string& r : rows) response->add_rows()->set_json(std::move(r));

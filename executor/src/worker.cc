@@ -8,6 +8,7 @@
 #include "skein/common/status.h"
 #include "skein/proto/state_stores.h"
 #include "skein/proto/topics.h"
+#include "task_metrics.h"
 
 namespace skein::executor {
 namespace {
@@ -72,6 +73,8 @@ struct Worker::Task {
   bool assigned = false;
   bool from_earliest = false;  // auto.offset.reset when no offset was committed
   absl::Time next_assign_attempt = absl::InfinitePast();
+  uint64_t cpu_nanos = 0;  // thread CPU time of the task's slices (task_metrics.h)
+  RateMeter input_rate;
 };
 
 Worker::Worker(int index, std::string executor_id, absl::Duration commit_interval,
@@ -383,6 +386,7 @@ bool Worker::PollTasks(absl::Duration wait) {
       TryAssign(t.get());
       if (!t->assigned) continue;
     }
+    CpuSlice slice(&t->cpu_nanos);  // this task's poll, decode and processing
     const ssize_t n = rd_kafka_consume_batch_queue(
         t->queue, static_cast<int>(absl::ToInt64Milliseconds(wait)), messages, kMaxBatch);
     if (n <= 0) continue;
@@ -617,7 +621,9 @@ void Worker::PublishStatuses() {
       s.set_records_out(m.records_out);
       s.set_processing_errors(m.deserialization_errors + m.expression_errors +
                               m.serialization_errors);
+      s.set_records_in_per_second(t->input_rate.Update(m.records_in));
     }
+    s.set_cpu_nanos(t->cpu_nanos);
     int64_t lag = 0;
     for (const auto& [topic, next] : t->next_offsets) {
       int64_t low = 0, high = 0;

@@ -3,6 +3,7 @@
 // CTAS; pull queries must return what the in-process engine of `skein test` computes for the
 // same input, read from the state of the executors that hold the table's tasks.
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -237,6 +238,28 @@ TEST(ClusterPullTest, PullQueriesReadTheSeedAggregateFromTheExecutorsHoldingItsT
             "USER_ID STRING KEY, PRODUCT_ID STRING KEY, WINDOWSTART BIGINT KEY, WINDOWEND BIGINT "
             "KEY, TOTAL_MS BIGINT, VIEWS BIGINT");
 
+  // The CLI: `skein select` without EMIT runs a pull query (global options after the command).
+  std::string cli;
+  ASSERT_EQ(RunCommand({BinDir() + "/skein", "select",
+                        "SELECT user_id, total_ms FROM view_time WHERE user_id = 'user-3' AND "
+                        "product_id = 'p3';",
+                        "--coordinator", cluster.coordinator_address()},
+                       &cli),
+            0)
+      << cli;
+  EXPECT_TRUE(absl::StartsWith(cli, absl::StrCat("-- ", query_id,
+                                                 ": USER_ID STRING KEY, WINDOWSTART BIGINT KEY, "
+                                                 "WINDOWEND BIGINT KEY, TOTAL_MS BIGINT\n")))
+      << cli;
+  EXPECT_EQ(static_cast<size_t>(std::count(cli.begin(), cli.end(), '\n')), 1 + user3_p3.size())
+      << cli;
+  ASSERT_EQ(RunCommand({BinDir() + "/skein", "queries", "describe", query_id, "--coordinator",
+                        cluster.coordinator_address()},
+                       &cli),
+            0)
+      << cli;
+  EXPECT_TRUE(absl::StrContains(cli, "CPU")) << cli;
+
   // IN lists, projections and WINDOWSTART bounds.
   const int64_t from = BaseTime() + 3 * 60'000;
   const Table in_list = Subset(expected, [&](const Group& g) {
@@ -261,6 +284,17 @@ TEST(ClusterPullTest, PullQueriesReadTheSeedAggregateFromTheExecutorsHoldingItsT
   absl::StatusOr<PullResult> limited = Pull(cluster, "SELECT * FROM view_time LIMIT 7;");
   ASSERT_TRUE(limited.ok()) << limited.status();
   EXPECT_EQ(limited->rows.size(), 7u);
+
+  // Every task that processed records reports the thread CPU time it used.
+  absl::StatusOr<v1::QueryView> described = cluster.DescribeQuery(query_id);
+  ASSERT_TRUE(described.ok()) << described.status();
+  EXPECT_GT(described->cpu_seconds(), 0.0);
+  for (const v1::TaskView& t : described->tasks()) {
+    if (t.records_in() > 0) {
+      EXPECT_GT(t.cpu_seconds(), 0.0) << t.DebugString();
+    }
+    EXPECT_GE(t.records_in_per_second(), 0.0);
+  }
 
   // An unknown key: the header and no rows.
   absl::StatusOr<PullResult> none =
@@ -315,16 +349,28 @@ TEST(ClusterPullTest, PullQueriesReadTheSeedAggregateFromTheExecutorsHoldingItsT
   ASSERT_TRUE(ReadTopic(KafkaBootstrap(), sink_b, updates, absl::Seconds(90)).ok());
   got = PullUntilEqual(cluster, "SELECT * FROM view_time_b;", expected);
   EXPECT_EQ(got.table, expected);
-  got = PullUntilEqual(cluster, "SELECT * FROM view_time_b WHERE user_id = 'user-3' AND "
-                                "product_id = 'p3';",
+  got = PullUntilEqual(cluster,
+                       "SELECT * FROM view_time_b WHERE user_id = 'user-3' AND "
+                       "product_id = 'p3';",
                        user3_p3);
   EXPECT_EQ(got.table, user3_p3);
 
-  // The materializing query ended: FAILED_PRECONDITION... or the table is no longer queryable.
-  ASSERT_TRUE(cluster.Execute(absl::StrCat("TERMINATE ", executed->results(0).query_id(), ";"))
+  // A table that is not an aggregate's state is not queryable; one whose query ended is not
+  // served any more.
+  ASSERT_TRUE(cluster
+                  .Execute("CREATE TABLE plain (id STRING PRIMARY KEY, v BIGINT) WITH "
+                           "(KAFKA_TOPIC='" +
+                           sink + "_plain', FORMAT='JSON', PARTITIONS=1);")
                   .ok());
+  bad = Pull(cluster, "SELECT * FROM plain;");
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << bad.status();
+  EXPECT_TRUE(absl::StrContains(bad.status().message(), "table isn't queryable")) << bad.status();
+  bad = Pull(cluster, "SELECT * FROM views;");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kUnimplemented) << bad.status();
+  ASSERT_TRUE(
+      cluster.Execute(absl::StrCat("TERMINATE ", executed->results(0).query_id(), ";")).ok());
   bad = Pull(cluster, "SELECT * FROM view_time_b;");
-  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kFailedPrecondition) << bad.status();
 }
 
 }  // namespace

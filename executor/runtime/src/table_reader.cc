@@ -126,9 +126,9 @@ absl::Status RunOperators(const std::vector<const v1::Operator*>& ops, const Row
     op->Process(batch);
     if (!ctx->fatal.ok()) return ctx->fatal;
   }
-  batch->erase(std::remove_if(batch->begin(), batch->end(),
-                              [](const RowRecord& r) { return r.value_null; }),
-               batch->end());
+  batch->erase(
+      std::remove_if(batch->begin(), batch->end(), [](const RowRecord& r) { return r.value_null; }),
+      batch->end());
   return absl::OkStatus();
 }
 
@@ -227,7 +227,8 @@ absl::Status TableReader::AnalyzeWhere() {
       }
       index = static_cast<int>(op.project().exprs(index).column());
     }
-    if (index >= 0 && index < groups) group_key_columns_[static_cast<size_t>(index)] = static_cast<int>(c);
+    if (index >= 0 && index < groups)
+      group_key_columns_[static_cast<size_t>(index)] = static_cast<int>(c);
   }
   const v1::Stage& ps = *pull_stage_;
   const int window_start = pull_source_.IndexOf("WINDOWSTART");
@@ -246,9 +247,9 @@ absl::Status TableReader::AnalyzeWhere() {
     for (int g = 0; g < groups && pinned; ++g) {
       const int column = group_key_columns_[static_cast<size_t>(g)];
       std::optional<std::vector<Value>> values =
-          column < 0 ? std::nullopt
-                     : Candidates(where, column,
-                                  pull_source_.columns[static_cast<size_t>(column)].type);
+          column < 0
+              ? std::nullopt
+              : Candidates(where, column, pull_source_.columns[static_cast<size_t>(column)].type);
       if (!values) pinned = false;
       if (values) per_key[static_cast<size_t>(g)] = std::move(*values);
     }
@@ -318,8 +319,9 @@ absl::Status TableReader::Read(state::TenantStateDb* db, int32_t partition, size
       if (source_from_[c] >= 0) {
         t.values[c] = row.values[static_cast<size_t>(source_from_[c])];
       } else if (col.name == "ROWTIME") {
-        t.values[c] = col.type.kind() == types::TypeKind::kTimestamp ? Value::Timestamp(row.timestamp)
-                                                                     : Value::Bigint(row.timestamp);
+        t.values[c] = col.type.kind() == types::TypeKind::kTimestamp
+                          ? Value::Timestamp(row.timestamp)
+                          : Value::Bigint(row.timestamp);
       } else if (col.name == "ROWPARTITION") {
         t.values[c] = Value::Integer(partition);
       }

@@ -56,11 +56,11 @@ class TableReader {
   uint32_t stage_ = 0;
   const v1::Stage* table_stage_ = nullptr;
   const v1::Stage* pull_stage_ = nullptr;
-  int aggregate_at_ = 0;        // index of the AggregateOp in the table stage
-  RowSchema aggregate_input_;   // its input row
-  RowSchema table_row_;         // the table stage's sink row
-  RowSchema pull_source_;       // the pull plan's source row
-  RowSchema pull_result_;       // the pull plan's sink row
+  int aggregate_at_ = 0;       // index of the AggregateOp in the table stage
+  RowSchema aggregate_input_;  // its input row
+  RowSchema table_row_;        // the table stage's sink row
+  RowSchema pull_source_;      // the pull plan's source row
+  RowSchema pull_result_;      // the pull plan's sink row
   // For each pull source column: the table row column it is read from (-1: none).
   std::vector<int> source_from_;
   // For each group key of the aggregate: the pull source column holding it.
