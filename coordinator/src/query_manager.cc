@@ -107,8 +107,15 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
           "INSERT INTO ... VALUES is not supported on the cluster yet: produce the records to "
           "the source's topic"));
     }
+    compiler::Catalog before = compiler.catalog();
     absl::StatusOr<StatementResult> r = compiler.Execute(*p.statement, p.text);
     if (!r.ok()) return fail(r.status());
+    if (statement_check_) {
+      if (absl::Status s = statement_check_(tenant, *r, compiler.catalog()); !s.ok()) {
+        compiler.mutable_catalog() = std::move(before);
+        return fail(s);
+      }
+    }
     v1::StatementOutcome* out = response.add_results();
     out->set_statement_text(p.text);
     out->set_kind(OutcomeKind(r->kind));
@@ -402,6 +409,42 @@ std::vector<v1::QueryView> QueryManager::List(const std::string& tenant_in) cons
     if (q.tenant == tenant) out.push_back(View(q));
   }
   return out;
+}
+
+QueryManager::TenantLoad QueryManager::Load(const std::string& tenant) const {
+  TenantLoad load;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [key, q] : queries_) {
+    if (q.tenant != tenant || q.terminated) continue;
+    ++load.queries;
+    load.tasks += static_cast<uint32_t>(q.tasks.size());
+    for (const v1::TaskId& id : q.tasks) {
+      auto s = statuses_.find(TaskKey(id));
+      if (s == statuses_.end()) continue;
+      load.records_in += s->second.records_in();
+      load.records_out += s->second.records_out();
+      load.processing_errors += s->second.processing_errors();
+    }
+  }
+  return load;
+}
+
+std::vector<std::string> QueryManager::DropTenant(const std::string& tenant) {
+  absl::MutexLock exec(&exec_mu_);
+  std::vector<std::string> live;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [key, q] : queries_) {
+      if (q.tenant == tenant && !q.terminated) live.push_back(q.id);
+    }
+  }
+  for (const std::string& id : live) StopQuery(tenant, id);
+  compilers_.erase(tenant);
+  // Its tasks are being revoked (keyed in known_), so the queries themselves can go: a tenant
+  // created again under this name starts empty.
+  absl::MutexLock lock(&mu_);
+  std::erase_if(queries_, [&](const auto& entry) { return entry.second.tenant == tenant; });
+  return live;
 }
 
 absl::StatusOr<v1::QueryView> QueryManager::Describe(const std::string& tenant_in,

@@ -42,6 +42,27 @@ class QueryManager final : public SessionListener {
                          const std::function<bool(const v1::PushQueryMessage&)>& write,
                          const std::function<bool()>& cancelled);
 
+  // Called for every compiled statement before it takes effect (topics, tasks), with the
+  // tenant's catalog as the statement left it. A non-OK status rejects the statement: the
+  // catalog is restored and the status is the statement's error. Set once before serving.
+  using StatementCheck = std::function<absl::Status(
+      const std::string& tenant, const compiler::StatementResult& result,
+      const compiler::Catalog& catalog)>;
+  void set_statement_check(StatementCheck check) { statement_check_ = std::move(check); }
+
+  // What the tenant's non-terminated queries hold and their tasks reported.
+  struct TenantLoad {
+    uint32_t queries = 0;
+    uint32_t tasks = 0;
+    uint64_t records_in = 0;
+    uint64_t records_out = 0;
+    uint64_t processing_errors = 0;
+  };
+  TenantLoad Load(const std::string& tenant) const;
+  // Terminates every query of `tenant` and forgets its catalog (DeleteTenant). Returns the ids
+  // of the queries it terminated.
+  std::vector<std::string> DropTenant(const std::string& tenant);
+
   // Recomputes the assignment over the ALIVE executors and sends each executor its changes.
   void Rebalance();
 
@@ -88,6 +109,7 @@ class QueryManager final : public SessionListener {
   KafkaAdmin* const kafka_;
   const std::string kafka_bootstrap_;
   std::atomic<int64_t> push_sequence_{0};
+  StatementCheck statement_check_;
 
   absl::Mutex exec_mu_;  // one statement at a time
   std::map<std::string, std::unique_ptr<compiler::Compiler>> compilers_ ABSL_GUARDED_BY(exec_mu_);

@@ -8,6 +8,7 @@
 #include "skein/common/grpc_server.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
+#include "skein/common/tls.h"
 #include "skein/common/version.h"
 
 namespace skein::executor {
@@ -40,6 +41,8 @@ absl::Status ExecutorNode::Start() {
 
   ControlClient::Options control;
   control.coordinator = options_.coordinator;
+  control.token = options_.cluster_token;
+  SKEIN_ASSIGN_OR_RETURN(control.credentials, ClientCredentials(options_.coordinator_tls_ca));
   control.connect_timeout = options_.connect_timeout;
   control.info.set_id(options_.id);
   control.info.set_address(address_.ToString());

@@ -18,6 +18,14 @@ class TestCluster {
   TestCluster(std::string name, int lease_ms);
   ~TestCluster();
 
+  // Turns authentication on (call before StartCoordinator): the coordinator gets a random
+  // platform admin token through --admin-token-file, executors get it as their cluster secret,
+  // and every call of this class sends it. Without this the coordinator runs
+  // --insecure-single-tenant.
+  void EnableAuth();
+  // The platform admin token (empty unless EnableAuth was called).
+  const std::string& admin_token() const { return admin_token_; }
+
   // Starts the coordinator and waits until its admin API answers.
   void StartCoordinator(const std::vector<std::string>& extra_args = {});
   // Starts executor `id` (data dir created) — restarting it if it was started before.
@@ -54,6 +62,10 @@ class TestCluster {
   std::unique_ptr<Process> coordinator_;
   std::map<std::string, std::unique_ptr<Process>> executors_;
   std::unique_ptr<v1::Admin::Stub> admin_;
+  std::string admin_token_;
+
+  // Sets the deadline and, with auth on, the admin token's metadata.
+  void Prepare(grpc::ClientContext* context, absl::Duration deadline) const;
 };
 
 }  // namespace skein::testing
