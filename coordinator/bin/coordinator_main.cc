@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
                    ->check(CLI::ExistingFile);
   auto* key = app.add_option("--tls-key", tls_key, "PEM private key of --tls-cert")
                   ->check(CLI::ExistingFile);
+  std::string metadata_topic;
+  auto* metadata = app.add_option(
+      "--metadata-topic", metadata_topic,
+      "Kafka topic of the metadata event log replayed at start-up (default _skein-metadata; "
+      "with --insecure-single-tenant, nothing persists unless this is given)");
   cert->needs(key);
   key->needs(cert);
   if (std::optional<int> exit_code = skein::ParseFlags(app, argc, argv)) return *exit_code;
@@ -67,6 +72,8 @@ int main(int argc, char** argv) {
   options.admin_token_file = admin_token_file;
   options.tls_cert_file = tls_cert;
   options.tls_key_file = tls_key;
+  options.metadata_topic =
+      metadata->count() > 0 ? metadata_topic : (insecure ? "" : std::string("_skein-metadata"));
   skein::coordinator::CoordinatorServer server(options, skein::Clock::Real());
   if (absl::Status s = server.Start(); !s.ok()) return fail(s);
   int sig = skein::WaitForTerminationSignal();

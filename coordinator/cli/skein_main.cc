@@ -14,8 +14,8 @@
 #include "local_engine.h"
 #include "skein/common/tls.h"
 #include "skein/common/version.h"
-#include "tenant_commands.h"
 #include "skein/testrunner/runner.h"
+#include "tenant_commands.h"
 
 namespace {
 

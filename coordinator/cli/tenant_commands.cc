@@ -175,13 +175,13 @@ std::optional<int> RunTenantCommands(const TenantCommands& c, const Connection& 
 }
 
 std::string FormatTenant(const v1::TenantView& t) {
-  std::string out = absl::StrCat("Name:    ", t.name(), "\nQuota:   ", QuotaLine(t.quota()),
-                                 "\nCreated: ",
-                                 absl::FormatTime(absl::FromUnixMillis(t.created_at_unix_ms())),
-                                 "\nTokens:  ", t.tokens_size(), "\n");
+  std::string out =
+      absl::StrCat("Name:    ", t.name(), "\nQuota:   ", QuotaLine(t.quota()),
+                   "\nCreated: ", absl::FormatTime(absl::FromUnixMillis(t.created_at_unix_ms())),
+                   "\nTokens:  ", t.tokens_size(), "\n");
   for (const v1::TokenView& token : t.tokens()) {
-    absl::StrAppend(&out, "  ", token.id(), "  ", token.description().empty() ? "-" : token.description(),
-                    "\n");
+    absl::StrAppend(&out, "  ", token.id(), "  ",
+                    token.description().empty() ? "-" : token.description(), "\n");
   }
   return out;
 }
@@ -195,12 +195,11 @@ std::string FormatTenantTable(const v1::ListTenantsResponse& tenants) {
 }
 
 std::string FormatUsage(const v1::TenantUsage& u) {
-  return absl::StrCat(
-      "Tenant:      ", u.tenant(), "\nQueries:     ", u.queries_running(), " / ",
-      Limit(u.quota().max_queries()), "\nTasks:       ", u.tasks_running(), " / ",
-      Limit(u.quota().max_tasks()), "\nRecords in:  ", u.records_in(),
-      "\nRecords out: ", u.records_out(), "\nErrors:      ", u.processing_errors(),
-      "\nCPU seconds and state bytes: not metered by the coordinator yet\n");
+  return absl::StrCat("Tenant:      ", u.tenant(), "\nQueries:     ", u.queries_running(), " / ",
+                      Limit(u.quota().max_queries()), "\nTasks:       ", u.tasks_running(), " / ",
+                      Limit(u.quota().max_tasks()), "\nRecords in:  ", u.records_in(),
+                      "\nRecords out: ", u.records_out(), "\nErrors:      ", u.processing_errors(),
+                      "\nCPU seconds and state bytes: not metered by the coordinator yet\n");
 }
 
 }  // namespace skein::cli

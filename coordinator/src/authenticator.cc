@@ -33,8 +33,8 @@ absl::StatusOr<std::string> Authenticator::ActingTenant(const grpc::ServerContex
   if (!who.ok()) return who.status();
   if (!who->platform_admin) {
     if (!requested.empty() && requested != who->tenant) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "a token of tenant '", who->tenant, "' cannot act for tenant '", requested, "'"));
+      return absl::PermissionDeniedError(absl::StrCat("a token of tenant '", who->tenant,
+                                                      "' cannot act for tenant '", requested, "'"));
     }
     return who->tenant;
   }
@@ -50,8 +50,8 @@ absl::Status Authenticator::RequireAdmin(const grpc::ServerContext& context) con
   if (!who.ok()) return who.status();
   if (!who->platform_admin) {
     return absl::PermissionDeniedError(
-        absl::StrCat("this call needs the platform admin token; the token of tenant '",
-                     who->tenant, "' may not make it"));
+        absl::StrCat("this call needs the platform admin token; the token of tenant '", who->tenant,
+                     "' may not make it"));
   }
   return absl::OkStatus();
 }

@@ -8,9 +8,9 @@
 #include "admin_service.h"
 #include "authenticator.h"
 #include "executor_control_service.h"
+#include "metadata_log.h"
+#include "metadata_replay.h"
 #include "query_manager.h"
-#include "tenant_policy.h"
-#include "tenant_service.h"
 #include "skein/common/grpc_server.h"
 #include "skein/common/kafka.h"
 #include "skein/common/kafka_admin.h"
@@ -21,6 +21,8 @@
 #include "skein/tenant/tenant_name.h"
 #include "skein/tenant/tenant_registry.h"
 #include "skein/tenant/token.h"
+#include "tenant_policy.h"
+#include "tenant_service.h"
 
 namespace skein::coordinator {
 
@@ -37,7 +39,8 @@ absl::Status CoordinatorServer::StartTenancy() {
         ->warn("--insecure-single-tenant: no authentication, every caller is the platform admin");
     return absl::OkStatus();
   }
-  SKEIN_ASSIGN_OR_RETURN(tenant::AdminToken admin, tenant::LoadAdminToken(options_.admin_token_file));
+  SKEIN_ASSIGN_OR_RETURN(tenant::AdminToken admin,
+                         tenant::LoadAdminToken(options_.admin_token_file));
   registry_->SetAdminTokenDigest(tenant::HashToken(admin.secret));
   if (admin.generated) {
     // Shown once: only its digest is kept. Executors need it too (--token-file).
@@ -62,7 +65,8 @@ absl::Status CoordinatorServer::Start() {
   SKEIN_RETURN_IF_ERROR(StartTenancy());
   std::shared_ptr<grpc::ServerCredentials> tls;
   if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
-    SKEIN_ASSIGN_OR_RETURN(tls, TlsServerCredentials(options_.tls_cert_file, options_.tls_key_file));
+    SKEIN_ASSIGN_OR_RETURN(tls,
+                           TlsServerCredentials(options_.tls_cert_file, options_.tls_key_file));
   }
   ClusterSettings settings{options_.kafka_bootstrap, *cluster_id};
   membership_ = std::make_unique<Membership>(clock_, options_.lease);
@@ -74,14 +78,15 @@ absl::Status CoordinatorServer::Start() {
   if (!options_.insecure_single_tenant) control_->set_authenticator(auth_.get());
   policy_ = std::make_unique<TenantPolicy>(registry_.get(), queries_.get(),
                                            !options_.insecure_single_tenant);
-  queries_->set_statement_check(
-      [policy = policy_.get()](const std::string& tenant, const compiler::StatementResult& result,
-                               const compiler::Catalog& catalog) {
-        return policy->Check(tenant, result, catalog);
-      });
+  queries_->set_statement_check([policy = policy_.get()](const std::string& tenant,
+                                                         const compiler::StatementResult& result,
+                                                         const compiler::Catalog& catalog) {
+    return policy->Check(tenant, result, catalog);
+  });
   admin_ = std::make_unique<AdminService>(membership_.get(), queries_.get(), settings,
                                           clock_->Now(), auth_.get());
   tenants_ = std::make_unique<TenantService>(registry_.get(), queries_.get(), auth_.get());
+  SKEIN_RETURN_IF_ERROR(StartMetadataLog());
   SKEIN_ASSIGN_OR_RETURN(
       StartedServer started,
       StartGrpcServer(options_.listen, {control_.get(), admin_.get(), tenants_.get()}, tls));
@@ -106,6 +111,36 @@ absl::Status CoordinatorServer::Start() {
     }
     log->info("ran {} statements of {}", ran->results_size(), options_.queries_file);
   }
+  return absl::OkStatus();
+}
+
+absl::Status CoordinatorServer::StartMetadataLog() {
+  if (options_.metadata_topic.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<MetadataLog>> log =
+      MetadataLog::Open(options_.kafka_bootstrap, kafka_.get(), options_.metadata_topic);
+  if (!log.ok()) {
+    return Annotate(log.status(), absl::StrCat("metadata topic ", options_.metadata_topic));
+  }
+  metadata_ = std::move(*log);
+  absl::StatusOr<std::vector<v1::MetadataEvent>> events = metadata_->ReadAll();
+  if (!events.ok()) {
+    return Annotate(events.status(), absl::StrCat("replaying ", options_.metadata_topic));
+  }
+  const ReplayStats stats = ReplayMetadata(*events, registry_.get(), queries_.get());
+  Logger("coordinator")
+      ->info("replayed {} metadata events ({} statements, {} no longer apply) from {}",
+             stats.events, stats.statements, stats.failed, options_.metadata_topic);
+  MetadataLog* sink = metadata_.get();
+  tenants_->set_recorder([sink](const v1::MetadataEvent& e) { return sink->Append(e); });
+  queries_->set_statement_log([sink](const std::string& tenant, std::string_view statement,
+                                     const std::map<std::string, std::string>& properties) {
+    v1::MetadataEvent e;
+    v1::StatementAppliedEvent* s = e.mutable_statement_applied();
+    s->set_tenant(tenant);
+    s->set_sql(std::string(statement));
+    for (const auto& [k, v] : properties) (*s->mutable_properties())[k] = v;
+    return sink->Append(e);
+  });
   return absl::OkStatus();
 }
 

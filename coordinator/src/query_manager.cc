@@ -110,7 +110,7 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
     compiler::Catalog before = compiler.catalog();
     absl::StatusOr<StatementResult> r = compiler.Execute(*p.statement, p.text);
     if (!r.ok()) return fail(r.status());
-    if (statement_check_) {
+    if (statement_check_ && !replaying_) {
       if (absl::Status s = statement_check_(tenant, *r, compiler.catalog()); !s.ok()) {
         compiler.mutable_catalog() = std::move(before);
         return fail(s);
@@ -152,8 +152,27 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
       default:
         break;
     }
+    if (statement_log_ && !replaying_ && r->kind != StatementResult::Kind::kText) {
+      if (absl::Status s = statement_log_(tenant, p.text, transient_properties_); !s.ok()) {
+        return fail(Annotate(s, "applied, but not recorded in the metadata log"));
+      }
+    }
   }
   return response;
+}
+
+absl::Status QueryManager::Replay(const std::string& tenant, const std::string& statement,
+                                  const std::map<std::string, std::string>& properties) {
+  absl::MutexLock exec(&exec_mu_);
+  replaying_ = true;
+  compiler::Compiler& compiler = CompilerFor(tenant);
+  std::map<std::string, std::string> saved = compiler.catalog().properties();
+  for (const auto& [k, v] : properties) compiler.mutable_catalog().SetProperty(k, v);
+  absl::StatusOr<v1::ExecuteStatementsResponse> r = ExecuteLocked(tenant, statement);
+  for (const auto& [k, v] : properties) compiler.mutable_catalog().UnsetProperty(k);
+  for (const auto& [k, v] : saved) compiler.mutable_catalog().SetProperty(k, v);
+  replaying_ = false;
+  return r.status();
 }
 
 absl::Status QueryManager::PrepareSourceTopic(compiler::Compiler& compiler,

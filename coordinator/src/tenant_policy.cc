@@ -34,8 +34,7 @@ std::vector<std::string> PlanTopics(const v1::PhysicalPlan& plan) {
 
 }  // namespace
 
-absl::Status TenantPolicy::Check(const std::string& tenant,
-                                 const compiler::StatementResult& result,
+absl::Status TenantPolicy::Check(const std::string& tenant, const compiler::StatementResult& result,
                                  const compiler::Catalog& catalog) const {
   if (absl::Status s = CheckTopics(tenant, result, catalog); !s.ok()) return s;
   if (result.kind == compiler::StatementResult::Kind::kQueryStarted && result.plan) {
@@ -71,15 +70,15 @@ absl::Status TenantPolicy::CheckAdmission(const std::string& tenant,
   if (!quota.ok()) return absl::OkStatus();  // insecure mode: tenants are not registered
   const QueryManager::TenantLoad load = queries_->Load(tenant);
   if (quota->max_queries > 0 && load.queries + 1 > quota->max_queries) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "tenant '", tenant, "' runs ", load.queries, " of its ", quota->max_queries,
-        " queries (quota max_queries): terminate one or raise the quota"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("tenant '", tenant, "' runs ", load.queries, " of its ", quota->max_queries,
+                     " queries (quota max_queries): terminate one or raise the quota"));
   }
   const int64_t tasks = TaskCount(plan);
   if (quota->max_tasks > 0 && load.tasks + tasks > quota->max_tasks) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "the query needs ", tasks, " tasks and tenant '", tenant, "' runs ", load.tasks,
-        " of its ", quota->max_tasks,
+        "the query needs ", tasks, " tasks and tenant '", tenant, "' runs ", load.tasks, " of its ",
+        quota->max_tasks,
         " (quota max_tasks): terminate a query, use fewer partitions or raise the quota"));
   }
   return absl::OkStatus();

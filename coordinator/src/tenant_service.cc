@@ -1,31 +1,18 @@
 #include "tenant_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "quota_proto.h"
 #include "skein/common/grpc_status.h"
 #include "skein/tenant/tenant_name.h"
+#include "skein/tenant/token.h"
 
 namespace skein::coordinator {
 namespace {
 
-tenant::Quota FromProto(const v1::Quota& q) {
-  return tenant::Quota{q.cpu_millicores(), q.memory_bytes(), q.max_queries(), q.max_tasks(),
-                       q.ingest_bytes_per_second()};
-}
-
-v1::Quota ToProto(const tenant::Quota& q) {
-  v1::Quota out;
-  out.set_cpu_millicores(q.cpu_millicores);
-  out.set_memory_bytes(q.memory_bytes);
-  out.set_max_queries(q.max_queries);
-  out.set_max_tasks(q.max_tasks);
-  out.set_ingest_bytes_per_second(q.ingest_bytes_per_second);
-  return out;
-}
-
 v1::TenantView ToView(const tenant::TenantInfo& info) {
   v1::TenantView view;
   view.set_name(info.name);
-  *view.mutable_quota() = ToProto(info.quota);
+  *view.mutable_quota() = QuotaToProto(info.quota);
   view.set_created_at_unix_ms(absl::ToUnixMillis(info.created_at));
   for (const tenant::TokenInfo& t : info.tokens) {
     v1::TokenView* token = view.add_tokens();
@@ -45,6 +32,15 @@ grpc::Status Guarded(const absl::Status& gate, Body body) {
 
 }  // namespace
 
+absl::Status TenantService::Record(const v1::MetadataEvent& event) const {
+  if (!record_) return absl::OkStatus();
+  absl::Status s = record_(event);
+  if (s.ok()) return s;
+  return absl::UnavailableError(absl::StrCat(
+      "applied, but not recorded in the metadata log (a coordinator restart would lose it): ",
+      s.message()));
+}
+
 absl::Status TenantService::RequireSecure() const {
   if (!auth_->insecure()) return absl::OkStatus();
   return absl::FailedPreconditionError(
@@ -57,9 +53,14 @@ grpc::Status TenantService::CreateTenant(grpc::ServerContext* context,
                                          v1::TenantView* response) {
   return Guarded(auth_->RequireAdmin(*context), [&]() -> absl::Status {
     if (absl::Status s = RequireSecure(); !s.ok()) return s;
-    if (absl::Status s = registry_->Create(request->name(), FromProto(request->quota())); !s.ok()) {
+    if (absl::Status s = registry_->Create(request->name(), QuotaFromProto(request->quota()));
+        !s.ok()) {
       return s;
     }
+    v1::MetadataEvent event;
+    event.mutable_tenant_created()->set_name(request->name());
+    *event.mutable_tenant_created()->mutable_quota() = request->quota();
+    if (absl::Status s = Record(event); !s.ok()) return s;
     absl::StatusOr<tenant::TenantInfo> info = registry_->Describe(request->name());
     if (!info.ok()) return info.status();
     *response = ToView(*info);
@@ -103,19 +104,24 @@ grpc::Status TenantService::DeleteTenant(grpc::ServerContext* context,
     for (std::string& id : queries_->DropTenant(request->name())) {
       response->add_terminated_queries(std::move(id));
     }
-    return absl::OkStatus();
+    v1::MetadataEvent event;
+    event.mutable_tenant_deleted()->set_name(request->name());
+    return Record(event);
   });
 }
 
 grpc::Status TenantService::SetQuota(grpc::ServerContext* context,
-                                     const v1::SetQuotaRequest* request,
-                                     v1::TenantView* response) {
+                                     const v1::SetQuotaRequest* request, v1::TenantView* response) {
   return Guarded(auth_->RequireAdmin(*context), [&]() -> absl::Status {
     if (absl::Status s = RequireSecure(); !s.ok()) return s;
-    if (absl::Status s = registry_->SetQuota(request->name(), FromProto(request->quota()));
+    if (absl::Status s = registry_->SetQuota(request->name(), QuotaFromProto(request->quota()));
         !s.ok()) {
       return s;
     }
+    v1::MetadataEvent event;
+    event.mutable_quota_set()->set_name(request->name());
+    *event.mutable_quota_set()->mutable_quota() = request->quota();
+    if (absl::Status s = Record(event); !s.ok()) return s;
     absl::StatusOr<tenant::TenantInfo> info = registry_->Describe(request->name());
     if (!info.ok()) return info.status();
     *response = ToView(*info);
@@ -131,6 +137,18 @@ grpc::Status TenantService::CreateToken(grpc::ServerContext* context,
     absl::StatusOr<tenant::IssuedToken> issued =
         registry_->IssueToken(request->tenant(), request->description());
     if (!issued.ok()) return issued.status();
+    absl::StatusOr<tenant::TenantInfo> info = registry_->Describe(request->tenant());
+    if (!info.ok()) return info.status();
+    v1::MetadataEvent event;
+    v1::TokenIssuedEvent* token = event.mutable_token_issued();
+    token->set_tenant(request->tenant());
+    token->set_id(issued->id);
+    token->set_sha256(tenant::HashToken(issued->secret));
+    token->set_description(request->description());
+    for (const tenant::TokenInfo& t : info->tokens) {
+      if (t.id == issued->id) token->set_created_at_unix_ms(absl::ToUnixMillis(t.created_at));
+    }
+    if (absl::Status s = Record(event); !s.ok()) return s;
     response->set_id(issued->id);
     response->set_token(issued->secret);
     return absl::OkStatus();
@@ -142,7 +160,13 @@ grpc::Status TenantService::RevokeToken(grpc::ServerContext* context,
                                         v1::RevokeTokenResponse* /*response*/) {
   return Guarded(auth_->RequireAdmin(*context), [&]() -> absl::Status {
     if (absl::Status s = RequireSecure(); !s.ok()) return s;
-    return registry_->RevokeToken(request->tenant(), request->id());
+    if (absl::Status s = registry_->RevokeToken(request->tenant(), request->id()); !s.ok()) {
+      return s;
+    }
+    v1::MetadataEvent event;
+    event.mutable_token_revoked()->set_tenant(request->tenant());
+    event.mutable_token_revoked()->set_id(request->id());
+    return Record(event);
   });
 }
 
@@ -153,7 +177,7 @@ grpc::Status TenantService::GetUsage(grpc::ServerContext* context,
   return Guarded(name.status(), [&]() -> absl::Status {
     response->set_tenant(*name);
     if (absl::StatusOr<tenant::Quota> quota = registry_->QuotaOf(*name); quota.ok()) {
-      *response->mutable_quota() = ToProto(*quota);
+      *response->mutable_quota() = QuotaToProto(*quota);
     }
     const QueryManager::TenantLoad load = queries_->Load(*name);
     response->set_queries_running(load.queries);

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <functional>
+
 #include "authenticator.h"
 #include "query_manager.h"
 #include "skein/tenant/tenant_registry.h"
+#include "skein/v1/metadata.pb.h"
 #include "skein/v1/tenants.grpc.pb.h"
 
 namespace skein::coordinator {
@@ -12,8 +15,7 @@ namespace skein::coordinator {
 // usage. Owned by the CoordinatorServer; thread-safe.
 class TenantService final : public v1::Tenants::Service {
  public:
-  TenantService(tenant::TenantRegistry* registry, QueryManager* queries,
-                const Authenticator* auth)
+  TenantService(tenant::TenantRegistry* registry, QueryManager* queries, const Authenticator* auth)
       : registry_(registry), queries_(queries), auth_(auth) {}
 
   grpc::Status CreateTenant(grpc::ServerContext* context, const v1::CreateTenantRequest* request,
@@ -34,13 +36,21 @@ class TenantService final : public v1::Tenants::Service {
   grpc::Status GetUsage(grpc::ServerContext* context, const v1::GetUsageRequest* request,
                         v1::TenantUsage* response) override;
 
+  // Where each change is recorded (the metadata log); empty: nowhere. Set before serving.
+  void set_recorder(std::function<absl::Status(const v1::MetadataEvent&)> record) {
+    record_ = std::move(record);
+  }
+
  private:
   // Registry errors of a tenant-less insecure cluster read better with a hint.
   absl::Status RequireSecure() const;
+  // UNAVAILABLE (the change is applied in memory only) when the recorder fails.
+  absl::Status Record(const v1::MetadataEvent& event) const;
 
   tenant::TenantRegistry* const registry_;
   QueryManager* const queries_;
   const Authenticator* const auth_;
+  std::function<absl::Status(const v1::MetadataEvent&)> record_;
 };
 
 }  // namespace skein::coordinator

@@ -19,10 +19,10 @@ constexpr absl::Duration kMaxBackoff = absl::Seconds(2);
 ControlClient::ControlClient(Options options, Clock* clock)
     : options_(std::move(options)),
       clock_(clock),
-      stub_(v1::ExecutorControl::NewStub(grpc::CreateChannel(
-          options_.coordinator, options_.credentials != nullptr
-                                    ? options_.credentials
-                                    : grpc::InsecureChannelCredentials()))) {}
+      stub_(v1::ExecutorControl::NewStub(
+          grpc::CreateChannel(options_.coordinator, options_.credentials != nullptr
+                                                        ? options_.credentials
+                                                        : grpc::InsecureChannelCredentials()))) {}
 
 ControlClient::~ControlClient() { Stop(); }
 

@@ -17,14 +17,13 @@ absl::StatusOr<AdminToken> LoadAdminToken(const std::string& path) {
   std::ifstream in(path);
   std::string line;
   if (!in.is_open() || !std::getline(in, line)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read the admin token file ", path));
+    return absl::FailedPreconditionError(absl::StrCat("cannot read the admin token file ", path));
   }
   std::string secret(absl::StripAsciiWhitespace(line));
   if (secret.size() < 16) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the admin token in ", path, " has ", secret.size(),
-        " characters; use at least 16 (e.g. openssl rand -hex 32 > ", path, ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the admin token in ", path, " has ", secret.size(),
+                     " characters; use at least 16 (e.g. openssl rand -hex 32 > ", path, ")"));
   }
   return AdminToken{secret, false};
 }

@@ -12,11 +12,10 @@ std::string Limit(int64_t value, absl::string_view unit) {
 }  // namespace
 
 std::string QuotaToString(const Quota& quota) {
-  return absl::StrCat("cpu=", Limit(quota.cpu_millicores, "m"),
-                      " memory=", Limit(quota.memory_bytes, ""),
-                      " queries=", Limit(quota.max_queries, ""),
-                      " tasks=", Limit(quota.max_tasks, ""),
-                      " ingest=", Limit(quota.ingest_bytes_per_second, "B/s"));
+  return absl::StrCat(
+      "cpu=", Limit(quota.cpu_millicores, "m"), " memory=", Limit(quota.memory_bytes, ""),
+      " queries=", Limit(quota.max_queries, ""), " tasks=", Limit(quota.max_tasks, ""),
+      " ingest=", Limit(quota.ingest_bytes_per_second, "B/s"));
 }
 
 }  // namespace skein::tenant

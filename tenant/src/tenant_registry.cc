@@ -100,16 +100,22 @@ absl::StatusOr<IssuedToken> TenantRegistry::IssueToken(const std::string& tenant
   if (!id.ok()) return id.status();
   absl::MutexLock lock(&mu_);
   if (!tenants_.count(tenant)) return UnknownTenant(tenant);
-  tokens_.push_back(StoredToken{TokenInfo{*id, tenant, description, clock_->Now()},
-                                HashToken(*secret)});
+  tokens_.push_back(
+      StoredToken{TokenInfo{*id, tenant, description, clock_->Now()}, HashToken(*secret)});
   return IssuedToken{*id, *secret};
+}
+
+absl::Status TenantRegistry::RestoreToken(const TokenInfo& info, std::string digest) {
+  absl::MutexLock lock(&mu_);
+  if (!tenants_.count(info.tenant)) return UnknownTenant(info.tenant);
+  tokens_.push_back(StoredToken{info, std::move(digest)});
+  return absl::OkStatus();
 }
 
 absl::Status TenantRegistry::RevokeToken(const std::string& tenant, const std::string& id) {
   absl::MutexLock lock(&mu_);
-  const size_t erased = std::erase_if(tokens_, [&](const StoredToken& t) {
-    return t.info.tenant == tenant && t.info.id == id;
-  });
+  const size_t erased = std::erase_if(
+      tokens_, [&](const StoredToken& t) { return t.info.tenant == tenant && t.info.id == id; });
   if (erased == 0) {
     return absl::NotFoundError(
         absl::StrCat("tenant '", tenant, "' has no token '", id, "' (already revoked?)"));

@@ -34,9 +34,9 @@ absl::Status CheckTopicAccess(const std::string& tenant, const std::string& topi
         absl::StrCat("topic '", topic, "' belongs to another tenant; tenant '", tenant,
                      "' may only use topics named '", tenant, ".<name>'"));
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("topic '", topic, "' is outside tenant '", tenant, "''s namespace: name it '",
-                   tenant, ".", topic, "' (set KAFKA_TOPIC in the WITH clause)"));
+  return absl::PermissionDeniedError(absl::StrCat("topic '", topic, "' is outside tenant '", tenant,
+                                                  "''s namespace: name it '", tenant, ".", topic,
+                                                  "' (set KAFKA_TOPIC in the WITH clause)"));
 }
 
 }  // namespace skein::tenant

@@ -64,8 +64,8 @@ class Caller {
                 out != nullptr ? out : &ignored);
   }
 
-  grpc::Status DescribeQuery(const std::string& token, const std::string& id,
-                             v1::QueryView* out, const std::string& tenant = "") const {
+  grpc::Status DescribeQuery(const std::string& token, const std::string& id, v1::QueryView* out,
+                             const std::string& tenant = "") const {
     v1::DescribeQueryRequest request;
     request.set_tenant(tenant);
     request.set_query_id(id);
@@ -142,11 +142,11 @@ std::string CodeName(grpc::StatusCode code) {
   }
 }
 
-#define EXPECT_CODE(call, code)                                                          \
-  do {                                                                                   \
-    const grpc::Status status_ = (call);                                                 \
-    EXPECT_EQ(CodeName(status_.error_code()), CodeName(code)) << #call << ": "           \
-                                                              << status_.error_message(); \
+#define EXPECT_CODE(call, code)                               \
+  do {                                                        \
+    const grpc::Status status_ = (call);                      \
+    EXPECT_EQ(CodeName(status_.error_code()), CodeName(code)) \
+        << #call << ": " << status_.error_message();          \
   } while (0)
 
 // One named RPC made with a given token; the matrix runs each with several tokens.
@@ -169,14 +169,16 @@ std::vector<Rpc> RpcsAgainst(const Caller& c, const std::string& victim,
   add("ExecuteStatements(tenant=victim)", [&c, victim](const std::string& t) {
     return c.Execute(t, "SHOW STREAMS;", nullptr, victim);
   });
-  add("ExecuteStatements(source over victim topic)", [&c, victim, topic_suffix](const std::string& t) {
-    return c.Execute(t, absl::StrCat("CREATE STREAM STEAL (V INT) WITH (KAFKA_TOPIC='", victim,
-                                     ".clicks-", topic_suffix, "', VALUE_FORMAT='JSON');"));
-  });
-  add("ExecuteStatements(sink into victim topic)", [&c, victim, topic_suffix](const std::string& t) {
-    return c.Execute(t, absl::StrCat("CREATE STREAM POISON WITH (KAFKA_TOPIC='", victim,
-                                     ".out-", topic_suffix,
-                                     "', VALUE_FORMAT='JSON') AS SELECT * FROM KSQL_PROCESSING_LOG;"));
+  add("ExecuteStatements(source over victim topic)",
+      [&c, victim, topic_suffix](const std::string& t) {
+        return c.Execute(t, absl::StrCat("CREATE STREAM STEAL (V INT) WITH (KAFKA_TOPIC='", victim,
+                                         ".clicks-", topic_suffix, "', VALUE_FORMAT='JSON');"));
+      });
+  add("ExecuteStatements(sink into victim topic)", [&c, victim,
+                                                    topic_suffix](const std::string& t) {
+    return c.Execute(
+        t, absl::StrCat("CREATE STREAM POISON WITH (KAFKA_TOPIC='", victim, ".out-", topic_suffix,
+                        "', VALUE_FORMAT='JSON') AS SELECT * FROM KSQL_PROCESSING_LOG;"));
   });
   add("ExecuteStatements(victim processing log)", [&c, victim](const std::string& t) {
     return c.Execute(t, absl::StrCat("CREATE STREAM SPY (REASON STRING) WITH (KAFKA_TOPIC='_skein-",
@@ -274,8 +276,7 @@ std::vector<Rpc> RpcsAgainst(const Caller& c, const std::string& victim,
 }
 
 // Creates tenant `name` and issues a token; returns {token id, secret}.
-std::pair<std::string, std::string> CreateTenantWithToken(const Caller& c,
-                                                          const std::string& admin,
+std::pair<std::string, std::string> CreateTenantWithToken(const Caller& c, const std::string& admin,
                                                           const std::string& name) {
   v1::CreateTenantRequest create;
   create.set_name(name);
@@ -323,13 +324,17 @@ TEST(TenantAuthTest, AuthorizationMatrix) {
   for (const auto& [name, token] : {std::pair{std::string("alpha"), alpha}, {"bravo", bravo}}) {
     const std::string upper = name == "alpha" ? "ALPHA" : "BRAVO";
     v1::ExecuteStatementsResponse r;
-    grpc::Status s = c.Execute(
-        token, absl::StrCat("CREATE STREAM ", upper, "_CLICKS (ID STRING KEY, V INT) WITH "
-                            "(KAFKA_TOPIC='", name, ".clicks-", sfx,
-                            "', VALUE_FORMAT='JSON', PARTITIONS=2);"
-                            "CREATE STREAM ", upper, "_OUT WITH (KAFKA_TOPIC='", name, ".out-", sfx,
-                            "') AS SELECT ID, V * 2 AS V2 FROM ", upper, "_CLICKS;"),
-        &r);
+    grpc::Status s =
+        c.Execute(token,
+                  absl::StrCat("CREATE STREAM ", upper,
+                               "_CLICKS (ID STRING KEY, V INT) WITH "
+                               "(KAFKA_TOPIC='",
+                               name, ".clicks-", sfx,
+                               "', VALUE_FORMAT='JSON', PARTITIONS=2);"
+                               "CREATE STREAM ",
+                               upper, "_OUT WITH (KAFKA_TOPIC='", name, ".out-", sfx,
+                               "') AS SELECT ID, V * 2 AS V2 FROM ", upper, "_CLICKS;"),
+                  &r);
     ASSERT_TRUE(s.ok()) << name << ": " << s.error_message();
     ASSERT_EQ(r.results_size(), 2);
     EXPECT_EQ(r.results(1).query_id(), absl::StrCat("CSAS_", upper, "_OUT_0"));
@@ -409,10 +414,9 @@ TEST(TenantAuthTest, AuthorizationMatrix) {
     EXPECT_EQ(usage.queries_running(), 1u);
     EXPECT_EQ(usage.tasks_running(), 2u);
     v1::ClusterInfo info;
-    EXPECT_TRUE(
-        c.Call(c.admin(), &v1::Admin::Stub::GetClusterInfo, bravo, v1::GetClusterInfoRequest(),
-               &info)
-            .ok());
+    EXPECT_TRUE(c.Call(c.admin(), &v1::Admin::Stub::GetClusterInfo, bravo,
+                       v1::GetClusterInfoRequest(), &info)
+                    .ok());
   }
 
   // Data flows through alpha's pipeline (its own topics work end to end).
@@ -472,11 +476,12 @@ TEST(TenantAuthTest, AuthorizationMatrix) {
 // Writes a self-signed certificate for 127.0.0.1 into `dir` (cert.pem, key.pem).
 void MakeSelfSignedCert(const std::string& dir) {
   std::string out;
-  ASSERT_EQ(RunCommand({"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                        dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "1", "-subj",
-                        "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"},
-                       &out),
-            0)
+  ASSERT_EQ(
+      RunCommand({"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                  "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "1", "-subj",
+                  "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"},
+                 &out),
+      0)
       << out;
 }
 
@@ -490,8 +495,9 @@ TEST(TenantAuthTest, TlsAndCliWithTokens) {
   std::ofstream(token_file) << admin << "\n";
   const std::string address = absl::StrCat("127.0.0.1:", FreePort());
   Process coordinator({BinDir() + "/skein-coordinator", "--listen", address, "--bootstrap",
-                       KafkaBootstrap(), "--admin-token-file", token_file, "--tls-cert",
-                       dir + "/cert.pem", "--tls-key", dir + "/key.pem"},
+                       KafkaBootstrap(), "--admin-token-file", token_file, "--metadata-topic",
+                       absl::StrCat("_skein-metadata-tls-", absl::ToUnixMillis(absl::Now())),
+                       "--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"},
                       dir + "/coordinator.log");
   Process executor({BinDir() + "/skein-executor", "--id", "tls-exec", "--coordinator", address,
                     "--data-dir", dir + "/data", "--token-file", token_file, "--tls-ca",
@@ -517,8 +523,8 @@ TEST(TenantAuthTest, TlsAndCliWithTokens) {
   ASSERT_THAT(out, HasSubstr("tls-exec")) << coordinator.Log() << executor.Log();
 
   // A plaintext client cannot talk to the TLS listener.
-  EXPECT_NE(RunCommand({BinDir() + "/skein", "--coordinator", address, "--token", admin,
-                        "cluster", "info"},
+  EXPECT_NE(RunCommand({BinDir() + "/skein", "--coordinator", address, "--token", admin, "cluster",
+                        "info"},
                        &out),
             0);
   // No token: UNAUTHENTICATED, one clear line.
@@ -557,6 +563,106 @@ TEST(TenantAuthTest, TlsAndCliWithTokens) {
   executor.Wait(absl::Seconds(10));
   coordinator.Signal(SIGTERM);
   coordinator.Wait(absl::Seconds(10));
+}
+
+// Produces `n` JSON records {"V": i} to `topic`.
+void ProduceValues(const std::string& topic, int from, int n) {
+  std::vector<KafkaRecord> in;
+  for (int i = from; i < from + n; ++i) {
+    KafkaRecord r;
+    r.key = absl::StrCat("k", i);
+    r.value = absl::StrCat("{\"V\":", i, "}");
+    in.push_back(r);
+  }
+  ASSERT_TRUE(ProduceAll(KafkaBootstrap(), topic, in).ok());
+}
+
+// The coordinator's metadata survives a restart: tenants, quotas, token digests (revocations
+// too), and each tenant's statements, replayed so that the same queries with the same ids run
+// again over the same topics (not re-created: their records are still there).
+TEST(TenantAuthTest, MetadataSurvivesCoordinatorRestart) {
+  TestCluster cluster("tenant_metadata_restart", 3000);
+  cluster.EnableAuth();
+  cluster.StartCoordinator();
+  cluster.StartExecutor("exec-1");
+  ASSERT_TRUE(cluster.AwaitState("exec-1", v1::EXECUTOR_STATE_ALIVE, absl::Seconds(60)).ok());
+  const std::string admin = cluster.admin_token();
+  const std::string sfx = std::to_string(absl::ToUnixMillis(absl::Now()));
+  std::string token, revoked;
+  {
+    Caller c(cluster.coordinator_address());
+    auto [id, secret] = CreateTenantWithToken(c, admin, "echo");
+    auto [revoked_id, revoked_secret] = CreateTenantWithToken(c, admin, "foxtrot");
+    token = secret;
+    revoked = revoked_secret;
+    v1::SetQuotaRequest quota;
+    quota.set_name("echo");
+    quota.mutable_quota()->set_max_queries(7);
+    v1::TenantView view;
+    ASSERT_TRUE(c.Call(c.tenants(), &v1::Tenants::Stub::SetQuota, admin, quota, &view).ok());
+    v1::RevokeTokenRequest revoke;
+    revoke.set_tenant("foxtrot");
+    revoke.set_id(revoked_id);
+    v1::RevokeTokenResponse out;
+    ASSERT_TRUE(c.Call(c.tenants(), &v1::Tenants::Stub::RevokeToken, admin, revoke, &out).ok());
+
+    grpc::Status s = c.Execute(
+        token, absl::StrCat("CREATE STREAM E_IN (ID STRING KEY, V INT) WITH (KAFKA_TOPIC='echo.in-",
+                            sfx, "', VALUE_FORMAT='JSON', PARTITIONS=2);",
+                            "CREATE STREAM E_OUT WITH (KAFKA_TOPIC='echo.out-", sfx,
+                            "') AS SELECT ID, V + 1 AS V1 FROM E_IN;",
+                            "CREATE STREAM E_TWO WITH (KAFKA_TOPIC='echo.two-", sfx,
+                            "') AS SELECT * FROM E_IN WHERE V > 100;", "TERMINATE CSAS_E_TWO_1;"));
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_TRUE(AwaitRunning(c, token, "CSAS_E_OUT_0"));
+    ProduceValues("echo.in-" + sfx, 0, 5);
+    absl::StatusOr<std::vector<KafkaRecord>> out5 =
+        ReadTopic(KafkaBootstrap(), "echo.out-" + sfx, 5, absl::Seconds(90));
+    ASSERT_TRUE(out5.ok()) << out5.status();
+    ASSERT_EQ(out5->size(), 5u);
+  }
+
+  cluster.RestartCoordinator();
+  Caller c(cluster.coordinator_address());
+
+  // Tokens: the live one works, the revoked one stays revoked; the quota is back.
+  v1::TenantView echo;
+  ASSERT_TRUE(c.Call(c.tenants(), &v1::Tenants::Stub::DescribeTenant, token,
+                     v1::DescribeTenantRequest(), &echo)
+                  .ok());
+  EXPECT_EQ(echo.name(), "echo");
+  EXPECT_EQ(echo.quota().max_queries(), 7);
+  v1::ListQueriesResponse list;
+  EXPECT_CODE(c.ListQueries(revoked, &list), grpc::StatusCode::UNAUTHENTICATED);
+
+  // The queries are back with their ids: the running one runs again, the terminated one is
+  // still terminated.
+  ASSERT_TRUE(AwaitRunning(c, token, "CSAS_E_OUT_0"));
+  ASSERT_TRUE(c.ListQueries(token, &list).ok());
+  ASSERT_EQ(list.queries_size(), 2) << list.DebugString();
+  for (const v1::QueryView& q : list.queries()) {
+    if (q.query_id() == "CSAS_E_TWO_1") {
+      EXPECT_EQ(q.state(), v1::QUERY_STATE_TERMINATED);
+    } else {
+      EXPECT_EQ(q.query_id(), "CSAS_E_OUT_0");
+      EXPECT_EQ(q.state(), v1::QUERY_STATE_RUNNING);
+      EXPECT_EQ(q.tasks_size(), 2);
+    }
+  }
+  // The output topic kept its records (not re-created) and the query carries on.
+  ProduceValues("echo.in-" + sfx, 5, 5);
+  absl::StatusOr<std::vector<KafkaRecord>> out10 =
+      ReadTopic(KafkaBootstrap(), "echo.out-" + sfx, 10, absl::Seconds(90));
+  ASSERT_TRUE(out10.ok()) << out10.status();
+  EXPECT_EQ(out10->size(), 10u);
+  // The catalog came back too: the next query id continues the sequence.
+  v1::ExecuteStatementsResponse r;
+  grpc::Status s = c.Execute(token,
+                             absl::StrCat("CREATE STREAM E_THREE WITH (KAFKA_TOPIC='echo.three-",
+                                          sfx, "') AS SELECT * FROM E_IN;"),
+                             &r);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(r.results(0).query_id(), "CSAS_E_THREE_2");
 }
 
 }  // namespace

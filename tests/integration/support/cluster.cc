@@ -34,6 +34,14 @@ TestCluster::~TestCluster() {
 void TestCluster::EnableAuth() {
   admin_token_ = absl::StrCat("test-admin-token-", absl::ToUnixNanos(absl::Now()), "-", port_);
   std::ofstream(dir_ + "/admin-token") << admin_token_ << "\n";
+  metadata_topic_ = absl::StrCat("_skein-metadata-", name_, "-", absl::ToUnixMillis(absl::Now()));
+}
+
+void TestCluster::RestartCoordinator() {
+  ASSERT_NE(coordinator_, nullptr);
+  coordinator_->Signal(SIGTERM);
+  ASSERT_EQ(coordinator_->Wait(absl::Seconds(30)), 0) << coordinator_->Log();
+  StartCoordinator(coordinator_extra_args_);
 }
 
 void TestCluster::Prepare(grpc::ClientContext* context, absl::Duration deadline) const {
@@ -52,10 +60,14 @@ void TestCluster::StartCoordinator(const std::vector<std::string>& extra_args) {
   if (admin_token_.empty()) {
     argv.push_back("--insecure-single-tenant");
   } else {
-    argv.insert(argv.end(), {"--admin-token-file", dir_ + "/admin-token"});
+    argv.insert(argv.end(),
+                {"--admin-token-file", dir_ + "/admin-token", "--metadata-topic", metadata_topic_});
   }
+  coordinator_extra_args_ = extra_args;
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  coordinator_ = std::make_unique<Process>(std::move(argv), dir_ + "/coordinator.log");
+  coordinator_ = std::make_unique<Process>(
+      std::move(argv),
+      absl::StrCat(dir_, "/coordinator-", absl::ToUnixMillis(absl::Now()), ".log"));
   absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (absl::Now() < deadline) {
     if (ListExecutors().ok()) return;
@@ -73,12 +85,18 @@ Process* TestCluster::StartExecutor(const std::string& id) {
     slot->Signal(SIGKILL);
     slot->Wait(absl::Seconds(10));
   }
-  std::vector<std::string> argv{BinDir() + "/skein-executor", "--id", id, "--coordinator",
-                                coordinator_address(), "--listen", "127.0.0.1:0", "--data-dir",
+  std::vector<std::string> argv{BinDir() + "/skein-executor",
+                                "--id",
+                                id,
+                                "--coordinator",
+                                coordinator_address(),
+                                "--listen",
+                                "127.0.0.1:0",
+                                "--data-dir",
                                 data_dir};
   if (!admin_token_.empty()) argv.insert(argv.end(), {"--token-file", dir_ + "/admin-token"});
-  slot = std::make_unique<Process>(std::move(argv),
-      absl::StrCat(dir_, "/", id, "-", absl::ToUnixMillis(absl::Now()), ".log"));
+  slot = std::make_unique<Process>(
+      std::move(argv), absl::StrCat(dir_, "/", id, "-", absl::ToUnixMillis(absl::Now()), ".log"));
   return slot.get();
 }
 

@@ -23,6 +23,9 @@ class TestCluster {
   // and every call of this class sends it. Without this the coordinator runs
   // --insecure-single-tenant.
   void EnableAuth();
+  // Stops the coordinator (SIGTERM) and starts it again with the same flags (its metadata log
+  // included, with auth on), waiting until it answers.
+  void RestartCoordinator();
   // The platform admin token (empty unless EnableAuth was called).
   const std::string& admin_token() const { return admin_token_; }
 
@@ -63,6 +66,8 @@ class TestCluster {
   std::map<std::string, std::unique_ptr<Process>> executors_;
   std::unique_ptr<v1::Admin::Stub> admin_;
   std::string admin_token_;
+  std::string metadata_topic_;  // with auth: this cluster's own metadata log
+  std::vector<std::string> coordinator_extra_args_;
 
   // Sets the deadline and, with auth on, the admin token's metadata.
   void Prepare(grpc::ClientContext* context, absl::Duration deadline) const;

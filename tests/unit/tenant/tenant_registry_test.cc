@@ -76,15 +76,13 @@ TEST_F(TenantRegistryTest, TokensAuthenticateUntilRevoked) {
 
   EXPECT_EQ(registry_.RevokeToken("beta", a->id).code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(registry_.RevokeToken("acme", a->id).ok());
-  EXPECT_EQ(registry_.Authenticate(a->secret).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(registry_.Authenticate(a->secret).status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(registry_.RevokeToken("acme", a->id).code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(registry_.Authenticate(b->secret).ok());
 
   // Deleting a tenant revokes its tokens.
   ASSERT_TRUE(registry_.Delete("beta").ok());
-  EXPECT_EQ(registry_.Authenticate(b->secret).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(registry_.Authenticate(b->secret).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(TenantRegistryTest, AdminTokenAndBadTokens) {
@@ -152,8 +150,7 @@ TEST(AdminTokenTest, LoadsFileOrGenerates) {
   const std::string weak = dir + "/admin_token_weak";
   std::ofstream(weak) << "short\n";
   EXPECT_EQ(LoadAdminToken(weak).status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(LoadAdminToken(dir + "/absent").status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(LoadAdminToken(dir + "/absent").status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

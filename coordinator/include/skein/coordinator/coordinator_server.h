@@ -42,6 +42,9 @@ struct CoordinatorOptions {
   // TLS on the gRPC listener when both are set (PEM files).
   std::string tls_cert_file;
   std::string tls_key_file;
+  // The Kafka topic of the metadata event log (tenants, token digests, quotas, statements),
+  // replayed at start-up. Empty: nothing persists across restarts.
+  std::string metadata_topic;
 };
 
 class Membership;
@@ -51,6 +54,7 @@ class QueryManager;
 class Authenticator;
 class TenantService;
 class TenantPolicy;
+class MetadataLog;
 
 // The control-plane process: checks Kafka, serves the executor protocol and the admin API,
 // and runs the lease checker. Owned by main(). Start() and Stop() from one thread.
@@ -73,6 +77,9 @@ class CoordinatorServer {
   // Builds the tenant registry and the authenticator; loads (or generates and prints) the
   // platform admin token and registers tenant "default" unless insecure.
   absl::Status StartTenancy();
+  // Opens the metadata log, replays it into the registry and the QueryManager, and records
+  // every later change in it. No-op without a metadata topic.
+  absl::Status StartMetadataLog();
 
   CoordinatorOptions options_;
   Clock* const clock_;
@@ -86,6 +93,7 @@ class CoordinatorServer {
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<TenantPolicy> policy_;
   std::unique_ptr<TenantService> tenants_;
+  std::unique_ptr<MetadataLog> metadata_;
   std::unique_ptr<grpc::Server> server_;
   absl::Notification stopping_;
   std::thread lease_checker_;

@@ -63,6 +63,9 @@ class TenantRegistry {
 
   // Issues a token for `tenant` (NOT_FOUND when unknown; INTERNAL when the CSPRNG fails).
   absl::StatusOr<IssuedToken> IssueToken(const std::string& tenant, const std::string& description);
+  // Puts back a token known only by its digest (metadata replay). NOT_FOUND for an unknown
+  // tenant.
+  absl::Status RestoreToken(const TokenInfo& info, std::string digest);
   // Revokes token `id` of `tenant`; NOT_FOUND when the tenant has no such token.
   absl::Status RevokeToken(const std::string& tenant, const std::string& id);
 
