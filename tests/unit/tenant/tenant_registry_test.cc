@@ -85,6 +85,19 @@ TEST_F(TenantRegistryTest, TokensAuthenticateUntilRevoked) {
   EXPECT_EQ(registry_.Authenticate(b->secret).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
+TEST_F(TenantRegistryTest, RestoredDigestAuthenticatesLikeTheIssuedToken) {
+  ASSERT_TRUE(registry_.Create("acme", Quota{}).ok());
+  const TokenInfo info{"tok-123", "acme", "replayed", absl::FromUnixSeconds(5)};
+  ASSERT_TRUE(registry_.RestoreToken(info, HashToken("skt_secret")).ok());
+  absl::StatusOr<Principal> p = registry_.Authenticate("skt_secret");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->tenant, "acme");
+  EXPECT_EQ(p->token_id, "tok-123");
+  EXPECT_EQ(registry_.Describe("acme")->tokens[0].created_at, absl::FromUnixSeconds(5));
+  EXPECT_EQ(registry_.RestoreToken(TokenInfo{"tok-9", "ghost", "", {}}, HashToken("x")).code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(TenantRegistryTest, AdminTokenAndBadTokens) {
   registry_.SetAdminTokenDigest(HashToken("the-platform-admin-secret"));
   absl::StatusOr<Principal> admin = registry_.Authenticate("the-platform-admin-secret");
