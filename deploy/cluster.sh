@@ -34,7 +34,7 @@ Options:
   -h, --help            this text
 
 Processes (all on 127.0.0.1):
-  skein-coordinator --listen 127.0.0.1:C --bootstrap <kafka bootstrap> --lease-ms 3000
+  skein-coordinator --listen 127.0.0.1:C --bootstrap <kafka bootstrap> --lease-ms 3000 --insecure-single-tenant
   skein-executor --coordinator 127.0.0.1:C --listen 127.0.0.1:<C+i> --id exec-<i>
                  --data-dir D/executors/exec-<i>          (i = 1..N)
 
@@ -199,7 +199,8 @@ cmd_start() {
     skein_log "coordinator already running (pid ${pid}) on ${coord_addr}"
   else
     skein_spawn "${coord_pidfile}" "${dir}/coordinator/coordinator.log" \
-      "${coord_bin}" --listen "${coord_addr}" --bootstrap "${bootstrap}" --lease-ms "${LEASE_MS}" ||
+      "${coord_bin}" --listen "${coord_addr}" --bootstrap "${bootstrap}" --lease-ms "${LEASE_MS}" \
+        --insecure-single-tenant ||
       skein_die "could not launch ${coord_bin}"
     skein_log "launched coordinator (pid $(<"${coord_pidfile}")) on ${coord_addr}"
   fi

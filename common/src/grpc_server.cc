@@ -6,8 +6,9 @@
 
 namespace skein {
 
-absl::StatusOr<StartedServer> StartGrpcServer(const HostPort& listen,
-                                              const std::vector<grpc::Service*>& services) {
+absl::StatusOr<StartedServer> StartGrpcServer(
+    const HostPort& listen, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
   if (absl::Status can = CheckCanListen(listen); !can.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat(can.message(), ": stop whatever holds the port or pass another --listen"));
@@ -22,7 +23,9 @@ absl::StatusOr<StartedServer> StartGrpcServer(const HostPort& listen,
   grpc::ServerBuilder builder;
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int bound_port = 0;
-  builder.AddListeningPort(listen.ToString(), grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(listen.ToString(),
+                           credentials != nullptr ? credentials : grpc::InsecureServerCredentials(),
+                           &bound_port);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) {

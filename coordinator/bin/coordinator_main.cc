@@ -34,6 +34,25 @@ int main(int argc, char** argv) {
   app.add_option("--queries-file", queries_file,
                  "headless mode: run these SQL statements (tenant \"default\") at start-up")
       ->check(CLI::ExistingFile);
+  bool insecure = false;
+  std::string admin_token_file, tls_cert, tls_key;
+  app.add_flag("--insecure-single-tenant", insecure,
+               "no authentication: every caller is the platform admin (local development)");
+  app.add_option("--admin-token-file", admin_token_file,
+                 "file whose first line is the platform admin token (also the executors' "
+                 "cluster secret); absent: one is generated and printed once")
+      ->check(CLI::ExistingFile);
+  auto* cert = app.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve gRPC over TLS")
+                   ->check(CLI::ExistingFile);
+  auto* key = app.add_option("--tls-key", tls_key, "PEM private key of --tls-cert")
+                  ->check(CLI::ExistingFile);
+  std::string metadata_topic;
+  auto* metadata = app.add_option(
+      "--metadata-topic", metadata_topic,
+      "Kafka topic of the metadata event log replayed at start-up (default _skein-metadata; "
+      "with --insecure-single-tenant, nothing persists unless this is given)");
+  cert->needs(key);
+  key->needs(cert);
   if (std::optional<int> exit_code = skein::ParseFlags(app, argc, argv)) return *exit_code;
 
   auto fail = [](const absl::Status& status) {
@@ -49,6 +68,12 @@ int main(int argc, char** argv) {
   options.lease = absl::Milliseconds(lease_ms);
   options.kafka_timeout = absl::Milliseconds(kafka_timeout_ms);
   options.queries_file = queries_file;
+  options.insecure_single_tenant = insecure;
+  options.admin_token_file = admin_token_file;
+  options.tls_cert_file = tls_cert;
+  options.tls_key_file = tls_key;
+  options.metadata_topic =
+      metadata->count() > 0 ? metadata_topic : (insecure ? "" : std::string("_skein-metadata"));
   skein::coordinator::CoordinatorServer server(options, skein::Clock::Real());
   if (absl::Status s = server.Start(); !s.ok()) return fail(s);
   int sig = skein::WaitForTerminationSignal();

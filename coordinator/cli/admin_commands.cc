@@ -88,25 +88,39 @@ std::string Table(const std::vector<std::vector<std::string>>& rows) {
 
 }  // namespace
 
-AdminClient::AdminClient(const std::string& coordinator)
-    : coordinator_(coordinator),
-      stub_(v1::Admin::NewStub(
-          grpc::CreateChannel(coordinator, grpc::InsecureChannelCredentials()))) {}
+void Connection::Prepare(grpc::ClientContext* context, absl::Duration deadline) const {
+  if (deadline != absl::InfiniteDuration()) {
+    context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  }
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+}
 
-absl::Status AdminClient::Translate(const grpc::Status& status) const {
+std::shared_ptr<grpc::Channel> Connection::Channel() const {
+  return grpc::CreateChannel(
+      coordinator, credentials != nullptr ? credentials : grpc::InsecureChannelCredentials());
+}
+
+absl::Status TranslateRpcStatus(const grpc::Status& status, const std::string& coordinator) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     return absl::UnavailableError(
-        absl::StrCat("cannot reach the coordinator at ", coordinator_, " (", status.error_message(),
+        absl::StrCat("cannot reach the coordinator at ", coordinator, " (", status.error_message(),
                      "): is it running? Start a cluster with ./deploy/cluster.sh start, or pass "
                      "--coordinator HOST:PORT (or set SKEIN_COORDINATOR)"));
   }
   return FromGrpc(status);
 }
 
-#define SKEIN_CLI_CALL_WITHIN(deadline, method, request, response)    \
-  grpc::ClientContext context;                                        \
-  context.set_deadline(absl::ToChronoTime(absl::Now() + (deadline))); \
+AdminClient::AdminClient(Connection connection)
+    : connection_(std::move(connection)), stub_(v1::Admin::NewStub(connection_.Channel())) {}
+
+absl::Status AdminClient::Translate(const grpc::Status& status) const {
+  return TranslateRpcStatus(status, connection_.coordinator);
+}
+
+#define SKEIN_CLI_CALL_WITHIN(deadline, method, request, response) \
+  grpc::ClientContext context;                                     \
+  connection_.Prepare(&context, (deadline));                       \
   return Translate(stub_->method(&context, request, response))
 #define SKEIN_CLI_CALL(method, request, response) \
   SKEIN_CLI_CALL_WITHIN(kCallDeadline, method, request, response)
@@ -160,6 +174,7 @@ absl::Status AdminClient::PushQuery(
     const std::map<std::string, std::string>& properties,
     const std::function<void(const v1::PushQueryMessage&)>& on_message) {
   grpc::ClientContext context;  // no deadline: runs until LIMIT or Ctrl-C
+  connection_.Prepare(&context, absl::InfiniteDuration());
   v1::PushQueryRequest request;
   request.set_tenant(tenant);
   request.set_sql(sql);

@@ -9,14 +9,28 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
 #include "skein/v1/admin.grpc.pb.h"
 
 namespace skein::cli {
 
+// How the CLI reaches the coordinator: its bearer token (empty: none, for an
+// --insecure-single-tenant coordinator) and the channel credentials (null: plaintext).
+struct Connection {
+  std::string coordinator;
+  std::string token;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+
+  // A client context with `deadline` (none when infinite) and the token's metadata.
+  void Prepare(grpc::ClientContext* context, absl::Duration deadline) const;
+  std::shared_ptr<grpc::Channel> Channel() const;
+};
+
 // A connection to the coordinator's admin API with the CLI's deadline on every call.
 class AdminClient {
  public:
-  explicit AdminClient(const std::string& coordinator);
+  explicit AdminClient(Connection connection);
 
   // Each returns UNAVAILABLE with a "cannot reach the coordinator" message and a hint when
   // the coordinator is down, or the coordinator's own status otherwise.
@@ -39,9 +53,12 @@ class AdminClient {
  private:
   absl::Status Translate(const grpc::Status& status) const;
 
-  std::string coordinator_;
+  Connection connection_;
   std::unique_ptr<v1::Admin::Stub> stub_;
 };
+
+// A coordinator's status with the CLI's "cannot reach the coordinator" hint for UNAVAILABLE.
+absl::Status TranslateRpcStatus(const grpc::Status& status, const std::string& coordinator);
 
 // Renders executors as the aligned table `skein executors list` prints.
 std::string FormatExecutorTable(const v1::ListExecutorsResponse& executors, int64_t now_unix_ms);

@@ -12,9 +12,11 @@
 #include "absl/time/clock.h"
 #include "admin_commands.h"
 #include "local_engine.h"
+#include "skein/common/tls.h"
 #include "skein/common/version.h"
 #include "skein/sql/parser.h"
 #include "skein/testrunner/runner.h"
+#include "tenant_commands.h"
 
 namespace {
 
@@ -43,6 +45,12 @@ int main(int argc, char** argv) {
   app.add_option("--coordinator", coordinator, "coordinator address HOST:PORT")
       ->envname("SKEIN_COORDINATOR")
       ->capture_default_str();
+  std::string token, tls_ca;
+  app.add_option("--token", token, "API token (tenant or platform admin)")->envname("SKEIN_TOKEN");
+  app.add_option("--tls-ca", tls_ca, "PEM CA certificate: reach the coordinator over TLS")
+      ->envname("SKEIN_TLS_CA")
+      ->check(CLI::ExistingFile);
+  std::unique_ptr<skein::cli::TenantCommands> tenant_commands = skein::cli::AddTenantCommands(&app);
 
   CLI::App* executors = app.add_subcommand("executors", "executor nodes of the cluster");
   executors->require_subcommand(1);
@@ -55,8 +63,10 @@ int main(int argc, char** argv) {
   CLI::App* cluster_info =
       cluster->add_subcommand("info", "coordinator, Kafka and membership summary");
 
-  std::string tenant = "default";
-  app.add_option("--tenant", tenant, "tenant namespace")->envname("SKEIN_TENANT");
+  std::string tenant;  // empty: the token's tenant ("default" for the platform admin)
+  app.add_option("--tenant", tenant,
+                 "tenant namespace (platform admin only; a tenant token acts for its tenant)")
+      ->envname("SKEIN_TENANT");
   CLI::App* sql = app.add_subcommand("sql", "run SQL statements on the cluster");
   std::string sql_text, sql_file;
   sql->add_option("statements", sql_text, "statements, separated by ';'");
@@ -107,7 +117,14 @@ int main(int argc, char** argv) {
                                      skein::cli::MakeLocalEngine, std::cout);
   }
 
-  skein::cli::AdminClient client(coordinator);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      skein::ClientCredentials(tls_ca);
+  if (!credentials.ok()) return Fail(credentials.status());
+  const skein::cli::Connection connection{coordinator, token, *credentials};
+  if (std::optional<int> code = skein::cli::RunTenantCommands(*tenant_commands, connection)) {
+    return *code;
+  }
+  skein::cli::AdminClient client(connection);
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());
   if (executors_list->parsed()) {
     skein::v1::ListExecutorsResponse response;

@@ -6,15 +6,20 @@
 namespace skein::coordinator {
 
 AdminService::AdminService(const Membership* membership, QueryManager* queries,
-                           ClusterSettings settings, absl::Time started_at)
+                           ClusterSettings settings, absl::Time started_at,
+                           const Authenticator* auth)
     : membership_(membership),
       queries_(queries),
       settings_(std::move(settings)),
-      started_at_(started_at) {}
+      started_at_(started_at),
+      auth_(auth) {}
 
-grpc::Status AdminService::GetClusterInfo(grpc::ServerContext* /*context*/,
+grpc::Status AdminService::GetClusterInfo(grpc::ServerContext* context,
                                           const v1::GetClusterInfoRequest* /*request*/,
                                           v1::ClusterInfo* response) {
+  if (absl::StatusOr<tenant::Principal> who = auth_->Authenticate(*context); !who.ok()) {
+    return ToGrpc(who.status());
+  }
   response->set_coordinator_version(kVersion);
   response->set_kafka_bootstrap(settings_.kafka_bootstrap);
   response->set_kafka_cluster_id(settings_.kafka_cluster_id);
@@ -30,16 +35,18 @@ grpc::Status AdminService::GetClusterInfo(grpc::ServerContext* /*context*/,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::ListExecutors(grpc::ServerContext* /*context*/,
+grpc::Status AdminService::ListExecutors(grpc::ServerContext* context,
                                          const v1::ListExecutorsRequest* /*request*/,
                                          v1::ListExecutorsResponse* response) {
+  if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
   for (v1::ExecutorView& view : membership_->List()) *response->add_executors() = std::move(view);
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::DescribeExecutor(grpc::ServerContext* /*context*/,
+grpc::Status AdminService::DescribeExecutor(grpc::ServerContext* context,
                                             const v1::DescribeExecutorRequest* request,
                                             v1::ExecutorView* response) {
+  if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
   if (request->id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "executor id is empty");
   }
@@ -49,58 +56,68 @@ grpc::Status AdminService::DescribeExecutor(grpc::ServerContext* /*context*/,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::ExecuteStatements(grpc::ServerContext* /*context*/,
+grpc::Status AdminService::ExecuteStatements(grpc::ServerContext* context,
                                              const v1::ExecuteStatementsRequest* request,
                                              v1::ExecuteStatementsResponse* response) {
   if (request->sql().find_first_not_of(" \t\r\n;") == std::string::npos) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no SQL statement in the request");
   }
-  absl::StatusOr<v1::ExecuteStatementsResponse> r =
-      queries_->Execute(request->tenant(), request->sql());
+  absl::StatusOr<std::string> tenant = auth_->ActingTenant(*context, request->tenant());
+  if (!tenant.ok()) return ToGrpc(tenant.status());
+  absl::StatusOr<v1::ExecuteStatementsResponse> r = queries_->Execute(*tenant, request->sql());
   if (!r.ok()) return ToGrpc(r.status());
   *response = std::move(*r);
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::ListQueries(grpc::ServerContext* /*context*/,
+grpc::Status AdminService::ListQueries(grpc::ServerContext* context,
                                        const v1::ListQueriesRequest* request,
                                        v1::ListQueriesResponse* response) {
-  for (v1::QueryView& q : queries_->List(request->tenant())) {
+  absl::StatusOr<std::string> tenant = auth_->ActingTenant(*context, request->tenant());
+  if (!tenant.ok()) return ToGrpc(tenant.status());
+  for (v1::QueryView& q : queries_->List(*tenant)) {
     *response->add_queries() = std::move(q);
   }
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::DescribeQuery(grpc::ServerContext* /*context*/,
+grpc::Status AdminService::DescribeQuery(grpc::ServerContext* context,
                                          const v1::DescribeQueryRequest* request,
                                          v1::QueryView* response) {
+  absl::StatusOr<std::string> tenant = auth_->ActingTenant(*context, request->tenant());
+  if (!tenant.ok()) return ToGrpc(tenant.status());
   if (request->query_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "query id is empty");
   }
-  absl::StatusOr<v1::QueryView> view = queries_->Describe(request->tenant(), request->query_id());
+  absl::StatusOr<v1::QueryView> view = queries_->Describe(*tenant, request->query_id());
   if (!view.ok()) return ToGrpc(view.status());
   *response = std::move(*view);
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::TerminateQuery(grpc::ServerContext* /*context*/,
+grpc::Status AdminService::TerminateQuery(grpc::ServerContext* context,
                                           const v1::TerminateQueryRequest* request,
                                           v1::TerminateQueryResponse* /*response*/) {
+  absl::StatusOr<std::string> tenant = auth_->ActingTenant(*context, request->tenant());
+  if (!tenant.ok()) return ToGrpc(tenant.status());
   if (request->query_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "query id is empty");
   }
-  if (absl::StatusOr<v1::QueryView> q = queries_->Describe(request->tenant(), request->query_id());
-      !q.ok()) {
+  if (absl::StatusOr<v1::QueryView> q = queries_->Describe(*tenant, request->query_id()); !q.ok()) {
     return ToGrpc(q.status());
   }
-  return ToGrpc(queries_->Terminate(request->tenant(), request->query_id()));
+  return ToGrpc(queries_->Terminate(*tenant, request->query_id()));
 }
 
 grpc::Status AdminService::PushQuery(grpc::ServerContext* context,
                                      const v1::PushQueryRequest* request,
                                      grpc::ServerWriter<v1::PushQueryMessage>* writer) {
+  absl::StatusOr<std::string> tenant = auth_->ActingTenant(*context, request->tenant());
+  if (!tenant.ok()) return ToGrpc(tenant.status());
+  v1::PushQueryRequest scoped = *request;
+  scoped.set_tenant(*tenant);
   return ToGrpc(queries_->PushQuery(
-      *request, [writer](const v1::PushQueryMessage& m) { return writer->Write(m); },
+      scoped, [writer](const v1::PushQueryMessage& m) { return writer->Write(m); },
       [context] { return context->IsCancelled(); }));
 }
 
@@ -108,10 +125,14 @@ grpc::Status AdminService::PullQuery(grpc::ServerContext* context,
                                      const v1::PullQueryRequest* request,
                                      grpc::ServerWriter<v1::PullQueryMessage>* writer) {
   // Waiting for moving tasks is bounded by the client's deadline, and by 30 s at most.
+  absl::StatusOr<std::string> tenant = auth_->ActingTenant(*context, request->tenant());
+  if (!tenant.ok()) return ToGrpc(tenant.status());
+  v1::PullQueryRequest scoped = *request;
+  scoped.set_tenant(*tenant);
   const absl::Time deadline =
       std::min(absl::Now() + absl::Seconds(30), absl::FromChrono(context->deadline()));
   return ToGrpc(queries_->PullQuery(
-      *request, deadline, [writer](const v1::PullQueryMessage& m) { return writer->Write(m); }));
+      scoped, deadline, [writer](const v1::PullQueryMessage& m) { return writer->Write(m); }));
 }
 
 }  // namespace skein::coordinator

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "absl/time/time.h"
+#include "authenticator.h"
 #include "executor_control_service.h"
 #include "query_manager.h"
 #include "skein/coordinator/membership.h"
@@ -9,12 +10,12 @@
 namespace skein::coordinator {
 
 // Serves skein.v1.Admin: the API behind the `skein` CLI. Stateless over Membership and the
-// QueryManager.
+// QueryManager. Every call is authenticated; a tenant token acts only in its own tenant.
 // Owned by the CoordinatorServer; thread-safe.
 class AdminService final : public v1::Admin::Service {
  public:
   AdminService(const Membership* membership, QueryManager* queries, ClusterSettings settings,
-               absl::Time started_at);
+               absl::Time started_at, const Authenticator* auth);
 
   grpc::Status GetClusterInfo(grpc::ServerContext* context,
                               const v1::GetClusterInfoRequest* request,
@@ -44,6 +45,7 @@ class AdminService final : public v1::Admin::Service {
   QueryManager* const queries_;
   const ClusterSettings settings_;
   const absl::Time started_at_;
+  const Authenticator* const auth_;
 };
 
 }  // namespace skein::coordinator

@@ -1,17 +1,28 @@
 #include "skein/coordinator/coordinator_server.h"
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "admin_service.h"
+#include "authenticator.h"
 #include "executor_control_service.h"
+#include "metadata_log.h"
+#include "metadata_replay.h"
 #include "query_manager.h"
 #include "skein/common/grpc_server.h"
 #include "skein/common/kafka.h"
 #include "skein/common/kafka_admin.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
+#include "skein/common/tls.h"
+#include "skein/tenant/admin_token.h"
+#include "skein/tenant/tenant_name.h"
+#include "skein/tenant/tenant_registry.h"
+#include "skein/tenant/token.h"
+#include "tenant_policy.h"
+#include "tenant_service.h"
 
 namespace skein::coordinator {
 
@@ -19,6 +30,26 @@ CoordinatorServer::CoordinatorServer(CoordinatorOptions options, Clock* clock)
     : options_(std::move(options)), clock_(clock) {}
 
 CoordinatorServer::~CoordinatorServer() { Stop(); }
+
+absl::Status CoordinatorServer::StartTenancy() {
+  registry_ = std::make_unique<tenant::TenantRegistry>(clock_);
+  auth_ = std::make_unique<Authenticator>(registry_.get(), options_.insecure_single_tenant);
+  if (options_.insecure_single_tenant) {
+    Logger("coordinator")
+        ->warn("--insecure-single-tenant: no authentication, every caller is the platform admin");
+    return absl::OkStatus();
+  }
+  SKEIN_ASSIGN_OR_RETURN(tenant::AdminToken admin,
+                         tenant::LoadAdminToken(options_.admin_token_file));
+  registry_->SetAdminTokenDigest(tenant::HashToken(admin.secret));
+  if (admin.generated) {
+    // Shown once: only its digest is kept. Executors need it too (--token-file).
+    std::printf("skein-coordinator: generated platform admin token (shown once): %s\n",
+                admin.secret.c_str());
+    std::fflush(stdout);
+  }
+  return registry_->Create(std::string(tenant::kDefaultTenant), tenant::Quota{});
+}
 
 absl::Status CoordinatorServer::Start() {
   auto log = Logger("coordinator");
@@ -31,6 +62,12 @@ absl::Status CoordinatorServer::Start() {
   }
   log->info("kafka bootstrap={} cluster_id={}", options_.kafka_bootstrap, *cluster_id);
 
+  SKEIN_RETURN_IF_ERROR(StartTenancy());
+  std::shared_ptr<grpc::ServerCredentials> tls;
+  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
+    SKEIN_ASSIGN_OR_RETURN(tls,
+                           TlsServerCredentials(options_.tls_cert_file, options_.tls_key_file));
+  }
   ClusterSettings settings{options_.kafka_bootstrap, *cluster_id};
   membership_ = std::make_unique<Membership>(clock_, options_.lease);
   control_ = std::make_unique<ExecutorControlService>(membership_.get(), settings);
@@ -38,15 +75,27 @@ absl::Status CoordinatorServer::Start() {
   queries_ = std::make_unique<QueryManager>(membership_.get(), control_.get(), kafka_.get(),
                                             options_.kafka_bootstrap);
   control_->set_listener(queries_.get());
-  admin_ =
-      std::make_unique<AdminService>(membership_.get(), queries_.get(), settings, clock_->Now());
-  SKEIN_ASSIGN_OR_RETURN(StartedServer started,
-                         StartGrpcServer(options_.listen, {control_.get(), admin_.get()}));
+  if (!options_.insecure_single_tenant) control_->set_authenticator(auth_.get());
+  policy_ = std::make_unique<TenantPolicy>(registry_.get(), queries_.get(),
+                                           !options_.insecure_single_tenant);
+  queries_->set_statement_check([policy = policy_.get()](const std::string& tenant,
+                                                         const compiler::StatementResult& result,
+                                                         const compiler::Catalog& catalog) {
+    return policy->Check(tenant, result, catalog);
+  });
+  admin_ = std::make_unique<AdminService>(membership_.get(), queries_.get(), settings,
+                                          clock_->Now(), auth_.get());
+  tenants_ = std::make_unique<TenantService>(registry_.get(), queries_.get(), auth_.get());
+  SKEIN_RETURN_IF_ERROR(StartMetadataLog());
+  SKEIN_ASSIGN_OR_RETURN(
+      StartedServer started,
+      StartGrpcServer(options_.listen, {control_.get(), admin_.get(), tenants_.get()}, tls));
   server_ = std::move(started.server);
   address_ = started.address;
   lease_checker_ = std::thread([this] { CheckLeases(); });
-  log->info("coordinator listening on {} lease={}", address_.ToString(),
-            absl::FormatDuration(options_.lease));
+  log->info("coordinator listening on {} lease={} tls={} auth={}", address_.ToString(),
+            absl::FormatDuration(options_.lease), tls != nullptr ? "on" : "off",
+            options_.insecure_single_tenant ? "off (insecure single tenant)" : "bearer tokens");
   if (!options_.queries_file.empty()) {
     std::ifstream in(options_.queries_file);
     const std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -62,6 +111,36 @@ absl::Status CoordinatorServer::Start() {
     }
     log->info("ran {} statements of {}", ran->results_size(), options_.queries_file);
   }
+  return absl::OkStatus();
+}
+
+absl::Status CoordinatorServer::StartMetadataLog() {
+  if (options_.metadata_topic.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<MetadataLog>> log =
+      MetadataLog::Open(options_.kafka_bootstrap, kafka_.get(), options_.metadata_topic);
+  if (!log.ok()) {
+    return Annotate(log.status(), absl::StrCat("metadata topic ", options_.metadata_topic));
+  }
+  metadata_ = std::move(*log);
+  absl::StatusOr<std::vector<v1::MetadataEvent>> events = metadata_->ReadAll();
+  if (!events.ok()) {
+    return Annotate(events.status(), absl::StrCat("replaying ", options_.metadata_topic));
+  }
+  const ReplayStats stats = ReplayMetadata(*events, registry_.get(), queries_.get());
+  Logger("coordinator")
+      ->info("replayed {} metadata events ({} statements, {} no longer apply) from {}",
+             stats.events, stats.statements, stats.failed, options_.metadata_topic);
+  MetadataLog* sink = metadata_.get();
+  tenants_->set_recorder([sink](const v1::MetadataEvent& e) { return sink->Append(e); });
+  queries_->set_statement_log([sink](const std::string& tenant, std::string_view statement,
+                                     const std::map<std::string, std::string>& properties) {
+    v1::MetadataEvent e;
+    v1::StatementAppliedEvent* s = e.mutable_statement_applied();
+    s->set_tenant(tenant);
+    s->set_sql(std::string(statement));
+    for (const auto& [k, v] : properties) (*s->mutable_properties())[k] = v;
+    return sink->Append(e);
+  });
   return absl::OkStatus();
 }
 

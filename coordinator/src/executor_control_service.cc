@@ -16,9 +16,12 @@ constexpr size_t kOutboxCapacity = 256;
 ExecutorControlService::ExecutorControlService(Membership* membership, ClusterSettings settings)
     : membership_(membership), settings_(std::move(settings)) {}
 
-grpc::Status ExecutorControlService::Register(grpc::ServerContext* /*context*/,
+grpc::Status ExecutorControlService::Register(grpc::ServerContext* context,
                                               const v1::RegisterRequest* request,
                                               v1::RegisterResponse* response) {
+  if (auth_ != nullptr) {
+    if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
+  }
   absl::StatusOr<uint64_t> epoch = membership_->Register(request->info());
   if (!epoch.ok()) return ToGrpc(epoch.status());
   const v1::ExecutorInfo& info = request->info();
@@ -74,6 +77,9 @@ void ExecutorControlService::CloseAll() {
 grpc::Status ExecutorControlService::Session(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::CoordinatorMessage, v1::ExecutorMessage>* stream) {
+  if (auth_ != nullptr) {
+    if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
+  }
   auto log = Logger("coordinator");
   v1::ExecutorMessage message;
   if (!stream->Read(&message)) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "authenticator.h"
 #include "skein/common/blocking_queue.h"
 #include "skein/coordinator/membership.h"
 #include "skein/v1/executor.grpc.pb.h"
@@ -51,6 +52,9 @@ class ExecutorControlService final : public v1::ExecutorControl::Service {
 
   // Set once before the server starts; may stay null.
   void set_listener(SessionListener* listener) { listener_ = listener; }
+  // Set once before the server starts: executors must then present the platform admin token
+  // (the cluster secret); tenant tokens are PERMISSION_DENIED. Null: no check.
+  void set_authenticator(const Authenticator* auth) { auth_ = auth; }
 
  private:
   using Outbox = BlockingQueue<v1::CoordinatorMessage>;
@@ -61,6 +65,7 @@ class ExecutorControlService final : public v1::ExecutorControl::Service {
   Membership* const membership_;
   const ClusterSettings settings_;
   SessionListener* listener_ = nullptr;
+  const Authenticator* auth_ = nullptr;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Outbox>> outboxes_ ABSL_GUARDED_BY(mu_);
 };

@@ -29,8 +29,10 @@ absl::StatusOr<v1::StatementOutcome> QueryManager::StartTransient(
     return ExecuteLocked(tenant, absl::StrCat("CREATE ", kind, " ", name, " WITH (KAFKA_TOPIC='",
                                               topic, "', FORMAT='JSON') AS ", select_sql, ";"));
   };
+  transient_properties_ = properties;  // recorded with the statement in the metadata log
   absl::StatusOr<v1::ExecuteStatementsResponse> r = create("STREAM");
   if (!r.ok() && absl::StrContains(r.status().message(), "produces a TABLE")) r = create("TABLE");
+  transient_properties_.clear();
   for (const auto& [k, v] : properties) compiler.mutable_catalog().UnsetProperty(k);
   for (const auto& [k, v] : saved) compiler.mutable_catalog().SetProperty(k, v);
   if (!r.ok()) return r.status();

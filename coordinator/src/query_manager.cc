@@ -108,8 +108,15 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
           "INSERT INTO ... VALUES is not supported on the cluster yet: produce the records to "
           "the source's topic"));
     }
+    compiler::Catalog before = compiler.catalog();
     absl::StatusOr<StatementResult> r = compiler.Execute(*p.statement, p.text);
     if (!r.ok()) return fail(r.status());
+    if (statement_check_ && !replaying_) {
+      if (absl::Status s = statement_check_(tenant, *r, compiler.catalog()); !s.ok()) {
+        compiler.mutable_catalog() = std::move(before);
+        return fail(s);
+      }
+    }
     v1::StatementOutcome* out = response.add_results();
     out->set_statement_text(p.text);
     out->set_kind(OutcomeKind(r->kind));
@@ -149,8 +156,27 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
       default:
         break;
     }
+    if (statement_log_ && !replaying_ && r->kind != StatementResult::Kind::kText) {
+      if (absl::Status s = statement_log_(tenant, p.text, transient_properties_); !s.ok()) {
+        return fail(Annotate(s, "applied, but not recorded in the metadata log"));
+      }
+    }
   }
   return response;
+}
+
+absl::Status QueryManager::Replay(const std::string& tenant, const std::string& statement,
+                                  const std::map<std::string, std::string>& properties) {
+  absl::MutexLock exec(&exec_mu_);
+  replaying_ = true;
+  compiler::Compiler& compiler = CompilerFor(tenant);
+  std::map<std::string, std::string> saved = compiler.catalog().properties();
+  for (const auto& [k, v] : properties) compiler.mutable_catalog().SetProperty(k, v);
+  absl::StatusOr<v1::ExecuteStatementsResponse> r = ExecuteLocked(tenant, statement);
+  for (const auto& [k, v] : properties) compiler.mutable_catalog().UnsetProperty(k);
+  for (const auto& [k, v] : saved) compiler.mutable_catalog().SetProperty(k, v);
+  replaying_ = false;
+  return r.status();
 }
 
 absl::Status QueryManager::PrepareSourceTopic(compiler::Compiler& compiler,
@@ -457,6 +483,42 @@ std::vector<v1::QueryView> QueryManager::List(const std::string& tenant_in) cons
     if (q.tenant == tenant) out.push_back(View(q));
   }
   return out;
+}
+
+QueryManager::TenantLoad QueryManager::Load(const std::string& tenant) const {
+  TenantLoad load;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [key, q] : queries_) {
+    if (q.tenant != tenant || q.terminated) continue;
+    ++load.queries;
+    load.tasks += static_cast<uint32_t>(q.tasks.size());
+    for (const v1::TaskId& id : q.tasks) {
+      auto s = statuses_.find(TaskKey(id));
+      if (s == statuses_.end()) continue;
+      load.records_in += s->second.records_in();
+      load.records_out += s->second.records_out();
+      load.processing_errors += s->second.processing_errors();
+    }
+  }
+  return load;
+}
+
+std::vector<std::string> QueryManager::DropTenant(const std::string& tenant) {
+  absl::MutexLock exec(&exec_mu_);
+  std::vector<std::string> live;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [key, q] : queries_) {
+      if (q.tenant == tenant && !q.terminated) live.push_back(q.id);
+    }
+  }
+  for (const std::string& id : live) StopQuery(tenant, id);
+  compilers_.erase(tenant);
+  // Its tasks are being revoked (keyed in known_), so the queries themselves can go: a tenant
+  // created again under this name starts empty.
+  absl::MutexLock lock(&mu_);
+  std::erase_if(queries_, [&](const auto& entry) { return entry.second.tenant == tenant; });
+  return live;
 }
 
 absl::StatusOr<v1::QueryView> QueryManager::Describe(const std::string& tenant_in,

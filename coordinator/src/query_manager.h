@@ -52,6 +52,39 @@ class QueryManager final : public SessionListener {
   // table's tasks start or move, until `deadline`.
   absl::Status PullQuery(const v1::PullQueryRequest& request, absl::Time deadline,
                          const std::function<bool(const v1::PullQueryMessage&)>& write);
+  // Called for every compiled statement before it takes effect (topics, tasks), with the
+  // tenant's catalog as the statement left it. A non-OK status rejects the statement: the
+  // catalog is restored and the status is the statement's error. Set once before serving.
+  using StatementCheck =
+      std::function<absl::Status(const std::string& tenant, const compiler::StatementResult& result,
+                                 const compiler::Catalog& catalog)>;
+  void set_statement_check(StatementCheck check) { statement_check_ = std::move(check); }
+
+  // Called for every applied statement that changes the tenant's catalog (not SHOW, DESCRIBE,
+  // EXPLAIN), in the order applied, with the query properties that applied to it alone. A
+  // non-OK status fails the statement (it stays applied in memory). Set once before serving.
+  using StatementLog =
+      std::function<absl::Status(const std::string& tenant, std::string_view statement,
+                                 const std::map<std::string, std::string>& properties)>;
+  void set_statement_log(StatementLog log) { statement_log_ = std::move(log); }
+
+  // Re-applies one logged statement at start-up (before serving): compiles it, creates the
+  // topics that are missing and starts its query, without logging it again or checking it.
+  absl::Status Replay(const std::string& tenant, const std::string& statement,
+                      const std::map<std::string, std::string>& properties);
+
+  // What the tenant's non-terminated queries hold and their tasks reported.
+  struct TenantLoad {
+    uint32_t queries = 0;
+    uint32_t tasks = 0;
+    uint64_t records_in = 0;
+    uint64_t records_out = 0;
+    uint64_t processing_errors = 0;
+  };
+  TenantLoad Load(const std::string& tenant) const;
+  // Terminates every query of `tenant` and forgets its catalog (DeleteTenant). Returns the ids
+  // of the queries it terminated.
+  std::vector<std::string> DropTenant(const std::string& tenant);
 
   // Recomputes the assignment over the ALIVE executors and sends each executor its changes.
   void Rebalance();
@@ -118,6 +151,11 @@ class QueryManager final : public SessionListener {
   KafkaAdmin* const kafka_;
   const std::string kafka_bootstrap_;
   std::atomic<int64_t> push_sequence_{0};
+  StatementCheck statement_check_;
+  StatementLog statement_log_;
+  // Properties StartTransient set for the statement being executed (logged with it).
+  std::map<std::string, std::string> transient_properties_ ABSL_GUARDED_BY(exec_mu_);
+  bool replaying_ ABSL_GUARDED_BY(exec_mu_) = false;
 
   absl::Mutex exec_mu_;  // one statement at a time
   std::map<std::string, std::unique_ptr<compiler::Compiler>> compilers_ ABSL_GUARDED_BY(exec_mu_);

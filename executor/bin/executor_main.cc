@@ -12,6 +12,7 @@
 #include "skein/common/signals.h"
 #include "skein/common/version.h"
 #include "skein/executor/executor_node.h"
+#include "skein/tenant/admin_token.h"
 
 int main(int argc, char** argv) {
   skein::BlockTerminationSignals();
@@ -39,6 +40,15 @@ int main(int argc, char** argv) {
                  "how long to wait for the coordinator at start-up")
       ->check(CLI::Range(int64_t{100}, int64_t{600000}))
       ->capture_default_str();
+  std::string token_file;
+  app.add_option("--token-file", token_file,
+                 "file whose first line is the cluster secret (the coordinator's platform admin "
+                 "token); not needed with an --insecure-single-tenant coordinator")
+      ->envname("SKEIN_CLUSTER_TOKEN_FILE")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-ca", options.coordinator_tls_ca,
+                 "PEM CA certificate of a coordinator serving TLS")
+      ->check(CLI::ExistingFile);
   if (std::optional<int> exit_code = skein::ParseFlags(app, argc, argv)) return *exit_code;
 
   auto fail = [](const absl::Status& status) {
@@ -48,6 +58,11 @@ int main(int argc, char** argv) {
   absl::StatusOr<skein::HostPort> listen_addr = skein::ParseHostPort(listen);
   if (!listen_addr.ok()) return fail(listen_addr.status());
   options.listen = *listen_addr;
+  if (!token_file.empty()) {
+    absl::StatusOr<skein::tenant::AdminToken> token = skein::tenant::LoadAdminToken(token_file);
+    if (!token.ok()) return fail(token.status());
+    options.cluster_token = token->secret;
+  }
   options.connect_timeout = absl::Milliseconds(connect_timeout_ms);
   if (options.id.empty()) {
     char host[256] = {0};

@@ -20,7 +20,9 @@ ControlClient::ControlClient(Options options, Clock* clock)
     : options_(std::move(options)),
       clock_(clock),
       stub_(v1::ExecutorControl::NewStub(
-          grpc::CreateChannel(options_.coordinator, grpc::InsecureChannelCredentials()))) {}
+          grpc::CreateChannel(options_.coordinator, options_.credentials != nullptr
+                                                        ? options_.credentials
+                                                        : grpc::InsecureChannelCredentials()))) {}
 
 ControlClient::~ControlClient() { Stop(); }
 
@@ -35,6 +37,7 @@ absl::Status ControlClient::RegisterOnce() {
   v1::RegisterResponse response;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kRpcDeadline));
+  if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
   grpc::Status status = stub_->Register(&context, request, &response);
   if (!status.ok()) return FromGrpc(status);
   absl::MutexLock lock(&mu_);
@@ -98,6 +101,7 @@ void ControlClient::RunSessions() {
 
 grpc::Status ControlClient::RunSession(const v1::RegisterResponse& reg) {
   grpc::ClientContext context;
+  if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
   {
     absl::MutexLock lock(&mu_);
     if (stopping_.HasBeenNotified()) return grpc::Status::CANCELLED;

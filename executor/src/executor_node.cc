@@ -8,6 +8,7 @@
 #include "skein/common/grpc_server.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
+#include "skein/common/tls.h"
 #include "skein/common/version.h"
 #include "table_read_service.h"
 
@@ -38,6 +39,8 @@ absl::Status ExecutorNode::Start() {
 
   ControlClient::Options control;
   control.coordinator = options_.coordinator;
+  control.token = options_.cluster_token;
+  SKEIN_ASSIGN_OR_RETURN(control.credentials, ClientCredentials(options_.coordinator_tls_ca));
   control.connect_timeout = options_.connect_timeout;
   control.info.set_id(options_.id);
   control.info.set_cores(options_.cores != 0 ? options_.cores

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -30,6 +31,24 @@ TestCluster::~TestCluster() {
   }
 }
 
+void TestCluster::EnableAuth() {
+  admin_token_ = absl::StrCat("test-admin-token-", absl::ToUnixNanos(absl::Now()), "-", port_);
+  std::ofstream(dir_ + "/admin-token") << admin_token_ << "\n";
+  metadata_topic_ = absl::StrCat("_skein-metadata-", name_, "-", absl::ToUnixMillis(absl::Now()));
+}
+
+void TestCluster::RestartCoordinator() {
+  ASSERT_NE(coordinator_, nullptr);
+  coordinator_->Signal(SIGTERM);
+  ASSERT_EQ(coordinator_->Wait(absl::Seconds(30)), 0) << coordinator_->Log();
+  StartCoordinator(coordinator_extra_args_);
+}
+
+void TestCluster::Prepare(grpc::ClientContext* context, absl::Duration deadline) const {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  if (!admin_token_.empty()) context->AddMetadata("authorization", "Bearer " + admin_token_);
+}
+
 void TestCluster::StartCoordinator(const std::vector<std::string>& extra_args) {
   std::vector<std::string> argv{BinDir() + "/skein-coordinator",
                                 "--listen",
@@ -38,8 +57,17 @@ void TestCluster::StartCoordinator(const std::vector<std::string>& extra_args) {
                                 KafkaBootstrap(),
                                 "--lease-ms",
                                 std::to_string(lease_ms_)};
+  if (admin_token_.empty()) {
+    argv.push_back("--insecure-single-tenant");
+  } else {
+    argv.insert(argv.end(),
+                {"--admin-token-file", dir_ + "/admin-token", "--metadata-topic", metadata_topic_});
+  }
+  coordinator_extra_args_ = extra_args;
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  coordinator_ = std::make_unique<Process>(std::move(argv), dir_ + "/coordinator.log");
+  coordinator_ = std::make_unique<Process>(
+      std::move(argv),
+      absl::StrCat(dir_, "/coordinator-", absl::ToUnixMillis(absl::Now()), ".log"));
   absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (absl::Now() < deadline) {
     if (ListExecutors().ok()) return;
@@ -57,17 +85,24 @@ Process* TestCluster::StartExecutor(const std::string& id) {
     slot->Signal(SIGKILL);
     slot->Wait(absl::Seconds(10));
   }
+  std::vector<std::string> argv{BinDir() + "/skein-executor",
+                                "--id",
+                                id,
+                                "--coordinator",
+                                coordinator_address(),
+                                "--listen",
+                                "127.0.0.1:0",
+                                "--data-dir",
+                                data_dir};
+  if (!admin_token_.empty()) argv.insert(argv.end(), {"--token-file", dir_ + "/admin-token"});
   slot = std::make_unique<Process>(
-      std::vector<std::string>{BinDir() + "/skein-executor", "--id", id, "--coordinator",
-                               coordinator_address(), "--listen", "127.0.0.1:0", "--data-dir",
-                               data_dir},
-      absl::StrCat(dir_, "/", id, "-", absl::ToUnixMillis(absl::Now()), ".log"));
+      std::move(argv), absl::StrCat(dir_, "/", id, "-", absl::ToUnixMillis(absl::Now()), ".log"));
   return slot.get();
 }
 
 absl::StatusOr<v1::ListExecutorsResponse> TestCluster::ListExecutors() {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  Prepare(&context, absl::Seconds(5));
   v1::ListExecutorsResponse response;
   grpc::Status status = admin_->ListExecutors(&context, v1::ListExecutorsRequest(), &response);
   if (!status.ok()) return FromGrpc(status);
@@ -76,7 +111,7 @@ absl::StatusOr<v1::ListExecutorsResponse> TestCluster::ListExecutors() {
 
 absl::StatusOr<v1::ExecutorView> TestCluster::Describe(const std::string& id) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  Prepare(&context, absl::Seconds(5));
   v1::DescribeExecutorRequest request;
   request.set_id(id);
   v1::ExecutorView response;
@@ -103,7 +138,7 @@ absl::StatusOr<v1::ExecutorView> TestCluster::AwaitState(const std::string& id,
 
 absl::StatusOr<v1::ExecuteStatementsResponse> TestCluster::Execute(const std::string& sql) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  Prepare(&context, absl::Seconds(60));
   v1::ExecuteStatementsRequest request;
   request.set_sql(sql);
   v1::ExecuteStatementsResponse response;
@@ -114,7 +149,7 @@ absl::StatusOr<v1::ExecuteStatementsResponse> TestCluster::Execute(const std::st
 
 absl::StatusOr<v1::QueryView> TestCluster::DescribeQuery(const std::string& id) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  Prepare(&context, absl::Seconds(5));
   v1::DescribeQueryRequest request;
   request.set_query_id(id);
   v1::QueryView response;
@@ -127,7 +162,7 @@ absl::Status TestCluster::PushQuery(
     const std::string& sql, const std::map<std::string, std::string>& props,
     const std::function<void(const v1::PushQueryMessage&)>& on_message, absl::Duration deadline) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  Prepare(&context, deadline);
   v1::PushQueryRequest request;
   request.set_sql(sql);
   for (const auto& [k, v] : props) (*request.mutable_properties())[k] = v;

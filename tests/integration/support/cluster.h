@@ -18,6 +18,17 @@ class TestCluster {
   TestCluster(std::string name, int lease_ms);
   ~TestCluster();
 
+  // Turns authentication on (call before StartCoordinator): the coordinator gets a random
+  // platform admin token through --admin-token-file, executors get it as their cluster secret,
+  // and every call of this class sends it. Without this the coordinator runs
+  // --insecure-single-tenant.
+  void EnableAuth();
+  // Stops the coordinator (SIGTERM) and starts it again with the same flags (its metadata log
+  // included, with auth on), waiting until it answers.
+  void RestartCoordinator();
+  // The platform admin token (empty unless EnableAuth was called).
+  const std::string& admin_token() const { return admin_token_; }
+
   // Starts the coordinator and waits until its admin API answers.
   void StartCoordinator(const std::vector<std::string>& extra_args = {});
   // Starts executor `id` (data dir created) — restarting it if it was started before.
@@ -54,6 +65,12 @@ class TestCluster {
   std::unique_ptr<Process> coordinator_;
   std::map<std::string, std::unique_ptr<Process>> executors_;
   std::unique_ptr<v1::Admin::Stub> admin_;
+  std::string admin_token_;
+  std::string metadata_topic_;  // with auth: this cluster's own metadata log
+  std::vector<std::string> coordinator_extra_args_;
+
+  // Sets the deadline and, with auth on, the admin token's metadata.
+  void Prepare(grpc::ClientContext* context, absl::Duration deadline) const;
 };
 
 }  // namespace skein::testing

@@ -19,8 +19,10 @@ struct StartedServer {
   HostPort address;
 };
 
-// Starts a server on `listen` with `services` (not owned; must outlive the server).
-absl::StatusOr<StartedServer> StartGrpcServer(const HostPort& listen,
-                                              const std::vector<grpc::Service*>& services);
+// Starts a server on `listen` with `services` (not owned; must outlive the server), over TLS
+// when `credentials` are given (see tls.h), else plaintext.
+absl::StatusOr<StartedServer> StartGrpcServer(
+    const HostPort& listen, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
 
 }  // namespace skein

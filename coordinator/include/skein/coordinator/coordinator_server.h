@@ -18,6 +18,10 @@ namespace skein {
 class KafkaAdmin;
 }  // namespace skein
 
+namespace skein::tenant {
+class TenantRegistry;
+}  // namespace skein::tenant
+
 namespace skein::coordinator {
 
 struct CoordinatorOptions {
@@ -29,12 +33,28 @@ struct CoordinatorOptions {
   // Headless mode: SQL statements run for tenant "default" once the server is up (as ksqlDB's
   // queries file); a failing statement fails Start() with its position. Empty: none.
   std::string queries_file;
+  // No authentication: every call acts as the platform admin and topics are not checked
+  // (tenant "default" unless a request names another). Tenant administration is off.
+  bool insecure_single_tenant = false;
+  // The platform admin token (also the executors' cluster secret): the first line of this file.
+  // Empty: a random token is generated and printed once to stdout at start-up.
+  std::string admin_token_file;
+  // TLS on the gRPC listener when both are set (PEM files).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // The Kafka topic of the metadata event log (tenants, token digests, quotas, statements),
+  // replayed at start-up. Empty: nothing persists across restarts.
+  std::string metadata_topic;
 };
 
 class Membership;
 class ExecutorControlService;
 class AdminService;
 class QueryManager;
+class Authenticator;
+class TenantService;
+class TenantPolicy;
+class MetadataLog;
 
 // The control-plane process: checks Kafka, serves the executor protocol and the admin API,
 // and runs the lease checker. Owned by main(). Start() and Stop() from one thread.
@@ -44,7 +64,8 @@ class CoordinatorServer {
   ~CoordinatorServer();
 
   // UNAVAILABLE when Kafka does not answer in time; FAILED_PRECONDITION when the listen
-  // address cannot be bound. Each message says what to do.
+  // address cannot be bound or the admin token / TLS files cannot be read. Each message says
+  // what to do.
   absl::Status Start();
   // Ends executor sessions, stops the server and the lease checker. Idempotent.
   void Stop();
@@ -53,6 +74,12 @@ class CoordinatorServer {
 
  private:
   void CheckLeases();
+  // Builds the tenant registry and the authenticator; loads (or generates and prints) the
+  // platform admin token and registers tenant "default" unless insecure.
+  absl::Status StartTenancy();
+  // Opens the metadata log, replays it into the registry and the QueryManager, and records
+  // every later change in it. No-op without a metadata topic.
+  absl::Status StartMetadataLog();
 
   CoordinatorOptions options_;
   Clock* const clock_;
@@ -62,6 +89,11 @@ class CoordinatorServer {
   std::unique_ptr<KafkaAdmin> kafka_;
   std::unique_ptr<QueryManager> queries_;
   std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<tenant::TenantRegistry> registry_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<TenantPolicy> policy_;
+  std::unique_ptr<TenantService> tenants_;
+  std::unique_ptr<MetadataLog> metadata_;
   std::unique_ptr<grpc::Server> server_;
   absl::Notification stopping_;
   std::thread lease_checker_;

@@ -27,6 +27,8 @@ class ControlClient {
  public:
   struct Options {
     std::string coordinator;  // HOST:PORT
+    std::string token;        // sent as "authorization: Bearer <token>" when not empty
+    std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
     v1::ExecutorInfo info;
     // How long the first registration may take before Start() gives up.
     absl::Duration connect_timeout = absl::Seconds(10);

@@ -28,6 +28,11 @@ struct ExecutorOptions {
   uint64_t memory_bytes = 0;  // 0: the machine's physical memory
   absl::Duration connect_timeout = absl::Seconds(10);
   int workers = 2;  // task worker threads
+  // The cluster secret (the coordinator's platform admin token) sent to the coordinator as a
+  // bearer token; empty for an --insecure-single-tenant coordinator.
+  std::string cluster_token;
+  // PEM CA certificate to reach a coordinator serving TLS; empty: plaintext.
+  std::string coordinator_tls_ca;
 };
 
 // The data-plane process: locks its data directory, serves its own gRPC endpoint (health,
