@@ -18,6 +18,9 @@ class TestCluster {
   TestCluster(std::string name, int lease_ms);
   ~TestCluster();
 
+  // The Kafka cluster the coordinator uses (default: the ctest fixture's broker); set before
+  // StartCoordinator.
+  void set_kafka_bootstrap(std::string bootstrap) { bootstrap_ = std::move(bootstrap); }
   // Starts the coordinator and waits until its admin API answers.
   void StartCoordinator(const std::vector<std::string>& extra_args = {});
   // Starts executor `id` (data dir created) — restarting it if it was started before.
@@ -54,6 +57,7 @@ class TestCluster {
   std::unique_ptr<Process> coordinator_;
   std::map<std::string, std::unique_ptr<Process>> executors_;
   std::unique_ptr<v1::Admin::Stub> admin_;
+  std::string bootstrap_;  // empty: KafkaBootstrap()
 };
 
 }  // namespace skein::testing
