@@ -38,6 +38,16 @@ absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,
   return absl::OkStatus();
 }
 
+std::vector<std::string> ChangelogTopics(const std::string& tenant, const v1::PhysicalPlan& plan) {
+  std::vector<std::string> out;
+  for (const v1::Stage& stage : plan.stages()) {
+    for (const proto::StateStoreSpec& store : proto::StageStateStores(stage)) {
+      out.push_back(proto::ChangelogTopic(tenant, plan.query_id(), stage.id(), store.name));
+    }
+  }
+  return out;
+}
+
 absl::Status FenceExecutorTransactions(const std::string& kafka_bootstrap,
                                        const std::string& executor_id, uint32_t workers,
                                        absl::Duration timeout) {

@@ -19,6 +19,9 @@ absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,
                                    const v1::PhysicalPlan& plan,
                                    std::vector<std::string>* created);
 
+// Names of the changelog topics of `plan` (one per stage and store).
+std::vector<std::string> ChangelogTopics(const std::string& tenant, const v1::PhysicalPlan& plan);
+
 // Initializes a transactional producer on each of `executor_id`'s worker transactional ids
 // (proto::TransactionalId), which bumps their epochs: any transaction the executor still has
 // open is aborted and its producers can never commit again. Blocks up to `timeout` per id;
