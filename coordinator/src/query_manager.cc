@@ -108,6 +108,10 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
           "INSERT INTO ... VALUES is not supported on the cluster yet: produce the records to "
           "the source's topic"));
     }
+    if (p.statement->kind == sql::StatementKind::kSetProperty) {
+      const auto& set = p.statement->As<sql::SetProperty>();
+      if (absl::Status s = CheckProcessingGuarantee(set.name, set.value); !s.ok()) return fail(s);
+    }
     absl::StatusOr<StatementResult> r = compiler.Execute(*p.statement, p.text);
     if (!r.ok()) return fail(r.status());
     v1::StatementOutcome* out = response.add_results();

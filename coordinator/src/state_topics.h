@@ -12,6 +12,10 @@
 
 namespace skein::coordinator {
 
+// INVALID_ARGUMENT when `name` is processing.guarantee and `value` is not a supported
+// guarantee (checked at SET, as ksqlDB does, so no query is planned with it).
+absl::Status CheckProcessingGuarantee(const std::string& name, const std::string& value);
+
 // Checks the plan's processing.guarantee (INVALID_ARGUMENT naming the allowed values) and
 // creates one compacted changelog topic per (stage, store) of `plan`, one partition per task
 // of the stage, unless it exists. Appends the names it created to `created`.

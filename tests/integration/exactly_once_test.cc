@@ -192,6 +192,13 @@ void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBro
                                    absl::Seconds(30))
                     .ok());
   }
+  absl::StatusOr<v1::ExecuteStatementsResponse> rejected =
+      cluster.Execute("SET 'processing.guarantee'='exactly_twice';");
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(rejected.status().message().find("'exactly_twice' is not supported"),
+            std::string::npos)
+      << rejected.status();
   absl::StatusOr<v1::ExecuteStatementsResponse> executed = cluster.Execute(statements);
   ASSERT_TRUE(executed.ok()) << executed.status();
   const std::string totals_query = executed->results(3).query_id();
