@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "query_manager.h"
+#include "state_topics.h"
 #include "skein/common/kafka.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
@@ -60,6 +61,8 @@ absl::Status QueryManager::PushQuery(const v1::PushQueryRequest& request,
       absl::StrCat("_skein-push-", tenant, "-", absl::ToUnixMillis(absl::Now()), "-", n);
   std::map<std::string, std::string> properties(request.properties().begin(),
                                                 request.properties().end());
+  // A transient query's rows go to one client: at-least-once unless asked, as in ksqlDB.
+  properties.emplace("processing.guarantee", "at_least_once");
   SKEIN_ASSIGN_OR_RETURN(v1::StatementOutcome started,
                          StartTransient(tenant, name, topic, sql::QueryToSql(query), properties));
   const bool is_table = absl::StrContains(started.statement_text(), "CREATE TABLE");
@@ -122,7 +125,15 @@ absl::Status QueryManager::PushQuery(const v1::PushQueryRequest& request,
     return end;
   }();
 
-  // Remove the transient query, its source and its topic.
+  // Remove the transient query, its source and its topics (output and changelogs).
+  std::vector<std::string> changelogs;
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = queries_.find(absl::StrCat(tenant, "/", started.query_id()));
+        it != queries_.end()) {
+      changelogs = ChangelogTopics(tenant, it->second.plan);
+    }
+  }
   absl::StatusOr<v1::ExecuteStatementsResponse> cleaned =
       Execute(tenant, absl::StrCat("TERMINATE ", started.query_id(), "; DROP ",
                                    is_table ? "TABLE " : "STREAM ", name, ";"));
@@ -134,6 +145,7 @@ absl::Status QueryManager::PushQuery(const v1::PushQueryRequest& request,
     Logger("coordinator")
         ->warn("push query {}: delete topic {}: {}", started.query_id(), topic, deleted.ToString());
   }
+  for (const std::string& t : changelogs) kafka_->DeleteTopic(t).IgnoreError();
   return absl::IsCancelled(status) ? absl::OkStatus() : status;
 }
 

@@ -109,6 +109,10 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
           "the source's topic"));
     }
     compiler::Catalog before = compiler.catalog();
+    if (p.statement->kind == sql::StatementKind::kSetProperty) {
+      const auto& set = p.statement->As<sql::SetProperty>();
+      if (absl::Status s = CheckProcessingGuarantee(set.name, set.value); !s.ok()) return fail(s);
+    }
     absl::StatusOr<StatementResult> r = compiler.Execute(*p.statement, p.text);
     if (!r.ok()) return fail(r.status());
     if (statement_check_ && !replaying_) {

@@ -13,13 +13,22 @@
 
 namespace skein::coordinator {
 
+absl::Status CheckProcessingGuarantee(const std::string& name, const std::string& value) {
+  if (name != "processing.guarantee") return absl::OkStatus();
+  v1::PhysicalPlan probe;
+  (*probe.mutable_properties())[name] = value;
+  if (!proto::ProcessingGuarantee(probe).empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("processing.guarantee '", value,
+                                                 "' is not supported: use '", proto::kAtLeastOnce,
+                                                 "' or '", proto::kExactlyOnceV2, "'"));
+}
+
 absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,
                                    const v1::PhysicalPlan& plan,
                                    std::vector<std::string>* created) {
   if (proto::ProcessingGuarantee(plan).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "processing.guarantee '", plan.properties().at("processing.guarantee"),
-        "' is not supported: use '", proto::kAtLeastOnce, "' or '", proto::kExactlyOnceV2, "'"));
+    return CheckProcessingGuarantee("processing.guarantee",
+                                    plan.properties().at("processing.guarantee"));
   }
   for (const v1::Stage& stage : plan.stages()) {
     if (stage.operators_size() == 0 || !stage.operators(0).has_source()) continue;
@@ -36,6 +45,16 @@ absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,
     }
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> ChangelogTopics(const std::string& tenant, const v1::PhysicalPlan& plan) {
+  std::vector<std::string> out;
+  for (const v1::Stage& stage : plan.stages()) {
+    for (const proto::StateStoreSpec& store : proto::StageStateStores(stage)) {
+      out.push_back(proto::ChangelogTopic(tenant, plan.query_id(), stage.id(), store.name));
+    }
+  }
+  return out;
 }
 
 absl::Status FenceExecutorTransactions(const std::string& kafka_bootstrap,

@@ -12,12 +12,19 @@
 
 namespace skein::coordinator {
 
+// INVALID_ARGUMENT when `name` is processing.guarantee and `value` is not a supported
+// guarantee (checked at SET, as ksqlDB does, so no query is planned with it).
+absl::Status CheckProcessingGuarantee(const std::string& name, const std::string& value);
+
 // Checks the plan's processing.guarantee (INVALID_ARGUMENT naming the allowed values) and
 // creates one compacted changelog topic per (stage, store) of `plan`, one partition per task
 // of the stage, unless it exists. Appends the names it created to `created`.
 absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,
                                    const v1::PhysicalPlan& plan,
                                    std::vector<std::string>* created);
+
+// Names of the changelog topics of `plan` (one per stage and store).
+std::vector<std::string> ChangelogTopics(const std::string& tenant, const v1::PhysicalPlan& plan);
 
 // Initializes a transactional producer on each of `executor_id`'s worker transactional ids
 // (proto::TransactionalId), which bumps their epochs: any transaction the executor still has

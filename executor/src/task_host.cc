@@ -56,10 +56,14 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
     }
   }
   for (const v1::TaskAssignment& a : change.add()) {
+    // A worker that has the task gets the add too: its removal may still be queued (an add
+    // after it restarts the task; a worker skips an add of a task it runs).
     const std::string key = TaskKey(a.task());
-    bool running = false;
-    for (auto& w : workers_) running = running || w->Has(key);
-    if (!running) LeastLoaded()->Add(kafka_bootstrap, a);
+    Worker* holder = nullptr;
+    for (auto& w : workers_) {
+      if (w->Has(key)) holder = w.get();
+    }
+    (holder != nullptr ? holder : LeastLoaded())->Add(kafka_bootstrap, a);
   }
   applied_version_ = std::max(applied_version_, change.version());
   Logger("executor")

@@ -92,9 +92,11 @@ Worker::~Worker() { Stop(); }
 
 void Worker::Add(std::string kafka_bootstrap, v1::TaskAssignment assignment) {
   absl::MutexLock lock(&mu_);
-  v1::TaskStatus& s = statuses_[TaskKey(assignment.task())];
-  *s.mutable_task() = assignment.task();
-  s.set_state(v1::TASK_STATE_STARTING);
+  if (const std::string key = TaskKey(assignment.task()); !statuses_.count(key)) {
+    v1::TaskStatus& s = statuses_[key];
+    *s.mutable_task() = assignment.task();
+    s.set_state(v1::TASK_STATE_STARTING);
+  }
   Command c;
   c.add = true;
   c.kafka_bootstrap = std::move(kafka_bootstrap);
@@ -210,6 +212,11 @@ void Worker::ApplyCommands() {
         Logger("executor")
             ->info("executor={} worker={} started task {} ({})", executor_id_, index_, key,
                    task->status.processing_guarantee());
+      }
+      {
+        // A removal processed before this add erased the task's status.
+        absl::MutexLock lock(&mu_);
+        statuses_[key] = task->status;
       }
       tasks_.push_back(std::move(task));
     } else {

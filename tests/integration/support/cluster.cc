@@ -54,7 +54,7 @@ void TestCluster::StartCoordinator(const std::vector<std::string>& extra_args) {
                                 "--listen",
                                 coordinator_address(),
                                 "--bootstrap",
-                                KafkaBootstrap(),
+                                bootstrap_.empty() ? KafkaBootstrap() : bootstrap_,
                                 "--lease-ms",
                                 std::to_string(lease_ms_)};
   if (admin_token_.empty()) {

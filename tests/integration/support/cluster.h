@@ -29,6 +29,9 @@ class TestCluster {
   // The platform admin token (empty unless EnableAuth was called).
   const std::string& admin_token() const { return admin_token_; }
 
+  // The Kafka cluster the coordinator uses (default: the ctest fixture's broker); set before
+  // StartCoordinator.
+  void set_kafka_bootstrap(std::string bootstrap) { bootstrap_ = std::move(bootstrap); }
   // Starts the coordinator and waits until its admin API answers.
   void StartCoordinator(const std::vector<std::string>& extra_args = {});
   // Starts executor `id` (data dir created) — restarting it if it was started before.
@@ -71,6 +74,7 @@ class TestCluster {
 
   // Sets the deadline and, with auth on, the admin token's metadata.
   void Prepare(grpc::ClientContext* context, absl::Duration deadline) const;
+  std::string bootstrap_;  // empty: KafkaBootstrap()
 };
 
 }  // namespace skein::testing

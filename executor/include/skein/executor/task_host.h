@@ -32,10 +32,11 @@ class Worker;
 class TenantStates;
 class KafkaProcessingLog;
 
-// A fixed pool of worker threads, each owning some tasks, a Kafka producer and one consumer
+// A fixed pool of worker threads, each owning some tasks, a Kafka producer per processing
+// guarantee (idempotent for at-least-once, transactional for exactly-once) and one consumer
 // per task. Partitions are assigned explicitly (never a consumer-group subscribe); input
-// offsets are committed under the query's group id after the outputs they produced were
-// acknowledged (at-least-once; exactly-once transactions come with durable state).
+// offsets are committed under the query's group id, inside the worker's transaction for
+// exactly-once tasks (see docs/architecture.md, "Durable state and exactly-once").
 //
 // Owned by the ExecutorNode. Apply() is called from the control client's thread; Statuses()
 // from any thread; workers run tasks on their own threads.
