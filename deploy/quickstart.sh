@@ -59,6 +59,11 @@ for q in "SELECT * FROM long_views EMIT CHANGES LIMIT 3;" \
   echo "\$ skein select --earliest \"$q\""
   timeout 60 "$skein" select --earliest "$q"
 done
+# A pull query (no EMIT CHANGES): the current aggregate, read from the executors' state.
+q="SELECT * FROM view_time WHERE user_id = 'u5' AND product_id = 'p2';"
+echo
+echo "\$ skein select \"$q\""
+timeout 60 "$skein" select "$q"
 echo
 cat <<TXT
 Next:
@@ -68,6 +73,7 @@ Next:
   build/bin/skein queries list            # the demo's queries; queries describe ID for tasks
   build/bin/skein sql "SHOW STREAMS;"     # more statements: skein sql "..." or -f FILE
   build/bin/skein select "SELECT * FROM tiered_views EMIT CHANGES;"   # Ctrl-C ends it
+  build/bin/skein select "SELECT * FROM view_time WHERE user_id = 'u1';"   # a pull query
   ./deploy/cluster.sh status              # processes; logs under .run/cluster
   ./deploy/cluster.sh stop                # stop everything
 TXT

@@ -16,7 +16,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "local_engine.h"
+#include "local_oracle.h"
 #include "skein/common/grpc_status.h"
 #include "skein/runtime/operators.h"
 #include "support/cluster.h"
@@ -102,20 +102,8 @@ std::vector<KafkaRecord> Views() {
 Table ExpectedTable(const std::string& statements, const std::string& input,
                     const std::vector<KafkaRecord>& records, const std::string& sink,
                     size_t* updates) {
-  cli::LocalEngine engine;
-  absl::Status executed = engine.ExecuteStatements(statements);
-  EXPECT_TRUE(executed.ok()) << executed;
-  for (const KafkaRecord& k : records) {
-    runtime::Record r;
-    r.topic = input;
-    r.key = k.key;
-    r.value = k.value;
-    r.timestamp = k.timestamp;
-    r.partition = runtime::KafkaPartition(*k.key, kPartitions);
-    EXPECT_TRUE(engine.topics().Append(std::move(r)).ok());
-  }
-  EXPECT_TRUE(engine.RunUntilQuiescent().ok());
-  absl::StatusOr<std::vector<runtime::Record>> all = engine.topics().ReadAll(sink);
+  absl::StatusOr<std::vector<runtime::Record>> all =
+      RunLocalOracle(statements, {{input, records}}, sink, kPartitions);
   EXPECT_TRUE(all.ok()) << all.status();
   Table out;
   if (!all.ok()) return out;

@@ -16,7 +16,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "local_engine.h"
+#include "local_oracle.h"
 #include "skein/runtime/operators.h"
 #include "support/cluster.h"
 #include "support/kafka_io.h"
@@ -61,28 +61,14 @@ std::vector<KafkaRecord> Clicks(int from, int to) {
   return out;
 }
 
-using Inputs = std::vector<std::pair<std::string, std::vector<KafkaRecord>>>;
+using Inputs = OracleInputs;
 
 // What `skein test`'s engine writes to `sink_topic` for `statements` over `inputs` (topics in
 // order, each record partitioned by key as a Java producer would).
 std::vector<Output> Expected(const std::string& statements, const Inputs& inputs,
                              const std::string& sink_topic) {
-  cli::LocalEngine engine;
-  absl::Status executed = engine.ExecuteStatements(statements);
-  EXPECT_TRUE(executed.ok()) << executed;
-  for (const auto& [topic, records] : inputs) {
-    for (const KafkaRecord& k : records) {
-      runtime::Record r;
-      r.topic = topic;
-      r.key = k.key;
-      r.value = k.value;
-      r.timestamp = k.timestamp;
-      r.partition = runtime::KafkaPartition(*k.key, kPartitions);
-      EXPECT_TRUE(engine.topics().Append(std::move(r)).ok());
-    }
-  }
-  EXPECT_TRUE(engine.RunUntilQuiescent().ok());
-  absl::StatusOr<std::vector<runtime::Record>> all = engine.topics().ReadAll(sink_topic);
+  absl::StatusOr<std::vector<runtime::Record>> all =
+      RunLocalOracle(statements, inputs, sink_topic, kPartitions);
   EXPECT_TRUE(all.ok()) << all.status();
   std::vector<Output> out;
   if (!all.ok()) return out;
