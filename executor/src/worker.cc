@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "skein/common/kafka.h"
@@ -411,7 +412,8 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
       if (!t->assigned) continue;
     }
     // This task's poll, decode and processing, charged to the task and its tenant.
-    CpuSlice slice(&t->cpu_nanos, cpu_ledger_, &t->tenant);
+    std::optional<CpuSlice> slice;
+    slice.emplace(&t->cpu_nanos, cpu_ledger_, &t->tenant);
     const ssize_t n = rd_kafka_consume_batch_queue(
         t->queue, static_cast<int>(absl::ToInt64Milliseconds(wait)), messages, kMaxBatch);
     if (n <= 0) continue;
@@ -454,6 +456,7 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
     if (t->exactly_once) {
       if (absl::Status begun = t->producer->BeginIfNeeded(); !begun.ok()) {
         // Fenced or fatal; the records just read are reprocessed by whoever owns the task.
+        slice.reset();  // charged now: giving the tasks up destroys them
         GiveUpExactlyOnceTasks(begun);
         return round;
       }
