@@ -75,6 +75,10 @@ absl::Status CoordinatorServer::Start() {
   queries_ = std::make_unique<QueryManager>(membership_.get(), control_.get(), kafka_.get(),
                                             options_.kafka_bootstrap);
   control_->set_listener(queries_.get());
+  queries_->set_cpu_quota_lookup([registry = registry_.get()](const std::string& tenant) {
+    absl::StatusOr<tenant::Quota> quota = registry->QuotaOf(tenant);
+    return quota.ok() ? quota->cpu_millicores : int64_t{0};
+  });
   if (!options_.insecure_single_tenant) control_->set_authenticator(auth_.get());
   policy_ = std::make_unique<TenantPolicy>(registry_.get(), queries_.get(),
                                            !options_.insecure_single_tenant);

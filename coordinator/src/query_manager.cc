@@ -356,9 +356,7 @@ void QueryManager::RebalanceLocked() {
   for (const auto& [key, executor] : target_) {
     if (holder_.count(key)) continue;
     const v1::TaskId& id = tasks_.at(key);
-    v1::TaskAssignment* a = changes[executor].add_add();
-    *a->mutable_task() = id;
-    a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
+    AddAssignment(id, &changes[executor]);
     holder_[key] = executor;
   }
   for (auto& [executor, change] : changes) {
@@ -381,16 +379,40 @@ void QueryManager::SendFull(const std::string& executor_id) {
       revoking.push_back(key);  // left out: a full assignment stops it
       continue;
     }
-    const v1::TaskId& id = known_.at(key);
-    v1::TaskAssignment* a = change.add_add();
-    *a->mutable_task() = id;
-    a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
+    AddAssignment(known_.at(key), &change);
   }
   change.set_version(++versions_[executor_id]);
   for (const std::string& key : revoking) revoke_version_[key] = change.version();
   v1::CoordinatorMessage m;
   *m.mutable_assignment() = std::move(change);
   control_->Send(executor_id, std::move(m)).IgnoreError();
+}
+
+void QueryManager::AddAssignment(const v1::TaskId& id, v1::AssignmentChange* change) const {
+  v1::TaskAssignment* a = change->add_add();
+  *a->mutable_task() = id;
+  a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
+  if (cpu_quota_) a->set_tenant_cpu_millicores(cpu_quota_(id.tenant()));
+}
+
+void QueryManager::ResendTenantAssignments(const std::string& tenant) {
+  absl::MutexLock lock(&mu_);
+  std::map<std::string, v1::AssignmentChange> changes;
+  for (const auto& [key, executor] : holder_) {
+    auto task = tasks_.find(key);
+    // A task being stopped is left alone: its stop must not be undone.
+    if (task == tasks_.end() || task->second.tenant() != tenant || revoke_version_.count(key)) {
+      continue;
+    }
+    AddAssignment(task->second, &changes[executor]);
+  }
+  for (auto& [executor, change] : changes) {
+    change.set_version(++versions_[executor]);
+    v1::CoordinatorMessage m;
+    *m.mutable_assignment() = std::move(change);
+    // No session: the executor gets its full assignment, with the new quota, when one opens.
+    control_->Send(executor, std::move(m)).IgnoreError();
+  }
 }
 
 void QueryManager::OnSessionOpened(const std::string& executor_id) {

@@ -68,6 +68,14 @@ class QueryManager final : public SessionListener {
                                  const std::map<std::string, std::string>& properties)>;
   void set_statement_log(StatementLog log) { statement_log_ = std::move(log); }
 
+  // The CPU quota of a tenant in millicores (0: none), sent with each of its task assignments.
+  // Set once before serving; without it assignments carry no quota.
+  using CpuQuotaLookup = std::function<int64_t(const std::string& tenant)>;
+  void set_cpu_quota_lookup(CpuQuotaLookup lookup) { cpu_quota_ = std::move(lookup); }
+  // Resends the assignment of every task of `tenant` to the executor holding it, so a new
+  // quota reaches the executors (they skip an add of a task they run but take its quota).
+  void ResendTenantAssignments(const std::string& tenant);
+
   // Re-applies one logged statement at start-up (before serving): compiles it, creates the
   // topics that are missing and starts its query, without logging it again or checking it.
   absl::Status Replay(const std::string& tenant, const std::string& statement,
@@ -145,6 +153,9 @@ class QueryManager final : public SessionListener {
   v1::QueryView View(const Query& q) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void RebalanceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SendFull(const std::string& executor_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Adds the assignment of task `id` (its plan and its tenant's CPU quota) to `change`.
+  void AddAssignment(const v1::TaskId& id, v1::AssignmentChange* change) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   Membership* const membership_;
   ExecutorControlService* const control_;
@@ -153,6 +164,7 @@ class QueryManager final : public SessionListener {
   std::atomic<int64_t> push_sequence_{0};
   StatementCheck statement_check_;
   StatementLog statement_log_;
+  CpuQuotaLookup cpu_quota_;
   // Properties StartTransient set for the statement being executed (logged with it).
   std::map<std::string, std::string> transient_properties_ ABSL_GUARDED_BY(exec_mu_);
   bool replaying_ ABSL_GUARDED_BY(exec_mu_) = false;

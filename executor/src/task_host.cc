@@ -4,6 +4,8 @@
 
 #include "kafka_processing_log.h"
 #include "skein/common/logging.h"
+#include "skein/tenant/cpu_ledger.h"
+#include "tenant_scheduling.h"
 #include "tenant_states.h"
 #include "worker.h"
 
@@ -11,11 +13,13 @@ namespace skein::executor {
 TaskHost::TaskHost(TaskHostOptions options)
     : options_(std::move(options)),
       states_(std::make_unique<TenantStates>(options_.data_dir)),
-      processing_log_(std::make_unique<KafkaProcessingLog>()) {
+      processing_log_(std::make_unique<KafkaProcessingLog>()),
+      cpu_ledger_(std::make_unique<tenant::CpuLedger>()) {
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     workers_.push_back(std::make_unique<Worker>(i, options_.executor_id, options_.commit_interval,
-                                                states_.get(), processing_log_.get(), &resync_));
+                                                states_.get(), processing_log_.get(), &resync_,
+                                                cpu_ledger_.get()));
   }
 }
 
@@ -56,6 +60,10 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
     }
   }
   for (const v1::TaskAssignment& a : change.add()) {
+    // Every assignment carries its tenant's current quota (a quota change resends them).
+    cpu_ledger_->SetQuota(TenantOfTask(a.task()), a.tenant_cpu_millicores());
+  }
+  for (const v1::TaskAssignment& a : change.add()) {
     // A worker that has the task gets the add too: its removal may still be queued (an add
     // after it restarts the task; a worker skips an add of a task it runs).
     const std::string key = TaskKey(a.task());
@@ -78,6 +86,12 @@ v1::TaskStatusReport TaskHost::Report() const {
   report.set_applied_assignment_version(applied_version_);
   for (const auto& w : workers_) {
     for (v1::TaskStatus& s : w->Statuses()) *report.add_tasks() = std::move(s);
+  }
+  for (const v1::TaskStatus& s : report.tasks()) {
+    const std::string tenant = TenantOfTask(s.task());
+    if (report.tenant_cpu_seconds().contains(tenant)) continue;
+    (*report.mutable_tenant_cpu_seconds())[tenant] =
+        absl::ToDoubleSeconds(cpu_ledger_->TotalCpu(tenant));
   }
   return report;
 }

@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "skein/common/kafka.h"
@@ -49,6 +50,7 @@ std::vector<std::string> SourceTopics(const v1::Stage& stage) {
 struct Worker::Task {
   v1::TaskId id;
   std::string key;
+  std::string tenant;  // TenantOfTask: whose CPU quota the task runs under
   std::string kafka_bootstrap;
   v1::TaskAssignment assignment;  // kept to restart the task in place
   v1::PhysicalPlan plan;
@@ -78,13 +80,15 @@ struct Worker::Task {
 };
 
 Worker::Worker(int index, std::string executor_id, absl::Duration commit_interval,
-               TenantStates* states, KafkaProcessingLog* log, std::atomic<bool>* resync)
+               TenantStates* states, KafkaProcessingLog* log, std::atomic<bool>* resync,
+               tenant::CpuLedger* cpu_ledger)
     : index_(index),
       executor_id_(std::move(executor_id)),
       commit_interval_(commit_interval),
       states_(states),
       log_(log),
-      resync_(resync) {
+      resync_(resync),
+      cpu_ledger_(cpu_ledger) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -153,7 +157,8 @@ void Worker::Run() {
       if (stopping_) break;
     }
     ApplyCommands();
-    const bool busy = PollTasks(absl::ZeroDuration());
+    bool busy = false;
+    const Round round = PollTasks(absl::ZeroDuration(), &busy);
     if (producer_ != nullptr) producer_->Poll();
     if (txn_producer_ != nullptr) txn_producer_->Poll();
     if (absl::Now() - last_commit >= commit_interval_) {
@@ -163,11 +168,12 @@ void Worker::Run() {
     }
     if (busy) {
       idle_sleep = absl::Milliseconds(1);
+    } else if (round.order.empty() && round.throttled > 0) {
+      // Every task's tenant is over its CPU quota: nothing to do until the first may run
+      // again (or the next commit is due).
+      SleepUntil(std::min(round.wake_at, last_commit + commit_interval_));
     } else {
-      absl::MutexLock lock(&mu_);
-      auto wake = [this]()
-                      ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_ || !commands_.empty(); };
-      mu_.AwaitWithTimeout(absl::Condition(&wake), idle_sleep);
+      SleepUntil(std::min(absl::Now() + idle_sleep, round.wake_at));
       idle_sleep = std::min(idle_sleep * 2, kMaxIdleSleep);
     }
   }
@@ -176,6 +182,12 @@ void Worker::Run() {
   tasks_.clear();
   producer_.reset();
   txn_producer_.reset();
+}
+
+void Worker::SleepUntil(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto wake = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_ || !commands_.empty(); };
+  mu_.AwaitWithDeadline(absl::Condition(&wake), deadline);
 }
 
 void Worker::ApplyCommands() {
@@ -202,6 +214,7 @@ void Worker::ApplyCommands() {
       auto task = std::make_unique<Task>();
       task->id = c.assignment.task();
       task->key = key;
+      task->tenant = TenantOfTask(task->id);
       task->kafka_bootstrap = c.kafka_bootstrap;
       task->assignment = c.assignment;
       *task->status.mutable_task() = task->id;
@@ -266,7 +279,7 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
     return absl::InvalidArgumentError(absl::StrCat("the plan has no stage ", a.task().stage()));
   }
   runtime::TaskOptions options;
-  const std::string tenant = a.task().tenant().empty() ? "default" : a.task().tenant();
+  const std::string tenant = TenantOfTask(a.task());
   log_->Connect(kafka_bootstrap);
   task->log = std::make_unique<TenantProcessingLog>(log_, tenant);
   options.log = task->log.get();
@@ -379,11 +392,16 @@ void Worker::TryAssign(Task* task) {
       ->info("executor={} worker={} running task {}", executor_id_, index_, task->key);
 }
 
-bool Worker::PollTasks(absl::Duration wait) {
-  bool any = false;
+Round Worker::PollTasks(absl::Duration wait, bool* busy) {
+  std::vector<std::string> tenants;
+  tenants.reserve(tasks_.size());
+  for (const auto& t : tasks_) tenants.push_back(t->tenant);
+  const Round round = PlanRound(tenants, ReadTurns(tenants, *cpu_ledger_));
+  bool& any = *busy;
   rd_kafka_message_t* messages[kMaxBatch];
   std::vector<runtime::Record> records;
-  for (auto& t : tasks_) {
+  for (const size_t i : round.order) {
+    std::unique_ptr<Task>& t = tasks_[i];
     if (t->failed || t->queue == nullptr) continue;
     if (t->restorer != nullptr) {
       StepRestore(t.get());
@@ -393,7 +411,9 @@ bool Worker::PollTasks(absl::Duration wait) {
       TryAssign(t.get());
       if (!t->assigned) continue;
     }
-    CpuSlice slice(&t->cpu_nanos);  // this task's poll, decode and processing
+    // This task's poll, decode and processing, charged to the task and its tenant.
+    std::optional<CpuSlice> slice;
+    slice.emplace(&t->cpu_nanos, cpu_ledger_, &t->tenant);
     const ssize_t n = rd_kafka_consume_batch_queue(
         t->queue, static_cast<int>(absl::ToInt64Milliseconds(wait)), messages, kMaxBatch);
     if (n <= 0) continue;
@@ -436,8 +456,9 @@ bool Worker::PollTasks(absl::Duration wait) {
     if (t->exactly_once) {
       if (absl::Status begun = t->producer->BeginIfNeeded(); !begun.ok()) {
         // Fenced or fatal; the records just read are reprocessed by whoever owns the task.
+        slice.reset();  // charged now: giving the tasks up destroys them
         GiveUpExactlyOnceTasks(begun);
-        return any;
+        return round;
       }
     }
     absl::Status s = t->stage->ProcessBatch(records, t->producer);
@@ -447,7 +468,7 @@ bool Worker::PollTasks(absl::Duration wait) {
       if (t->exactly_once) abort_transaction_ = true;
     }
   }
-  return any;
+  return round;
 }
 
 void Worker::StepRestore(Task* task) {

@@ -22,7 +22,12 @@
 #include "skein/v1/executor.pb.h"
 #include "skein/v1/plan.pb.h"
 #include "task_producer.h"
+#include "tenant_scheduling.h"
 #include "tenant_states.h"
+
+namespace skein::tenant {
+class CpuLedger;
+}  // namespace skein::tenant
 
 namespace skein::executor {
 
@@ -35,8 +40,10 @@ class Worker {
  public:
   // `resync` is set when this worker's transactional producer was fenced and it gave up its
   // exactly-once tasks: the executor must re-register to learn which tasks are still its own.
+  // `cpu_ledger` (the TaskHost's, shared by its workers) decides which tenants' tasks run in a
+  // round and in what order, and is charged each task slice's CPU.
   Worker(int index, std::string executor_id, absl::Duration commit_interval, TenantStates* states,
-         KafkaProcessingLog* log, std::atomic<bool>* resync);
+         KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger);
 
   // Creates the worker's transactional producer now (its init_transactions aborts whatever
   // transaction a previous incarnation of this executor left open).
@@ -71,8 +78,12 @@ class Worker {
   void StepRestore(Task* task);
   // Reads the task's committed offsets and assigns its partitions (retried later on failure).
   void TryAssign(Task* task);
-  // Polls each task once; true if any record was processed.
-  bool PollTasks(absl::Duration wait);
+  // Polls each task whose tenant is within its CPU quota once, lowest tenant virtual time
+  // first; sets `busy` if any record was processed. Returns the round it ran (which tasks were
+  // throttled and until when).
+  Round PollTasks(absl::Duration wait, bool* busy);
+  // Waits for a command or `deadline`, whichever comes first.
+  void SleepUntil(absl::Time deadline);
   // Commits every task's progress: CommitAtLeastOnce flushes, applies state, then commits
   // input offsets; CommitExactlyOnce commits the transaction (outputs, changelogs, input
   // offsets) and then applies state, or drops all uncommitted work (see the .cc).
@@ -93,6 +104,7 @@ class Worker {
   TenantStates* const states_;
   KafkaProcessingLog* const log_;
   std::atomic<bool>* const resync_;
+  tenant::CpuLedger* const cpu_ledger_;
 
   // Worker-thread state.
   std::unique_ptr<TaskProducer> producer_;  // idempotent, for at-least-once tasks

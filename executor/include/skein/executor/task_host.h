@@ -17,6 +17,9 @@
 namespace skein::state {
 class TenantStateDb;
 }  // namespace skein::state
+namespace skein::tenant {
+class CpuLedger;
+}  // namespace skein::tenant
 
 namespace skein::executor {
 
@@ -36,7 +39,9 @@ class KafkaProcessingLog;
 // guarantee (idempotent for at-least-once, transactional for exactly-once) and one consumer
 // per task. Partitions are assigned explicitly (never a consumer-group subscribe); input
 // offsets are committed under the query's group id, inside the worker's transaction for
-// exactly-once tasks (see docs/architecture.md, "Durable state and exactly-once").
+// exactly-once tasks (see docs/architecture.md, "Durable state and exactly-once"). One CPU
+// ledger, shared by the workers, holds each tenant's CPU quota (from its assignments) and
+// decides which tenants' tasks run (docs/architecture.md, "CPU quotas on executors").
 //
 // Owned by the ExecutorNode. Apply() is called from the control client's thread; Statuses()
 // from any thread; workers run tasks on their own threads.
@@ -53,7 +58,7 @@ class TaskHost {
   void Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change);
 
   // The latest status of every task held (starting, running, failed, or stopping), with the
-  // last applied assignment version.
+  // last applied assignment version and the CPU charged to each of their tenants.
   v1::TaskStatusReport Report() const;
   uint32_t running_tasks() const;
 
@@ -75,6 +80,7 @@ class TaskHost {
   const TaskHostOptions options_;
   std::unique_ptr<TenantStates> states_;
   std::unique_ptr<KafkaProcessingLog> processing_log_;  // outlives the workers' tasks
+  std::unique_ptr<tenant::CpuLedger> cpu_ledger_;  // outlives the workers
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
   uint64_t applied_version_ ABSL_GUARDED_BY(mu_) = 0;
