@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "skein/common/grpc_status.h"
 #include "skein/common/logging.h"
+#include "skein/proto/plan_bytes.h"
 #include "skein/proto/task_id.h"
 #include "skein/runtime/table_reader.h"
 
@@ -12,11 +13,12 @@ grpc::Status TableReadService::ReadTable(grpc::ServerContext* /*context*/,
                                          const v1::ReadTableRequest* request,
                                          v1::ReadTableResponse* response) {
   try {
-    v1::PhysicalPlan table_plan, pull_plan;
-    if (!table_plan.ParseFromString(request->table_plan()) ||
-        !pull_plan.ParseFromString(request->pull_plan())) {
-      return ToGrpc(absl::InvalidArgumentError("ReadTable: a plan does not parse"));
-    }
+    absl::StatusOr<v1::PhysicalPlan> table_plan =
+        proto::ParsePlan(request->table_plan(), "ReadTable: the table plan");
+    if (!table_plan.ok()) return ToGrpc(table_plan.status());
+    absl::StatusOr<v1::PhysicalPlan> pull_plan =
+        proto::ParsePlan(request->pull_plan(), "ReadTable: the pull plan");
+    if (!pull_plan.ok()) return ToGrpc(pull_plan.status());
     const std::string tenant = request->tenant().empty() ? "default" : request->tenant();
     // Every requested partition must run here now; otherwise the coordinator's view of the
     // holders is stale (the task is starting or moved) and it retries.
@@ -32,7 +34,7 @@ grpc::Status TableReadService::ReadTable(grpc::ServerContext* /*context*/,
       }
     }
     absl::StatusOr<std::unique_ptr<runtime::TableReader>> reader =
-        runtime::TableReader::Create(table_plan, request->stage(), pull_plan);
+        runtime::TableReader::Create(*table_plan, request->stage(), *pull_plan);
     if (!reader.ok()) return ToGrpc(reader.status());
     absl::StatusOr<state::TenantStateDb*> db = tasks_->TenantState(tenant);
     if (!db.ok()) return ToGrpc(db.status());

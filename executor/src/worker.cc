@@ -7,6 +7,7 @@
 #include "skein/common/kafka.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
+#include "skein/proto/plan_bytes.h"
 #include "skein/proto/state_stores.h"
 #include "skein/proto/topics.h"
 #include "task_metrics.h"
@@ -268,9 +269,7 @@ absl::StatusOr<TaskProducer*> Worker::ProducerFor(bool exactly_once,
 
 absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::TaskAssignment& a,
                                Task* task) {
-  if (!task->plan.ParseFromString(a.plan())) {
-    return absl::InvalidArgumentError("the assignment's plan does not parse");
-  }
+  SKEIN_ASSIGN_OR_RETURN(task->plan, proto::ParsePlan(a.plan(), "the assignment's plan"));
   const v1::Stage* stage = nullptr;
   for (const v1::Stage& s : task->plan.stages()) {
     if (s.id() == a.task().stage()) stage = &s;
