@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 
 namespace skein::cli {
@@ -199,7 +200,8 @@ std::string FormatUsage(const v1::TenantUsage& u) {
                       Limit(u.quota().max_queries()), "\nTasks:       ", u.tasks_running(), " / ",
                       Limit(u.quota().max_tasks()), "\nRecords in:  ", u.records_in(),
                       "\nRecords out: ", u.records_out(), "\nErrors:      ", u.processing_errors(),
-                      "\nCPU seconds and state bytes: not metered by the coordinator yet\n");
+                      "\nCPU seconds: ", absl::StrFormat("%.3f", u.cpu_seconds()),
+                      "\nState bytes: not metered yet\n");
 }
 
 }  // namespace skein::cli

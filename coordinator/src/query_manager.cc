@@ -424,6 +424,7 @@ void QueryManager::OnSessionOpened(const std::string& executor_id) {
 void QueryManager::OnTaskStatus(const std::string& executor_id,
                                 const v1::TaskStatusReport& report) {
   absl::MutexLock lock(&mu_);
+  cpu_meter_.Report(executor_id, report.tenant_cpu_seconds());
   std::set<std::string> reported;
   for (const v1::TaskStatus& s : report.tasks()) {
     const std::string key = TaskKey(s.task());
@@ -514,6 +515,7 @@ std::vector<v1::QueryView> QueryManager::List(const std::string& tenant_in) cons
 QueryManager::TenantLoad QueryManager::Load(const std::string& tenant) const {
   TenantLoad load;
   absl::MutexLock lock(&mu_);
+  load.cpu_seconds = cpu_meter_.TotalSeconds(tenant);
   for (const auto& [key, q] : queries_) {
     if (q.tenant != tenant || q.terminated) continue;
     ++load.queries;

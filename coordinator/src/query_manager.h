@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "cpu_meter.h"
 #include "executor_control_service.h"
 #include "skein/common/kafka_admin.h"
 #include "skein/compiler/compiler.h"
@@ -88,6 +89,7 @@ class QueryManager final : public SessionListener {
     uint64_t records_in = 0;
     uint64_t records_out = 0;
     uint64_t processing_errors = 0;
+    double cpu_seconds = 0;  // since metering began, across executor restarts (CpuMeter)
   };
   TenantLoad Load(const std::string& tenant) const;
   // Terminates every query of `tenant` and forgets its catalog (DeleteTenant). Returns the ids
@@ -186,6 +188,7 @@ class QueryManager final : public SessionListener {
   // Task key -> assignment version of the change stopping it on its holder.
   std::map<std::string, uint64_t> revoke_version_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);  // by task key
+  CpuMeter cpu_meter_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);        // per executor
   // Executor id -> the registration epoch whose transactional ids were fenced after it died.
   std::map<std::string, uint64_t> fenced_epoch_ ABSL_GUARDED_BY(mu_);

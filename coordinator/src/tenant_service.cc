@@ -186,6 +186,7 @@ grpc::Status TenantService::GetUsage(grpc::ServerContext* context,
     response->set_records_in(load.records_in);
     response->set_records_out(load.records_out);
     response->set_processing_errors(load.processing_errors);
+    response->set_cpu_seconds(load.cpu_seconds);
     return absl::OkStatus();
   });
 }

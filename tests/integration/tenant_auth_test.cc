@@ -453,6 +453,17 @@ TEST(TenantAuthTest, AuthorizationMatrix) {
         ReadTopic(KafkaBootstrap(), "alpha.out-" + sfx, 10, absl::Seconds(90));
     ASSERT_TRUE(out.ok()) << out.status();
     EXPECT_EQ(out->size(), 10u);
+    // The CPU its tasks used is metered: executors report it per tenant with their statuses.
+    v1::TenantUsage usage;
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline) {
+      ASSERT_TRUE(
+          c.Call(c.tenants(), &v1::Tenants::Stub::GetUsage, alpha, v1::GetUsageRequest(), &usage)
+              .ok());
+      if (usage.cpu_seconds() > 0) break;
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+    EXPECT_GT(usage.cpu_seconds(), 0) << usage.DebugString();
   }
 
   // Admission: max queries, then max tasks; a rejected statement leaves the catalog as it was.
