@@ -24,6 +24,7 @@
 #include "grpcpp/grpcpp.h"
 #include "skein/common/kafka_admin.h"
 #include "skein/v1/admin.grpc.pb.h"
+#include "drain.h"
 #include "support/kafka_io.h"
 
 namespace {
@@ -53,36 +54,9 @@ std::vector<KafkaRecord> Views(int n) {
 Result Measure(const std::string& name, const std::string& bootstrap, const std::string& in_topic,
                const std::string& out_topic, const std::vector<KafkaRecord>& input,
                size_t expected) {
-  Result r{name, input.size()};
-  absl::StatusOr<std::vector<KafkaRecord>> read = absl::UnknownError("not read");
-  std::thread reader([&] {
-    read = skein::testing::ReadTopic(bootstrap, out_topic, expected, absl::Minutes(10),
-                                     absl::Seconds(2));
-  });
-  absl::SleepFor(absl::Seconds(1));  // the reader is assigned before the first input
-  const int64_t start_ms = absl::ToUnixMillis(absl::Now());
-  absl::Status produced = skein::testing::ProduceAll(bootstrap, in_topic, input);
-  reader.join();
-  if (!produced.ok() || !read.ok()) {
-    std::fprintf(stderr, "%s: %s %s\n", name.c_str(), produced.ToString().c_str(),
-                 read.status().ToString().c_str());
-    return r;
-  }
-  std::vector<int64_t> latencies;
-  int64_t last = start_ms;
-  for (const KafkaRecord& k : *read) {
-    latencies.push_back(k.received_ms - k.timestamp);
-    last = std::max(last, k.received_ms);
-  }
-  std::sort(latencies.begin(), latencies.end());
-  r.outputs = latencies.size();
-  r.seconds = static_cast<double>(last - start_ms) / 1000.0;
-  if (!latencies.empty()) {
-    r.p50 = latencies[latencies.size() / 2];
-    r.p99 = latencies[latencies.size() * 99 / 100];
-    r.max = latencies.back();
-  }
-  return r;
+  const skein::bench::Drain d = skein::bench::MeasureDrain(name, bootstrap, in_topic, out_topic,
+                                                           input, expected, absl::Minutes(10));
+  return Result{name, d.inputs, d.outputs, d.seconds, d.p50_ms, d.p99_ms, d.max_ms};
 }
 
 bool Execute(skein::v1::Admin::Stub* admin, const std::string& sql) {

@@ -26,6 +26,7 @@
 #include "skein/v1/admin.grpc.pb.h"
 #include "skein/v1/tenants.grpc.pb.h"
 #include "support/cluster.h"
+#include "drain.h"
 #include "support/kafka_io.h"
 #include "support/process.h"
 
@@ -157,34 +158,10 @@ std::string StartLight(Bench& bench, const std::string& tenant, const std::strin
 // Produces `input` into the light query's input while reading its output.
 Light MeasureLight(const std::string& bootstrap, const std::string& tenant, const std::string& run,
                    const std::vector<KafkaRecord>& input) {
-  Light r{tenant, input.size()};
-  const std::string out_topic = absl::StrCat(tenant, ".out_", run);
-  absl::StatusOr<std::vector<KafkaRecord>> read = absl::UnknownError("not read");
-  std::thread reader([&] {
-    read = skein::testing::ReadTopic(bootstrap, out_topic, input.size(), absl::Minutes(5),
-                                     absl::Seconds(2));
-  });
-  absl::SleepFor(absl::Seconds(1));  // the reader is assigned before the first input
-  const int64_t start_ms = absl::ToUnixMillis(absl::Now());
-  const absl::Status produced =
-      skein::testing::ProduceAll(bootstrap, absl::StrCat(tenant, ".in_", run), input);
-  reader.join();
-  if (!produced.ok() || !read.ok()) {
-    std::fprintf(stderr, "%s: %s %s\n", tenant.c_str(), produced.ToString().c_str(),
-                 read.status().ToString().c_str());
-    return r;
-  }
-  std::vector<int64_t> latencies;
-  int64_t last = start_ms;
-  for (const KafkaRecord& k : *read) {
-    latencies.push_back(k.received_ms - k.timestamp);
-    last = std::max(last, k.received_ms);
-  }
-  std::sort(latencies.begin(), latencies.end());
-  r.outputs = latencies.size();
-  if (last > start_ms) r.per_second = 1000.0 * static_cast<double>(r.inputs) / (last - start_ms);
-  if (!latencies.empty()) r.p99_ms = latencies[latencies.size() * 99 / 100];
-  return r;
+  const skein::bench::Drain d = skein::bench::MeasureDrain(
+      tenant, bootstrap, absl::StrCat(tenant, ".in_", run), absl::StrCat(tenant, ".out_", run),
+      input, input.size(), absl::Minutes(5));
+  return Light{tenant, d.inputs, d.outputs, d.per_second(), d.p99_ms};
 }
 
 // The light queries of `tenants` over `run`'s topics, all at once.
