@@ -21,10 +21,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "drain.h"
 #include "grpcpp/grpcpp.h"
 #include "skein/common/kafka_admin.h"
 #include "skein/v1/admin.grpc.pb.h"
-#include "drain.h"
 #include "support/kafka_io.h"
 
 namespace {
@@ -243,7 +243,8 @@ int main(int argc, char** argv) {
   const std::string in_c = "bench_views_c_" + run, out_c = "bench_view_time_alo_" + run;
   if (!Execute(admin.get(),
                absl::StrCat("SET 'processing.guarantee'='at_least_once';"
-                            "CREATE STREAM bench_views_c_", run,
+                            "CREATE STREAM bench_views_c_",
+                            run,
                             " (user_id STRING KEY, product_id STRING, view_ms BIGINT)"
                             " WITH (KAFKA_TOPIC='",
                             in_c, "', FORMAT='JSON', PARTITIONS=", partitions,
@@ -259,8 +260,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   absl::SleepFor(absl::Seconds(3));
-  results.push_back(Measure("(c) = (b) at_least_once", bootstrap, in_c, out_c, input,
-                            input.size()));
+  results.push_back(
+      Measure("(c) = (b) at_least_once", bootstrap, in_c, out_c, input, input.size()));
 
   std::printf("\n%-36s %9s %9s %10s %8s %8s %8s\n", "pipeline", "inputs", "outputs", "records/s",
               "p50 ms", "p99 ms", "max ms");

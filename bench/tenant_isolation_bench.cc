@@ -22,11 +22,11 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "drain.h"
 #include "grpcpp/grpcpp.h"
 #include "skein/v1/admin.grpc.pb.h"
 #include "skein/v1/tenants.grpc.pb.h"
 #include "support/cluster.h"
-#include "drain.h"
 #include "support/kafka_io.h"
 #include "support/process.h"
 
@@ -70,8 +70,7 @@ class Bench {
   }
 
   // Runs the statements as `tenant`; `query_id` gets the id of the last query started.
-  bool Execute(const std::string& tenant, const std::string& sql,
-               std::string* query_id = nullptr) {
+  bool Execute(const std::string& tenant, const std::string& sql, std::string* query_id = nullptr) {
     skein::v1::ExecuteStatementsRequest request;
     request.set_tenant(tenant);
     request.set_sql(sql);
@@ -132,9 +131,9 @@ std::vector<KafkaRecord> Views(int n, int text_chars) {
   for (int i = 0; i < n; ++i) {
     KafkaRecord r;
     r.key = absl::StrCat("\"user-", i % 1000, "\"");
-    r.value = text_chars > 0 ? absl::StrCat("{\"VIEW_MS\":", (i * 37) % 1000, ",\"TXT\":\"abc",
-                                            text, "\"}")
-                             : absl::StrCat("{\"VIEW_MS\":", (i * 37) % 1000, "}");
+    r.value = text_chars > 0
+                  ? absl::StrCat("{\"VIEW_MS\":", (i * 37) % 1000, ",\"TXT\":\"abc", text, "\"}")
+                  : absl::StrCat("{\"VIEW_MS\":", (i * 37) % 1000, "}");
     out.push_back(std::move(r));
   }
   return out;
@@ -145,12 +144,12 @@ std::string StartLight(Bench& bench, const std::string& tenant, const std::strin
                        int partitions) {
   std::string id;
   bench.Execute(
-      tenant, absl::StrCat("SET 'auto.offset.reset'='earliest';CREATE STREAM in_", run,
-                           " (user_id STRING KEY, view_ms BIGINT) WITH (KAFKA_TOPIC='", tenant,
-                           ".in_", run, "', FORMAT='JSON', PARTITIONS=", partitions,
-                           ");CREATE STREAM out_", run, " WITH (KAFKA_TOPIC='", tenant, ".out_",
-                           run, "') AS SELECT user_id, view_ms FROM in_", run,
-                           " WHERE view_ms >= 0;"),
+      tenant,
+      absl::StrCat("SET 'auto.offset.reset'='earliest';CREATE STREAM in_", run,
+                   " (user_id STRING KEY, view_ms BIGINT) WITH (KAFKA_TOPIC='", tenant, ".in_", run,
+                   "', FORMAT='JSON', PARTITIONS=", partitions, ");CREATE STREAM out_", run,
+                   " WITH (KAFKA_TOPIC='", tenant, ".out_", run,
+                   "') AS SELECT user_id, view_ms FROM in_", run, " WHERE view_ms >= 0;"),
       &id);
   return id;
 }
@@ -184,8 +183,7 @@ double AlphaCores(Bench& bench, const std::string& id, absl::Duration window, ui
   absl::SleepFor(window);
   const skein::v1::QueryView after = bench.Describe("alpha", id);
   *records = after.records_in() - before.records_in();
-  return (after.cpu_seconds() - before.cpu_seconds()) /
-         absl::ToDoubleSeconds(absl::Now() - start);
+  return (after.cpu_seconds() - before.cpu_seconds()) / absl::ToDoubleSeconds(absl::Now() - start);
 }
 
 }  // namespace
@@ -246,14 +244,14 @@ int main(int argc, char** argv) {
   const std::vector<Light> trio = MeasureTogether(bootstrap, light, trio_run, light_input);
 
   // Alpha: an expensive projection over a backlog of long strings, produced before it starts.
-  if (!bench.Execute("alpha", absl::StrCat("CREATE STREAM texts (user_id STRING KEY, view_ms "
-                                          "BIGINT, txt STRING) WITH (KAFKA_TOPIC='",
-                                          alpha_topic, "', FORMAT='JSON', PARTITIONS=",
-                                          partitions, ");"))) {
+  if (!bench.Execute(
+          "alpha", absl::StrCat("CREATE STREAM texts (user_id STRING KEY, view_ms "
+                                "BIGINT, txt STRING) WITH (KAFKA_TOPIC='",
+                                alpha_topic, "', FORMAT='JSON', PARTITIONS=", partitions, ");"))) {
     return 1;
   }
-  if (absl::Status s = skein::testing::ProduceAll(bootstrap, alpha_topic,
-                                                  Views(alpha_records, alpha_text));
+  if (absl::Status s =
+          skein::testing::ProduceAll(bootstrap, alpha_topic, Views(alpha_records, alpha_text));
       !s.ok()) {
     std::fprintf(stderr, "alpha's backlog: %s\n", s.ToString().c_str());
     return 1;
@@ -265,11 +263,11 @@ int main(int argc, char** argv) {
                              std::string(2, c), "')");
   }
   std::string alpha_id;
-  bench.Execute(
-      "alpha", absl::StrCat("SET 'auto.offset.reset'='earliest';CREATE STREAM heavy WITH "
-                            "(KAFKA_TOPIC='alpha.heavy_", run, "') AS SELECT user_id, LEN(",
-                            expensive, ") AS n FROM texts;"),
-      &alpha_id);
+  bench.Execute("alpha",
+                absl::StrCat("SET 'auto.offset.reset'='earliest';CREATE STREAM heavy WITH "
+                             "(KAFKA_TOPIC='alpha.heavy_",
+                             run, "') AS SELECT user_id, LEN(", expensive, ") AS n FROM texts;"),
+                &alpha_id);
   if (alpha_id.empty() || !bench.AwaitRunning("alpha", alpha_id)) return 1;
   for (const std::string& t : light) {
     const std::string id = StartLight(bench, t, shared_run, partitions);
@@ -298,13 +296,12 @@ int main(int argc, char** argv) {
     halved = AlphaCores(bench, alpha_id, absl::Seconds(4), &halved_records);
   }
 
-  std::printf("\nalpha (expensive, cap %lld millicores) during the shared run: %.3f cores "
-              "(%.0f%% of the cap) over %.1f s, %llu of %d backlog records read\n",
-              static_cast<long long>(cap), alpha_cores, 100.0 * alpha_cores * 1000 / cap,
-              shared_seconds,
-              static_cast<unsigned long long>(alpha_after.records_in() -
-                                              alpha_before.records_in()),
-              alpha_records);
+  std::printf(
+      "\nalpha (expensive, cap %lld millicores) during the shared run: %.3f cores "
+      "(%.0f%% of the cap) over %.1f s, %llu of %d backlog records read\n",
+      static_cast<long long>(cap), alpha_cores, 100.0 * alpha_cores * 1000 / cap, shared_seconds,
+      static_cast<unsigned long long>(alpha_after.records_in() - alpha_before.records_in()),
+      alpha_records);
   std::printf("alpha uncapped (quota 0): %.3f cores (%llu records in 2 s)\n", uncapped,
               static_cast<unsigned long long>(uncapped_records));
   std::printf("alpha capped at %lld millicores: %.3f cores (%llu records in 4 s)\n",
@@ -313,10 +310,11 @@ int main(int argc, char** argv) {
   std::printf("alpha's records read in total: %llu of %d\n\n",
               static_cast<unsigned long long>(bench.Describe("alpha", alpha_id).records_in()),
               alpha_records);
-  std::printf("light queries (records/s; p99 latency ms): solo = alone, trio = the three at "
-              "once, shared = the three at once while alpha runs\n");
-  std::printf("%-9s %8s %10s %10s %10s %8s %8s %8s %8s\n", "tenant", "records", "solo/s",
-              "trio/s", "shared/s", "shr/trio", "solo p99", "trio p99", "shr p99");
+  std::printf(
+      "light queries (records/s; p99 latency ms): solo = alone, trio = the three at "
+      "once, shared = the three at once while alpha runs\n");
+  std::printf("%-9s %8s %10s %10s %10s %8s %8s %8s %8s\n", "tenant", "records", "solo/s", "trio/s",
+              "shared/s", "shr/trio", "solo p99", "trio p99", "shr p99");
   for (size_t i = 0; i < light.size(); ++i) {
     const bool missing = solo[i].outputs < solo[i].inputs || trio[i].outputs < trio[i].inputs ||
                          shared[i].outputs < shared[i].inputs;

@@ -312,9 +312,9 @@ std::string FormatQuery(const v1::QueryView& q) {
              {"processing errors", absl::StrCat(q.processing_errors())},
              {"cpu", absl::StrFormat("%.3fs", q.cpu_seconds())},
              {"records in/s", absl::StrFormat("%.1f", q.records_in_per_second())}});
-  std::vector<std::vector<std::string>> rows = {
-      {"STAGE", "PARTITION", "EXECUTOR", "STATE", "IN", "OUT", "ERRORS", "LAG", "CPU", "IN/S",
-       "RESTORED", "GUARANTEE"}};
+  std::vector<std::vector<std::string>> rows = {{"STAGE", "PARTITION", "EXECUTOR", "STATE", "IN",
+                                                 "OUT", "ERRORS", "LAG", "CPU", "IN/S", "RESTORED",
+                                                 "GUARANTEE"}};
   for (const v1::TaskView& t : q.tasks()) {
     rows.push_back({absl::StrCat(t.task().stage()), absl::StrCat(t.task().partition()),
                     t.executor_id().empty() ? "-" : t.executor_id(), TaskStateName(t.state()),

@@ -148,10 +148,9 @@ int main(int argc, char** argv) {
     }
     std::fputs(skein::cli::FormatStatementOutcomes(response).c_str(), stdout);
   } else if (select->parsed() && IsPullQuery(select_sql)) {
-    absl::Status s =
-        client.PullQuery(tenant, select_sql, [](const skein::v1::PullQueryMessage& m) {
-          std::fputs(skein::cli::FormatPullMessage(m).c_str(), stdout);
-        });
+    absl::Status s = client.PullQuery(tenant, select_sql, [](const skein::v1::PullQueryMessage& m) {
+      std::fputs(skein::cli::FormatPullMessage(m).c_str(), stdout);
+    });
     if (!s.ok()) return Fail(s);
   } else if (select->parsed()) {
     std::map<std::string, std::string> props;

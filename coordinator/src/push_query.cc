@@ -9,12 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "query_manager.h"
-#include "state_topics.h"
 #include "skein/common/kafka.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
 #include "skein/sql/parser.h"
 #include "skein/sql/printer.h"
+#include "state_topics.h"
 
 namespace skein::coordinator {
 

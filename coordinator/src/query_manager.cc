@@ -10,8 +10,8 @@
 #include "skein/coordinator/assignor.h"
 #include "skein/proto/task_id.h"
 #include "skein/proto/topics.h"
-#include "state_topics.h"
 #include "skein/sql/parser.h"
+#include "state_topics.h"
 
 namespace skein::coordinator {
 namespace {

@@ -189,7 +189,7 @@ class QueryManager final : public SessionListener {
   std::map<std::string, uint64_t> revoke_version_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);  // by task key
   CpuMeter cpu_meter_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);        // per executor
+  std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);  // per executor
   // Executor id -> the registration epoch whose transactional ids were fenced after it died.
   std::map<std::string, uint64_t> fenced_epoch_ ABSL_GUARDED_BY(mu_);
 };

@@ -32,8 +32,8 @@ absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,
   }
   for (const v1::Stage& stage : plan.stages()) {
     if (stage.operators_size() == 0 || !stage.operators(0).has_source()) continue;
-    const int32_t partitions =
-        std::max<int32_t>(1, static_cast<int32_t>(stage.operators(0).source().topic().partitions()));
+    const int32_t partitions = std::max<int32_t>(
+        1, static_cast<int32_t>(stage.operators(0).source().topic().partitions()));
     for (const proto::StateStoreSpec& store : proto::StageStateStores(stage)) {
       const std::string topic =
           proto::ChangelogTopic(tenant, plan.query_id(), stage.id(), store.name);
@@ -64,10 +64,10 @@ absl::Status FenceExecutorTransactions(const std::string& kafka_bootstrap,
     const std::string id = proto::TransactionalId(executor_id, w);
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     char err[512];
-    for (const auto& [k, v] : {std::pair<std::string, std::string>{"bootstrap.servers",
-                                                                   kafka_bootstrap},
-                               {"transactional.id", id},
-                               {"client.id", "skein-coordinator-fencer"}}) {
+    for (const auto& [k, v] :
+         {std::pair<std::string, std::string>{"bootstrap.servers", kafka_bootstrap},
+          {"transactional.id", id},
+          {"client.id", "skein-coordinator-fencer"}}) {
       if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
         rd_kafka_conf_destroy(conf);
         return absl::InvalidArgumentError(absl::StrCat("kafka config ", k, ": ", err));
@@ -81,8 +81,8 @@ absl::Status FenceExecutorTransactions(const std::string& kafka_bootstrap,
         rd_kafka_init_transactions(producer, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
     absl::Status status = absl::OkStatus();
     if (error != nullptr) {
-      status = absl::UnavailableError(absl::StrCat("fencing transactional id ", id, ": ",
-                                                   rd_kafka_error_string(error)));
+      status = absl::UnavailableError(
+          absl::StrCat("fencing transactional id ", id, ": ", rd_kafka_error_string(error)));
       rd_kafka_error_destroy(error);
     }
     rd_kafka_destroy(producer);

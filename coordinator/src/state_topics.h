@@ -20,8 +20,7 @@ absl::Status CheckProcessingGuarantee(const std::string& name, const std::string
 // creates one compacted changelog topic per (stage, store) of `plan`, one partition per task
 // of the stage, unless it exists. Appends the names it created to `created`.
 absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,
-                                   const v1::PhysicalPlan& plan,
-                                   std::vector<std::string>* created);
+                                   const v1::PhysicalPlan& plan, std::vector<std::string>* created);
 
 // Names of the changelog topics of `plan` (one per stage and store).
 std::vector<std::string> ChangelogTopics(const std::string& tenant, const v1::PhysicalPlan& plan);

@@ -108,8 +108,7 @@ absl::StatusOr<int32_t> TaskProducer::Partitions(std::string_view topic) {
 
 absl::Status TaskProducer::Produce(const char* topic, int32_t partition, const void* key,
                                    size_t key_size, const void* value, size_t value_size,
-                                   int64_t timestamp, rd_kafka_headers_t* headers,
-                                   void* opaque) {
+                                   int64_t timestamp, rd_kafka_headers_t* headers, void* opaque) {
   while (true) {
     rd_kafka_resp_err_t err = rd_kafka_producev(
         rk_, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
@@ -137,18 +136,16 @@ absl::Status TaskProducer::Write(runtime::Record record) {
                           v ? v->data() : nullptr, v ? static_cast<ssize_t>(v->size()) : 0);
     }
   }
-  return Produce(record.topic.c_str(), record.partition,
-                 record.key ? record.key->data() : nullptr, record.key ? record.key->size() : 0,
-                 record.value ? record.value->data() : nullptr,
+  return Produce(record.topic.c_str(), record.partition, record.key ? record.key->data() : nullptr,
+                 record.key ? record.key->size() : 0, record.value ? record.value->data() : nullptr,
                  record.value ? record.value->size() : 0, record.timestamp, headers, nullptr);
 }
 
 absl::Status TaskProducer::SendChangelog(const std::string& topic, int32_t partition,
                                          std::string_view key,
                                          std::optional<std::string_view> value) {
-  return Produce(topic.c_str(), partition, key.data(), key.size(),
-                 value ? value->data() : nullptr, value ? value->size() : 0, 0, nullptr,
-                 &kChangelogMark);
+  return Produce(topic.c_str(), partition, key.data(), key.size(), value ? value->data() : nullptr,
+                 value ? value->size() : 0, 0, nullptr, &kChangelogMark);
 }
 
 std::optional<int64_t> TaskProducer::DeliveredEnd(const std::string& topic,

@@ -56,8 +56,8 @@ struct Worker::Task {
   v1::TaskAssignment assignment;  // kept to restart the task in place
   v1::PhysicalPlan plan;
   bool exactly_once = false;
-  TaskProducer* producer = nullptr;  // the worker's producer for the task's guarantee
-  std::unique_ptr<ChangelogWriter> changelog;  // outlives `stage`, which writes to it
+  TaskProducer* producer = nullptr;             // the worker's producer for the task's guarantee
+  std::unique_ptr<ChangelogWriter> changelog;   // outlives `stage`, which writes to it
   std::unique_ptr<ChangelogRestorer> restorer;  // while restoring
   uint64_t restored_records = 0;
   uint64_t restored_bytes = 0;
@@ -287,8 +287,9 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
 
   const std::string guarantee = proto::ProcessingGuarantee(task->plan);
   if (guarantee.empty()) {
-    return absl::InvalidArgumentError("processing.guarantee must be at_least_once or "
-                                      "exactly_once_v2");
+    return absl::InvalidArgumentError(
+        "processing.guarantee must be at_least_once or "
+        "exactly_once_v2");
   }
   task->exactly_once = guarantee == proto::kExactlyOnceV2;
   task->status.set_processing_guarantee(guarantee);
@@ -556,9 +557,10 @@ void Worker::CommitExactlyOnce() {
   abort_transaction_ = false;
   if (absl::IsAborted(s)) {
     Logger("executor")
-        ->warn("executor={} worker={}: transaction aborted ({}); restarting its tasks from "
-               "their committed offsets",
-               executor_id_, index_, s.ToString());
+        ->warn(
+            "executor={} worker={}: transaction aborted ({}); restarting its tasks from "
+            "their committed offsets",
+            executor_id_, index_, s.ToString());
     for (auto& t : tasks_) {
       if (!t->failed && t->exactly_once) RestartTask(t.get());
     }
@@ -596,9 +598,10 @@ void Worker::RestartTask(Task* task) {
 
 void Worker::GiveUpExactlyOnceTasks(const absl::Status& why) {
   Logger("executor")
-      ->error("executor={} worker={}: transactional producer fenced or failed ({}); giving up its "
-              "exactly-once tasks and re-registering",
-              executor_id_, index_, why.ToString());
+      ->error(
+          "executor={} worker={}: transactional producer fenced or failed ({}); giving up its "
+          "exactly-once tasks and re-registering",
+          executor_id_, index_, why.ToString());
   std::vector<std::string> dropped;
   for (auto it = tasks_.begin(); it != tasks_.end();) {
     if ((*it)->exactly_once) {

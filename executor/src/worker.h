@@ -107,7 +107,7 @@ class Worker {
   tenant::CpuLedger* const cpu_ledger_;
 
   // Worker-thread state.
-  std::unique_ptr<TaskProducer> producer_;  // idempotent, for at-least-once tasks
+  std::unique_ptr<TaskProducer> producer_;      // idempotent, for at-least-once tasks
   std::unique_ptr<TaskProducer> txn_producer_;  // transactional, for exactly-once tasks
   // Set when an exactly-once task failed mid-transaction: the transaction must abort.
   bool abort_transaction_ = false;

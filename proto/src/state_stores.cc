@@ -28,7 +28,7 @@ void AddAggregateStores(const v1::AggregateOp& agg, std::vector<StateStoreSpec>*
   StoreKind kind = StoreKind::kKeyValue;
   if (agg.has_window()) {
     kind = agg.window().kind() == v1::AggregateWindow::KIND_SESSION ? StoreKind::kSession
-                                                                      : StoreKind::kWindow;
+                                                                    : StoreKind::kWindow;
   }
   out->push_back({"aggregate", kind});
   if (agg.input_is_table()) out->push_back({"input", StoreKind::kKeyValue});

@@ -161,7 +161,8 @@ absl::StatusOr<v1::QueryView> AwaitRunning(TestCluster* cluster, const std::stri
 // quarter into the input and restarted at three quarters.
 void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBrokers* brokers) {
   const int64_t n = EnvInt("SKEIN_EOS_RECORDS", 200'000);
-  const uint64_t seed = static_cast<uint64_t>(EnvInt("SKEIN_EOS_SEED", absl::ToUnixMillis(absl::Now())));
+  const uint64_t seed =
+      static_cast<uint64_t>(EnvInt("SKEIN_EOS_SEED", absl::ToUnixMillis(absl::Now())));
   std::mt19937_64 rng(seed);
   std::cout << "records=" << n << " seed=" << seed << std::endl;
   const absl::Time started = absl::Now();
@@ -172,9 +173,11 @@ void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBro
   const std::string statements = absl::StrCat(
       "SET 'auto.offset.reset'='earliest';\n"
       "CREATE STREAM views (user_id STRING KEY, product_id STRING, view_ms BIGINT)\n"
-      "  WITH (KAFKA_TOPIC='", views, "', FORMAT='JSON', PARTITIONS=", kPartitions, ");\n",
+      "  WITH (KAFKA_TOPIC='",
+      views, "', FORMAT='JSON', PARTITIONS=", kPartitions, ");\n",
       "CREATE TABLE users (id STRING PRIMARY KEY, tier STRING)\n"
-      "  WITH (KAFKA_TOPIC='", users, "', FORMAT='JSON', PARTITIONS=", kPartitions, ");\n",
+      "  WITH (KAFKA_TOPIC='",
+      users, "', FORMAT='JSON', PARTITIONS=", kPartitions, ");\n",
       "CREATE TABLE totals WITH (KAFKA_TOPIC='", totals, "') AS\n",
       "  SELECT user_id, product_id, SUM(view_ms) AS total_ms, COUNT(*) AS views FROM views\n"
       "  WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY user_id, product_id EMIT CHANGES;\n",
@@ -188,16 +191,15 @@ void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBro
   ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator());
   for (int i = 1; i <= kExecutors; ++i) {
     cluster.StartExecutor(absl::StrCat("exec-", i));
-    ASSERT_TRUE(cluster.AwaitState(absl::StrCat("exec-", i), v1::EXECUTOR_STATE_ALIVE,
-                                   absl::Seconds(30))
-                    .ok());
+    ASSERT_TRUE(
+        cluster.AwaitState(absl::StrCat("exec-", i), v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30))
+            .ok());
   }
   absl::StatusOr<v1::ExecuteStatementsResponse> rejected =
       cluster.Execute("SET 'processing.guarantee'='exactly_twice';");
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(rejected.status().message().find("'exactly_twice' is not supported"),
-            std::string::npos)
+  EXPECT_NE(rejected.status().message().find("'exactly_twice' is not supported"), std::string::npos)
       << rejected.status();
   absl::StatusOr<v1::ExecuteStatementsResponse> executed = cluster.Execute(statements);
   ASSERT_TRUE(executed.ok()) << executed.status();
@@ -277,12 +279,10 @@ void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBro
 
   // Exactly one update per view in each output, read_committed, after everything settled.
   absl::StatusOr<std::vector<KafkaRecord>> joined =
-      ReadTopic(bootstrap, enriched, input.views.size(), absl::Seconds(300),
-                absl::Seconds(5));
+      ReadTopic(bootstrap, enriched, input.views.size(), absl::Seconds(300), absl::Seconds(5));
   ASSERT_TRUE(joined.ok()) << joined.status();
   absl::StatusOr<std::vector<KafkaRecord>> aggregated =
-      ReadTopic(bootstrap, totals, input.views.size(), absl::Seconds(300),
-                absl::Seconds(5));
+      ReadTopic(bootstrap, totals, input.views.size(), absl::Seconds(300), absl::Seconds(5));
   ASSERT_TRUE(aggregated.ok()) << aggregated.status();
 
   // Join: every view exactly once, with its user's tier.
@@ -291,8 +291,7 @@ void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBro
   for (const KafkaRecord& r : *joined) {
     std::optional<int64_t> seq = r.value ? JsonInt(*r.value, "SEQ") : std::nullopt;
     std::optional<std::string> tier = r.value ? JsonString(*r.value, "TIER") : std::nullopt;
-    if (!seq || *seq < 0 || *seq >= n || !tier ||
-        *tier != Tier(static_cast<int>(*seq % kUsers))) {
+    if (!seq || *seq < 0 || *seq >= n || !tier || *tier != Tier(static_cast<int>(*seq % kUsers))) {
       ++bad;
       continue;
     }

@@ -229,9 +229,8 @@ std::vector<Rpc> RpcsAgainst(const Caller& c, const std::string& victim,
   add("PullQuery(tenant=victim)", [&c, victim](const std::string& t) {
     return c.PullQuery(t, "SELECT * FROM KSQL_PROCESSING_LOG;", victim);
   });
-  add("PullQuery(victim table name)", [&c](const std::string& t) {
-    return c.PullQuery(t, "SELECT * FROM VICTIM_TOTALS;", "");
-  });
+  add("PullQuery(victim table name)",
+      [&c](const std::string& t) { return c.PullQuery(t, "SELECT * FROM VICTIM_TOTALS;", ""); });
   add("ListExecutors", [&c](const std::string& t) {
     v1::ListExecutorsResponse r;
     return c.Call(c.admin(), &A::ListExecutors, t, v1::ListExecutorsRequest(), &r);

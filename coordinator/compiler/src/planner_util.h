@@ -113,11 +113,11 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
 // BY over a join): the stages feeding it (repartitions), the open join stage (both sources, the
 // JoinOp, WHERE), the open stage's row and the columns SELECT/GROUP BY may reference in it.
 struct JoinRelation {
-  std::vector<v1::Stage> stages;         // finished stages, in dependency order
-  v1::Stage open;                        // the join stage; append operators and a sink to finish it
-  v1::Schema row;                        // the open stage's current row: [join key][left][right]
-  std::vector<ScopeColumn> scope;        // qualified columns of `row` (and a synthetic key)
-  std::vector<std::string> sources;      // joined sources, left first
+  std::vector<v1::Stage> stages;     // finished stages, in dependency order
+  v1::Stage open;                    // the join stage; append operators and a sink to finish it
+  v1::Schema row;                    // the open stage's current row: [join key][left][right]
+  std::vector<ScopeColumn> scope;    // qualified columns of `row` (and a synthetic key)
+  std::vector<std::string> sources;  // joined sources, left first
   // Each joined source with its alias (the qualifier of its columns), left first: what `*`
   // and `<alias>.*` expand to.
   std::vector<std::pair<std::string, const DataSource*>> aliased_sources;

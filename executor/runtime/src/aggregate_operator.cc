@@ -166,8 +166,7 @@ class AggregateOperator final : public RowOperator, public AggregateStateReader 
                           RowBatch* out) override {
     SKEIN_RETURN_IF_ERROR(OpenStores());
     // Appends the output row of one stored group; undecodable entries are skipped.
-    auto add = [&](std::string_view key_bytes, std::string_view state, int64_t start,
-                   int64_t end) {
+    auto add = [&](std::string_view key_bytes, std::string_view state, int64_t start, int64_t end) {
       Value k;
       AggState s;
       if (!DecodeValue(&key_bytes, &k) || k.kind() != types::TypeKind::kArray ||
@@ -197,9 +196,9 @@ class AggregateOperator final : public RowOperator, public AggregateStateReader 
         return absl::UnimplementedError(
             "pull queries over SESSION-windowed tables need the key: WHERE <key> = ...");
       }
-      SKEIN_ASSIGN_OR_RETURN(std::vector<state::SessionEntry> sessions,
-                             sessions_->FindSessions(key_bytes, std::numeric_limits<int64_t>::min(),
-                                                     to_ms));
+      SKEIN_ASSIGN_OR_RETURN(
+          std::vector<state::SessionEntry> sessions,
+          sessions_->FindSessions(key_bytes, std::numeric_limits<int64_t>::min(), to_ms));
       for (const state::SessionEntry& e : sessions) {
         if (e.start_ms >= from_ms) add(key_bytes, e.value, e.start_ms, e.end_ms);
       }

@@ -18,8 +18,9 @@ TEST(PlanBytesTest, DeeplyNestedExpressionsRoundTrip) {
   std::string expr = "NAME";
   for (int i = 0; i < 90; ++i) expr = absl::StrCat("UCASE(", expr, ")");
   Compiler c("default");
-  ASSERT_TRUE(RunSql(c, "CREATE STREAM S (ID STRING KEY, NAME STRING) WITH "
-                        "(kafka_topic='s', format='JSON', partitions=1);")
+  ASSERT_TRUE(RunSql(c,
+                     "CREATE STREAM S (ID STRING KEY, NAME STRING) WITH "
+                     "(kafka_topic='s', format='JSON', partitions=1);")
                   .ok());
   absl::StatusOr<StatementResult> r =
       RunSql(c, absl::StrCat("CREATE STREAM T AS SELECT ID, ", expr, " AS N FROM S;"));

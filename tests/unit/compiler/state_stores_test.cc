@@ -2,6 +2,8 @@
 // creates changelog topics for and the executor restores) and the processing guarantee a plan
 // resolves to, on plans the compiler produces from SQL.
 
+#include "skein/proto/state_stores.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,7 +12,6 @@
 
 #include "compile_sql.h"
 #include "skein/compiler/compiler.h"
-#include "skein/proto/state_stores.h"
 #include "skein/proto/topics.h"
 
 namespace skein::compiler {
@@ -49,12 +50,13 @@ TEST(StateStoresTest, WindowedAggregateHasAWindowStoreAndItsClocksAfterTheRepart
   Compiler c;
   ASSERT_TRUE(RunSql(c, kSources).ok());
   const v1::PhysicalPlan plan =
-      Plan(c, "CREATE TABLE T AS SELECT USER_ID, PRODUCT_ID, SUM(VIEW_MS) AS S FROM VIEWS "
-              "WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY USER_ID, PRODUCT_ID EMIT CHANGES;");
-  EXPECT_EQ(StoresOf(plan),
-            (std::vector<Stores>{{},
-                                 {{"aggregate", StoreKind::kWindow},
-                                  {"aggregate-meta", StoreKind::kKeyValue}}}));
+      Plan(c,
+           "CREATE TABLE T AS SELECT USER_ID, PRODUCT_ID, SUM(VIEW_MS) AS S FROM VIEWS "
+           "WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY USER_ID, PRODUCT_ID EMIT CHANGES;");
+  EXPECT_EQ(
+      StoresOf(plan),
+      (std::vector<Stores>{
+          {}, {{"aggregate", StoreKind::kWindow}, {"aggregate-meta", StoreKind::kKeyValue}}}));
   EXPECT_EQ(proto::ProcessingGuarantee(plan), proto::kExactlyOnceV2);
   EXPECT_EQ(proto::ChangelogTopic("acme", plan.query_id(), 1, "aggregate"),
             "_skein-acme-" + plan.query_id() + "-1-aggregate-changelog");
@@ -63,12 +65,14 @@ TEST(StateStoresTest, WindowedAggregateHasAWindowStoreAndItsClocksAfterTheRepart
 TEST(StateStoresTest, SessionsTableInputsAndEmitFinalEachAddTheirStore) {
   Compiler c;
   ASSERT_TRUE(RunSql(c, kSources).ok());
-  EXPECT_EQ(StoresOf(Plan(c, "CREATE TABLE S AS SELECT USER_ID, COUNT(*) AS N FROM VIEWS "
-                             "WINDOW SESSION (5 MINUTES) GROUP BY USER_ID EMIT CHANGES;")),
+  EXPECT_EQ(StoresOf(Plan(c,
+                          "CREATE TABLE S AS SELECT USER_ID, COUNT(*) AS N FROM VIEWS "
+                          "WINDOW SESSION (5 MINUTES) GROUP BY USER_ID EMIT CHANGES;")),
             (std::vector<Stores>{
                 {{"aggregate", StoreKind::kSession}, {"aggregate-meta", StoreKind::kKeyValue}}}));
-  EXPECT_EQ(StoresOf(Plan(c, "CREATE TABLE F AS SELECT USER_ID, COUNT(*) AS N FROM VIEWS "
-                             "WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY USER_ID EMIT FINAL;")),
+  EXPECT_EQ(StoresOf(Plan(c,
+                          "CREATE TABLE F AS SELECT USER_ID, COUNT(*) AS N FROM VIEWS "
+                          "WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY USER_ID EMIT FINAL;")),
             (std::vector<Stores>{{{"aggregate", StoreKind::kWindow},
                                   {"suppress", StoreKind::kKeyValue},
                                   {"aggregate-meta", StoreKind::kKeyValue}}}));
@@ -84,8 +88,9 @@ TEST(StateStoresTest, StreamTableJoinMaterializesTheTableSide) {
   Compiler c;
   ASSERT_TRUE(RunSql(c, kSources).ok());
   const v1::PhysicalPlan plan =
-      Plan(c, "CREATE STREAM E AS SELECT V.USER_ID, V.VIEW_MS, U.TIER FROM VIEWS V "
-              "JOIN USERS U ON V.USER_ID = U.ID EMIT CHANGES;");
+      Plan(c,
+           "CREATE STREAM E AS SELECT V.USER_ID, V.VIEW_MS, U.TIER FROM VIEWS V "
+           "JOIN USERS U ON V.USER_ID = U.ID EMIT CHANGES;");
   const std::vector<Stores> stores = StoresOf(plan);
   ASSERT_EQ(stores.size(), 1u);
   ASSERT_EQ(stores[0].size(), 1u);
@@ -101,12 +106,14 @@ TEST(StateStoresTest, GuaranteeIsAtLeastOnceWithoutStateOrWhenSetAndEmptyWhenUnk
   EXPECT_EQ(StoresOf(filter), (std::vector<Stores>{{}}));
   EXPECT_EQ(proto::ProcessingGuarantee(filter), proto::kAtLeastOnce);
   const v1::PhysicalPlan alo =
-      Plan(c, "SET 'processing.guarantee'='at_least_once';"
-              "CREATE TABLE C AS SELECT USER_ID, COUNT(*) AS N FROM VIEWS GROUP BY USER_ID;");
+      Plan(c,
+           "SET 'processing.guarantee'='at_least_once';"
+           "CREATE TABLE C AS SELECT USER_ID, COUNT(*) AS N FROM VIEWS GROUP BY USER_ID;");
   EXPECT_EQ(proto::ProcessingGuarantee(alo), proto::kAtLeastOnce);
   const v1::PhysicalPlan bad =
-      Plan(c, "SET 'processing.guarantee'='exactly_twice';"
-              "CREATE TABLE D AS SELECT USER_ID, COUNT(*) AS N FROM VIEWS GROUP BY USER_ID;");
+      Plan(c,
+           "SET 'processing.guarantee'='exactly_twice';"
+           "CREATE TABLE D AS SELECT USER_ID, COUNT(*) AS N FROM VIEWS GROUP BY USER_ID;");
   EXPECT_EQ(proto::ProcessingGuarantee(bad), "");
 }
 

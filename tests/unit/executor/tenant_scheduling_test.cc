@@ -17,9 +17,9 @@ using ::testing::IsEmpty;
 const absl::Time kT0 = absl::FromUnixSeconds(1'000'000);
 
 TEST(TenantSchedulingTest, OrdersRunnableTasksByTheirTenantsVirtualTimeTiesInTaskOrder) {
-  const absl::flat_hash_map<std::string, TenantTurn> turns = {
-      {"a", {absl::InfinitePast(), 3.0}}, {"b", {absl::InfinitePast(), 1.0}},
-      {"c", {absl::InfinitePast(), 2.0}}};
+  const absl::flat_hash_map<std::string, TenantTurn> turns = {{"a", {absl::InfinitePast(), 3.0}},
+                                                              {"b", {absl::InfinitePast(), 1.0}},
+                                                              {"c", {absl::InfinitePast(), 2.0}}};
   const Round round = PlanRound({"a", "b", "c", "b", "a"}, turns);
   EXPECT_THAT(round.order, ElementsAre(1, 3, 2, 0, 4));
   EXPECT_EQ(round.throttled, 0u);
@@ -38,8 +38,7 @@ TEST(TenantSchedulingTest, SkipsThrottledTenantsAndWakesAtTheEarliestRunnableTim
 }
 
 TEST(TenantSchedulingTest, EveryTaskThrottledLeavesNothingToRun) {
-  const absl::flat_hash_map<std::string, TenantTurn> turns = {
-      {"a", {kT0 + absl::Seconds(1), 0.0}}};
+  const absl::flat_hash_map<std::string, TenantTurn> turns = {{"a", {kT0 + absl::Seconds(1), 0.0}}};
   const Round round = PlanRound({"a", "a"}, turns);
   EXPECT_THAT(round.order, IsEmpty());
   EXPECT_EQ(round.throttled, 2u);

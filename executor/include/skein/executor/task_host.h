@@ -80,7 +80,7 @@ class TaskHost {
   const TaskHostOptions options_;
   std::unique_ptr<TenantStates> states_;
   std::unique_ptr<KafkaProcessingLog> processing_log_;  // outlives the workers' tasks
-  std::unique_ptr<tenant::CpuLedger> cpu_ledger_;  // outlives the workers
+  std::unique_ptr<tenant::CpuLedger> cpu_ledger_;       // outlives the workers
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
   uint64_t applied_version_ ABSL_GUARDED_BY(mu_) = 0;

@@ -53,8 +53,8 @@ class CpuLedger {
  private:
   struct Account {
     int64_t quota_millicores = 0;
-    int64_t period_index = 0;     // the period `used` belongs to
-    absl::Duration used;          // in that period, including carried debt
+    int64_t period_index = 0;  // the period `used` belongs to
+    absl::Duration used;       // in that period, including carried debt
     absl::Duration total;
     double virtual_time = 0;
     absl::Time last_charge = absl::InfinitePast();

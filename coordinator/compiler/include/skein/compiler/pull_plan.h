@@ -16,8 +16,8 @@ namespace skein::compiler {
 // Plans `query` (its EMIT and LIMIT are ignored) as `CREATE TABLE <private> AS <query> EMIT
 // CHANGES` on a copy of `compiler`'s catalog, so nothing is registered and the compiler's
 // errors keep the positions of the user's text `text`. As ksqlDB allows for pull queries (and
-// a CTAS does not), the projection may leave out key columns or hold key columns only. Errors are the
-// compiler's (INVALID_ARGUMENT with "line L:C"); UNIMPLEMENTED when answering needs more than
+// a CTAS does not), the projection may leave out key columns or hold key columns only. Errors are
+// the compiler's (INVALID_ARGUMENT with "line L:C"); UNIMPLEMENTED when answering needs more than
 // one stage.
 absl::StatusOr<v1::PhysicalPlan> CompilePullPlan(const Compiler& compiler, sql::Query query,
                                                  const std::string& text);
