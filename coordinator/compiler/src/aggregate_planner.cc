@@ -847,37 +847,17 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
                        " in its projection (eg, SELECT ", absl::StrJoin(missing, ", "), "...)."));
     }
   }
-  types::Schema::Builder out_builder;
-  v1::ProjectOp project;
-  std::vector<std::string> seen;
-  auto add = [&](const Item& it, bool is_key) -> absl::Status {
-    if (std::find(seen.begin(), seen.end(), it.name) != seen.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("Duplicate ", is_key ? "key" : "value",
-                                                     " columns found in schema: `", it.name, "` ",
-                                                     it.type.ToString()));
-    }
-    seen.push_back(it.name);
-    if (is_key) {
-      out_builder.Key(it.name, it.type);
-    } else {
-      out_builder.Val(it.name, it.type);
-    }
-    *project.add_exprs() = it.expr;
-    *project.mutable_output()->add_columns() = ColumnProto(
-        it.name, it.type, is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
-    return absl::OkStatus();
-  };
-  for (const Item* k : key_items) SKEIN_RETURN_IF_ERROR(add(*k, true));
+  // Output order: grouping keys in GROUP BY order, then values in projection order.
+  std::vector<ProjectedItem> projected;
+  projected.reserve(items.size());
+  for (const Item* k : key_items) projected.push_back({k->name, k->expr, k->type, true, ""});
   for (const Item& it : items) {
-    if (it.key < 0) SKEIN_RETURN_IF_ERROR(add(it, false));
+    if (it.key < 0) projected.push_back({it.name, it.expr, it.type, false, ""});
   }
-  auto out_schema = out_builder.Build();
-  if (!out_schema.ok()) {
-    return absl::InvalidArgumentError(std::string(out_schema.status().message()));
-  }
-  if (out_schema->num_values() == 0) {
-    return absl::InvalidArgumentError("The projection contains no value columns.");
-  }
+  std::vector<const ProjectedItem*> ordered;
+  for (const ProjectedItem& p : projected) ordered.push_back(&p);
+  v1::ProjectOp project;
+  SKEIN_ASSIGN_OR_RETURN(const types::Schema out_schema, BuildProjection(ordered, &project));
   std::optional<WindowInfo> window_info;
   if (windowed) {
     // The sink's windowed key is written from the window bounds carried as pseudo columns.
@@ -898,7 +878,7 @@ absl::StatusOr<StatementResult> AggregatePlanner::Plan(bool apply) {
 
   // ---- sink.
   SKEIN_ASSIGN_OR_RETURN(DataSource sink,
-                         BuildSink(catalog, target, *out_schema, *src, window_info, text));
+                         BuildSink(catalog, target, out_schema, *src, window_info, text));
   v1::SinkOp sink_op = SinkOpFor(sink, project.output());
   if (windowed) {
     sink_op.mutable_windowed_key()->set_kind(window_info->kind == "SESSION"

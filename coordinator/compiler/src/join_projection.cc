@@ -19,13 +19,6 @@ using types::SqlType;
 
 namespace {
 
-struct OutputItem {
-  std::string name;
-  v1::Expr expr;
-  SqlType type;
-  bool is_key = false;
-};
-
 // "A", "A or B", "A, B or C".
 std::string JoinWithOr(const std::vector<std::string>& items) {
   if (items.size() <= 1) return items.empty() ? "" : items[0];
@@ -69,7 +62,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   };
 
   // ---- projection.
-  std::vector<OutputItem> items;
+  std::vector<ProjectedItem> items;
   std::vector<std::string> scope_names;
   for (const auto& c : scope) scope_names.push_back(c.name);
   int generated = 0;
@@ -79,7 +72,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
   std::vector<std::string> item_texts;  // the projected expressions as SQL (for PARTITION BY)
   auto add_column = [&](std::string name, uint32_t ref, const SqlType& type,
                         std::string text) -> absl::Status {
-    items.push_back(OutputItem{name, ColumnExpr(ref, type, name), type, false});
+    items.push_back(ProjectedItem{name, ColumnExpr(ref, type, name), type, false, ""});
     item_refs.push_back(ref);
     item_texts.push_back(std::move(text));
     return absl::OkStatus();
@@ -171,7 +164,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
       SKEIN_RETURN_IF_ERROR(add_column(name, t.expr.column(), *t.type, sql::ExprToSql(*item.expr)));
       continue;
     }
-    items.push_back(OutputItem{name, *CoerceTo(t, *t.type), *t.type, false});
+    items.push_back(ProjectedItem{name, *CoerceTo(t, *t.type), *t.type, false, ""});
     item_refs.push_back(-1);
     item_texts.push_back(sql::ExprToSql(*item.expr));
   }
@@ -219,7 +212,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
           "The projection contains a key column (`", items[static_cast<size_t>(key_item)].name,
           "`) more than once, aliased as: ", JoinWithAnd(aliases), "."));
     }
-    OutputItem& k = items[static_cast<size_t>(key_item)];
+    ProjectedItem& k = items[static_cast<size_t>(key_item)];
     k.is_key = true;
     k.type = *partition->type;
     k.expr = *CoerceTo(*partition, k.type);
@@ -241,7 +234,7 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
           "The projection contains a key column (`", items[static_cast<size_t>(key_item)].name,
           "`) more than once, aliased as: ", JoinWithAnd(aliases), "."));
     }
-    OutputItem& k = items[static_cast<size_t>(key_item)];
+    ProjectedItem& k = items[static_cast<size_t>(key_item)];
     k.is_key = true;
     k.expr = output_key(k.name);
     k.type = key_type;
@@ -273,18 +266,12 @@ absl::StatusOr<StatementResult> PlanJoinQuery(Catalog& catalog, const QueryTarge
         key_name, "`. Column type: ", key_type.ToString(),
         ". See https://github.com/confluentinc/ksql/issues/6621 for more."));
   }
-  types::Schema::Builder out_builder;
   v1::ProjectOp project;
-  std::vector<const OutputItem*> ordered = {&items[static_cast<size_t>(key_item)]};
+  std::vector<const ProjectedItem*> ordered = {&items[static_cast<size_t>(key_item)]};
   for (const auto& o : items) {
     if (!o.is_key) ordered.push_back(&o);
   }
-  std::vector<std::string> seen;
-  for (const OutputItem* o : ordered) {
-    SKEIN_RETURN_IF_ERROR(
-        AddProjectedColumn(o->name, o->expr, o->type, o->is_key, &seen, &out_builder, &project));
-  }
-  SKEIN_ASSIGN_OR_RETURN(const types::Schema out_schema, FinishProjection(out_builder));
+  SKEIN_ASSIGN_OR_RETURN(const types::Schema out_schema, BuildProjection(ordered, &project));
   if (sel.saw_table_function()) {
     return absl::UnimplementedError("Table functions over a JOIN are not supported yet");
   }

@@ -93,27 +93,27 @@ absl::Status CheckAliasNotReserved(const std::string& alias) {
   return absl::OkStatus();
 }
 
-absl::Status AddProjectedColumn(const std::string& name, const v1::Expr& expr, const SqlType& type,
-                                bool is_key, std::vector<std::string>* seen,
-                                types::Schema::Builder* out, v1::ProjectOp* project) {
-  if (std::find(seen->begin(), seen->end(), name) != seen->end()) {
-    return absl::InvalidArgumentError(absl::StrCat("Duplicate ", is_key ? "key" : "value",
-                                                   " columns found in schema: `", name, "` ",
-                                                   type.ToString()));
+absl::StatusOr<types::Schema> BuildProjection(const std::vector<const ProjectedItem*>& ordered,
+                                              v1::ProjectOp* project) {
+  types::Schema::Builder out;
+  std::vector<std::string> seen;
+  for (const ProjectedItem* item : ordered) {
+    if (std::find(seen.begin(), seen.end(), item->name) != seen.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("Duplicate ", item->is_key ? "key" : "value",
+                                                     " columns found in schema: `", item->name,
+                                                     "` ", item->type.ToString()));
+    }
+    seen.push_back(item->name);
+    if (item->is_key) {
+      out.Key(item->name, item->type);
+    } else {
+      out.Val(item->name, item->type);
+    }
+    *project->add_exprs() = item->expr;
+    *project->mutable_output()->add_columns() =
+        ColumnProto(item->name, item->type,
+                    item->is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
   }
-  seen->push_back(name);
-  if (is_key) {
-    out->Key(name, type);
-  } else {
-    out->Val(name, type);
-  }
-  *project->add_exprs() = expr;
-  *project->mutable_output()->add_columns() =
-      ColumnProto(name, type, is_key ? v1::COLUMN_NAMESPACE_KEY : v1::COLUMN_NAMESPACE_VALUE);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<types::Schema> FinishProjection(types::Schema::Builder& out) {
   absl::StatusOr<types::Schema> schema = out.Build();
   if (!schema.ok()) return absl::InvalidArgumentError(std::string(schema.status().message()));
   if (schema->num_values() == 0) {

@@ -39,15 +39,20 @@ std::string JoinWithAnd(const std::vector<std::string>& items);
 // WINDOWSTART, WINDOWEND) are reserved.
 absl::Status CheckAliasNotReserved(const std::string& alias);
 
-// Appends one projected column (in output order: keys first) to `project` and `out`;
-// INVALID_ARGUMENT "Duplicate key|value columns found in schema" for a name in `seen`.
-absl::Status AddProjectedColumn(const std::string& name, const v1::Expr& expr,
-                                const types::SqlType& type, bool is_key,
-                                std::vector<std::string>* seen, types::Schema::Builder* out,
-                                v1::ProjectOp* project);
+// One item of a persistent query's projection, before it is put in output order.
+struct ProjectedItem {
+  std::string name;
+  v1::Expr expr;
+  types::SqlType type;
+  bool is_key = false;
+  std::string key_source_text;  // the source expression's text when this item is a key
+};
 
-// The projection's schema: builder errors as INVALID_ARGUMENT; at least one value column.
-absl::StatusOr<types::Schema> FinishProjection(types::Schema::Builder& out);
+// Appends `ordered` (output order: keys first) to `project` and returns the projection's
+// schema. INVALID_ARGUMENT for a repeated name ("Duplicate key|value columns found in schema"),
+// a schema the builder rejects, or no value column.
+absl::StatusOr<types::Schema> BuildProjection(const std::vector<const ProjectedItem*>& ordered,
+                                              v1::ProjectOp* project);
 
 // What a CREATE ... AS SELECT or INSERT INTO ... SELECT statement writes to.
 struct QueryTarget {

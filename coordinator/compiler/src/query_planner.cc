@@ -15,16 +15,6 @@ namespace skein::compiler {
 using types::SqlType;
 using types::TypeKind;
 
-namespace {
-struct OutputItem {
-  std::string name;
-  v1::Expr expr;
-  SqlType type;
-  bool is_key = false;
-  std::string key_source_text;  // source expression text when this item is a key
-};
-}  // namespace
-
 absl::StatusOr<StatementResult> PlanPersistentQuery(Catalog& catalog, const sql::Statement& stmt,
                                                     std::string_view text, bool apply) {
   std::optional<StatementResult> done;
@@ -140,7 +130,7 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
   } else {
     key_texts = partition_texts;
   }
-  std::vector<OutputItem> items;
+  std::vector<ProjectedItem> items;
   ExprAnalyzer sel(&scope, "SELECT");
   std::vector<bool> key_found(key_texts.size(), false);
   auto key_index_of = [&](const std::string& t) -> int {
@@ -155,9 +145,10 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
       if (shift > 0) {
         for (size_t k = 0; k < partition_texts.size(); ++k) {
           if (key_found[k]) continue;
-          OutputItem o{partition_names[k],
-                       ColumnExpr(static_cast<uint32_t>(k), partition_types[k], partition_names[k]),
-                       partition_types[k], true, partition_texts[k]};
+          ProjectedItem o{
+              partition_names[k],
+              ColumnExpr(static_cast<uint32_t>(k), partition_types[k], partition_names[k]),
+              partition_types[k], true, partition_texts[k]};
           key_found[k] = true;
           items.push_back(std::move(o));
         }
@@ -175,7 +166,7 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
           continue;
         }
         const uint32_t idx = static_cast<uint32_t>(src->schema.IndexOf(c.name)) + shift;
-        OutputItem o{c.name, ColumnExpr(idx, c.type, c.name), c.type, false, ""};
+        ProjectedItem o{c.name, ColumnExpr(idx, c.type, c.name), c.type, false, ""};
         const int k = key_index_of(c.name);
         if (k >= 0 && shift == 0) {
           o.is_key = true;
@@ -189,7 +180,7 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
     std::string plain = expr_text;
     if (item.expr->kind == sql::ExprKind::kColumnRef) plain = item.expr->text;
     const int k = key_index_of(plain);
-    OutputItem o;
+    ProjectedItem o;
     if (k >= 0 && shift > 0) {
       o.expr =
           ColumnExpr(static_cast<uint32_t>(k), partition_types[static_cast<size_t>(k)], expr_text);
@@ -217,7 +208,7 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
         auto used = [&](const std::string& n) {
           return std::find(source_names.begin(), source_names.end(), n) != source_names.end() ||
                  std::any_of(items.begin(), items.end(),
-                             [&](const OutputItem& prev) { return prev.name == n; });
+                             [&](const ProjectedItem& prev) { return prev.name == n; });
         };
         const std::string base = o.name;
         for (int suffix = 1; used(o.name); ++suffix) o.name = absl::StrCat(base, "_", suffix);
@@ -260,9 +251,8 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
                      " in its projection (eg, SELECT ", absl::StrJoin(shown, ", "), "...)."));
   }
   // Output schema: keys first (key order), then values in projection order.
-  types::Schema::Builder out_builder;
   v1::ProjectOp project;
-  std::vector<const OutputItem*> ordered;
+  std::vector<const ProjectedItem*> ordered;
   for (size_t k = 0; k < key_texts.size(); ++k) {
     for (const auto& o : items) {
       if (o.is_key && key_index_of(o.key_source_text.empty() ? o.name : o.key_source_text) ==
@@ -275,12 +265,7 @@ absl::StatusOr<StatementResult> PlanStatelessQuery(Catalog& catalog, const Query
   for (const auto& o : items) {
     if (!o.is_key) ordered.push_back(&o);
   }
-  std::vector<std::string> seen;
-  for (const OutputItem* o : ordered) {
-    SKEIN_RETURN_IF_ERROR(
-        AddProjectedColumn(o->name, o->expr, o->type, o->is_key, &seen, &out_builder, &project));
-  }
-  SKEIN_ASSIGN_OR_RETURN(const types::Schema out_schema, FinishProjection(out_builder));
+  SKEIN_ASSIGN_OR_RETURN(const types::Schema out_schema, BuildProjection(ordered, &project));
   if (src->window) {
     // A windowed source keeps its windowed key: the bounds travel to the sink as pseudo columns.
     for (const char* name : {"WINDOWSTART", "WINDOWEND"}) {
