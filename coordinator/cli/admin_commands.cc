@@ -255,6 +255,10 @@ std::string FormatStatementOutcomes(const v1::ExecuteStatementsResponse& respons
           absl::StrAppend(&out, "  created topic ", t, "\n");
         }
         break;
+      case v1::StatementOutcome::KIND_ROWS_INSERTED:
+        absl::StrAppend(&out, "Inserted ", r.rows_inserted(),
+                        r.rows_inserted() == 1 ? " row" : " rows", " into ", r.source_name(), "\n");
+        break;
       case v1::StatementOutcome::KIND_QUERY_TERMINATED:
         absl::StrAppend(&out, "Terminated ", r.text().empty() ? r.query_id() : r.text(), "\n");
         break;

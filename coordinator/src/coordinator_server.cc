@@ -42,6 +42,7 @@ absl::Status CoordinatorServer::StartTenancy() {
   SKEIN_ASSIGN_OR_RETURN(tenant::AdminToken admin,
                          tenant::LoadAdminToken(options_.admin_token_file));
   registry_->SetAdminTokenDigest(tenant::HashToken(admin.secret));
+  executor_secret_ = admin.secret;
   if (admin.generated) {
     // Shown once: only its digest is kept. Executors need it too (--token-file).
     std::printf("skein-coordinator: generated platform admin token (shown once): %s\n",
@@ -75,6 +76,7 @@ absl::Status CoordinatorServer::Start() {
   queries_ = std::make_unique<QueryManager>(membership_.get(), control_.get(), kafka_.get(),
                                             options_.kafka_bootstrap);
   control_->set_listener(queries_.get());
+  queries_->set_executor_secret(executor_secret_);
   queries_->set_cpu_quota_lookup([registry = registry_.get()](const std::string& tenant) {
     absl::StatusOr<tenant::Quota> quota = registry->QuotaOf(tenant);
     return quota.ok() ? quota->cpu_millicores : int64_t{0};

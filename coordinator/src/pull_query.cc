@@ -149,6 +149,7 @@ absl::Status QueryManager::PullQuery(
         v1::ReadTableResponse response;
         grpc::ClientContext ctx;
         ctx.set_deadline(absl::ToChronoTime(deadline));
+        AuthorizeExecutorCall(&ctx);
         last = FromGrpc(
             v1::TableReader::NewStub(ExecutorChannel(address))->ReadTable(&ctx, part, &response));
         if (!last.ok()) {
@@ -215,6 +216,12 @@ absl::StatusOr<std::map<std::string, std::vector<uint32_t>>> QueryManager::PullH
     out[addresses[holder->second]].push_back(id.partition());
   }
   return out;
+}
+
+void QueryManager::AuthorizeExecutorCall(grpc::ClientContext* context) const {
+  if (!executor_secret_.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", executor_secret_));
+  }
 }
 
 std::shared_ptr<grpc::Channel> QueryManager::ExecutorChannel(const std::string& address) {

@@ -37,6 +37,8 @@ v1::StatementOutcome::Kind OutcomeKind(StatementResult::Kind kind) {
       return v1::StatementOutcome::KIND_QUERY_TERMINATED;
     case StatementResult::Kind::kProperty:
       return v1::StatementOutcome::KIND_PROPERTY;
+    case StatementResult::Kind::kRows:
+      return v1::StatementOutcome::KIND_ROWS_INSERTED;
     default:
       return v1::StatementOutcome::KIND_TEXT;
   }
@@ -103,11 +105,6 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
                  : Annotate(s, absl::StrCat("statement ", i + 1, " of ", parsed.size(), " (", i,
                                             " applied before it)"));
     };
-    if (p.statement->kind == sql::StatementKind::kInsertValues) {
-      return fail(absl::UnimplementedError(
-          "INSERT INTO ... VALUES is not supported on the cluster yet: produce the records to "
-          "the source's topic"));
-    }
     compiler::Catalog before = compiler.catalog();
     if (p.statement->kind == sql::StatementKind::kSetProperty) {
       const auto& set = p.statement->As<sql::SetProperty>();
@@ -149,6 +146,12 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
       case StatementResult::Kind::kQueryTerminated:
         for (const std::string& id : r->terminated_queries) StopQuery(tenant, id);
         break;
+      case StatementResult::Kind::kRows: {
+        absl::StatusOr<uint32_t> written = WriteInsertedRows(tenant, *r);
+        if (!written.ok()) return fail(written.status());
+        out->set_rows_inserted(*written);
+        break;
+      }
       case StatementResult::Kind::kSourceDropped:
         if (r->delete_topic) {
           // The compiler only reports the topic through the dropped source's name; ksqlDB
@@ -160,7 +163,9 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
       default:
         break;
     }
-    if (statement_log_ && !replaying_ && r->kind != StatementResult::Kind::kText) {
+    // Rows are data, not catalog: replaying them at a restart would insert them again.
+    if (statement_log_ && !replaying_ && r->kind != StatementResult::Kind::kText &&
+        r->kind != StatementResult::Kind::kRows) {
       if (absl::Status s = statement_log_(tenant, p.text, transient_properties_); !s.ok()) {
         return fail(Annotate(s, "applied, but not recorded in the metadata log"));
       }

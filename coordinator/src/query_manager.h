@@ -77,6 +77,10 @@ class QueryManager final : public SessionListener {
   // quota reaches the executors (they skip an add of a task they run but take its quota).
   void ResendTenantAssignments(const std::string& tenant);
 
+  // The cluster secret (platform admin token) presented to executors' TableReader and
+  // RowWriter services; empty in an --insecure-single-tenant cluster. Set once before serving.
+  void set_executor_secret(std::string secret) { executor_secret_ = std::move(secret); }
+
   // Re-applies one logged statement at start-up (before serving): compiles it, creates the
   // topics that are missing and starts its query, without logging it again or checking it.
   absl::Status Replay(const std::string& tenant, const std::string& statement,
@@ -133,6 +137,12 @@ class QueryManager final : public SessionListener {
   absl::StatusOr<std::map<std::string, std::vector<uint32_t>>> PullHolders(
       const std::string& tenant, const CompiledPull& pull, std::string* table_plan);
   std::shared_ptr<grpc::Channel> ExecutorChannel(const std::string& address);
+  // Adds the cluster secret to a call to an executor's own services.
+  void AuthorizeExecutorCall(grpc::ClientContext* context) const;
+  // INSERT INTO ... VALUES (insert_values.cc): has one ALIVE executor encode and produce the
+  // compiled rows; the number Kafka acknowledged. UNAVAILABLE without an ALIVE executor.
+  absl::StatusOr<uint32_t> WriteInsertedRows(const std::string& tenant,
+                                             const compiler::StatementResult& rows);
 
   compiler::Compiler& CompilerFor(const std::string& tenant)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(exec_mu_);
@@ -174,6 +184,7 @@ class QueryManager final : public SessionListener {
   absl::Mutex exec_mu_;  // one statement at a time
   std::map<std::string, std::unique_ptr<compiler::Compiler>> compilers_ ABSL_GUARDED_BY(exec_mu_);
 
+  std::string executor_secret_;
   absl::Mutex channels_mu_;
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels_ ABSL_GUARDED_BY(channels_mu_);
 

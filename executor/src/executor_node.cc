@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "row_write_service.h"
 #include "skein/common/grpc_server.h"
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
@@ -54,9 +55,13 @@ absl::Status ExecutorNode::Start() {
   task_options.data_dir = options_.data_dir;
   task_options.workers = options_.workers;
   tasks_ = std::make_unique<TaskHost>(std::move(task_options));
-  table_reader_ = std::make_unique<TableReadService>(options_.id, tasks_.get());
-  SKEIN_ASSIGN_OR_RETURN(StartedServer started,
-                         StartGrpcServer(options_.listen, {table_reader_.get()}));
+  table_reader_ =
+      std::make_unique<TableReadService>(options_.id, options_.cluster_token, tasks_.get());
+  row_writer_ =
+      std::make_unique<RowWriteService>(options_.id, options_.cluster_token, tasks_.get());
+  SKEIN_ASSIGN_OR_RETURN(
+      StartedServer started,
+      StartGrpcServer(options_.listen, {table_reader_.get(), row_writer_.get()}));
   server_ = std::move(started.server);
   address_ = started.address;
   control.info.set_address(address_.ToString());

@@ -1,6 +1,7 @@
 #include "table_read_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "cluster_auth.h"
 #include "skein/common/grpc_status.h"
 #include "skein/common/logging.h"
 #include "skein/proto/plan_bytes.h"
@@ -9,9 +10,10 @@
 
 namespace skein::executor {
 
-grpc::Status TableReadService::ReadTable(grpc::ServerContext* /*context*/,
+grpc::Status TableReadService::ReadTable(grpc::ServerContext* context,
                                          const v1::ReadTableRequest* request,
                                          v1::ReadTableResponse* response) {
+  if (grpc::Status auth = CheckClusterSecret(*context, cluster_secret_); !auth.ok()) return auth;
   try {
     absl::StatusOr<v1::PhysicalPlan> table_plan =
         proto::ParsePlan(request->table_plan(), "ReadTable: the table plan");

@@ -16,14 +16,17 @@ namespace skein::executor {
 // concurrently with the workers (RocksDB reads are thread-safe; no task state is touched).
 class TableReadService final : public v1::TableReader::Service {
  public:
-  TableReadService(std::string executor_id, TaskHost* tasks)
-      : executor_id_(std::move(executor_id)), tasks_(tasks) {}
+  TableReadService(std::string executor_id, std::string cluster_secret, TaskHost* tasks)
+      : executor_id_(std::move(executor_id)),
+        cluster_secret_(std::move(cluster_secret)),
+        tasks_(tasks) {}
 
   grpc::Status ReadTable(grpc::ServerContext* context, const v1::ReadTableRequest* request,
                          v1::ReadTableResponse* response) override;
 
  private:
   const std::string executor_id_;
+  const std::string cluster_secret_;  // empty: no authentication (see cluster_auth.h)
   TaskHost* const tasks_;
 };
 

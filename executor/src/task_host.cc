@@ -110,6 +110,11 @@ bool TaskHost::IsRunning(const std::string& task_key) const {
   });
 }
 
+std::string TaskHost::KafkaBootstrap() const {
+  absl::MutexLock lock(&mu_);
+  return connected_bootstrap_;
+}
+
 absl::StatusOr<state::TenantStateDb*> TaskHost::TenantState(const std::string& tenant) {
   return states_->Get(tenant);
 }

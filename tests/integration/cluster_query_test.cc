@@ -462,6 +462,64 @@ TEST(ClusterQueryTest, HeadlessQueriesFileRunsAtStartUpAndABadOneStopsIt) {
       << failing.Log();
 }
 
+TEST(ClusterQueryTest, InsertValuesAreWrittenByAnExecutorAndEqualSkeinTest) {
+  const std::string suffix = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+  const std::string input = "payments_" + suffix, sink = "big_payments_" + suffix;
+  const std::string ddl = absl::StrCat(
+      "SET 'auto.offset.reset'='earliest';\n"
+      "CREATE STREAM payments (id STRING KEY, amount DECIMAL(10, 2), n INT, paid BOOLEAN,\n"
+      "  at TIMESTAMP, note STRING) WITH (KAFKA_TOPIC='",
+      input, "', FORMAT='JSON', PARTITIONS=", kPartitions,
+      ");\n"
+      "CREATE STREAM big_payments WITH (KAFKA_TOPIC='",
+      sink, "') AS SELECT id, amount * 2 AS doubled, n, note FROM payments WHERE paid;\n");
+  std::string inserts;
+  for (int i = 0; i < 40; ++i) {
+    absl::StrAppend(&inserts,
+                    "INSERT INTO payments (ROWTIME, id, amount, n, paid, at, note) "
+                    "VALUES (",
+                    BaseTime() + i, ", 'p-", i % 9, "', ", i, ".", i % 10, "5, ", i, ", ",
+                    i % 3 == 0 ? "false" : "true", ", '2026-11-22T10:00:00.000', ",
+                    i % 4 == 0 ? "NULL" : absl::StrCat("'it''s #", i, "'"), ");\n");
+  }
+  const std::vector<Output> expected = Expected(ddl + inserts, {}, sink);
+  ASSERT_EQ(expected.size(), 26u);  // 40 rows, every third not paid
+
+  TestCluster cluster("cluster-insert-values", 3000);
+  ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator());
+  absl::StatusOr<v1::ExecuteStatementsResponse> executed = cluster.Execute(ddl);
+  ASSERT_TRUE(executed.ok()) << executed.status();
+  // No executor yet: nothing can write the rows.
+  absl::StatusOr<v1::ExecuteStatementsResponse> early = cluster.Execute(
+      "INSERT INTO payments (id, amount, n, paid, at, note) VALUES ('x', 1, 1, true, "
+      "'2026-11-22T10:00:00.000', 'x');");
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kUnavailable) << early.status();
+
+  for (const char* id : {"exec-1", "exec-2"}) {
+    cluster.StartExecutor(id);
+    ASSERT_TRUE(cluster.AwaitState(id, v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30)).ok());
+  }
+  absl::StatusOr<v1::QueryView> running =
+      cluster.AwaitQueryRunning(executed->results(2).query_id(), absl::Seconds(60));
+  ASSERT_TRUE(running.ok()) << running.status();
+  absl::StatusOr<v1::ExecuteStatementsResponse> inserted = cluster.Execute(inserts);
+  ASSERT_TRUE(inserted.ok()) << inserted.status();
+  ASSERT_EQ(inserted->results_size(), 40);
+  EXPECT_EQ(inserted->results(0).kind(), v1::StatementOutcome::KIND_ROWS_INSERTED);
+  EXPECT_EQ(inserted->results(0).rows_inserted(), 1u);
+
+  const std::vector<Output> actual = Actual(sink, expected.size());
+  ASSERT_EQ(ByKey(actual), ByKey(expected));
+
+  // A value the column's type cannot take is the statement's error, with its position.
+  absl::StatusOr<v1::ExecuteStatementsResponse> bad = cluster.Execute(
+      "INSERT INTO payments (id, amount, n, paid, at, note) VALUES ('x', 1, 'one', true, "
+      "'2026-11-22T10:00:00.000', 'x');");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << bad.status();
+}
+
 TEST(ClusterQueryTest, BadStatementsGetPreciseErrors) {
   TestCluster cluster("cluster-query-errors", 3000);
   ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator());

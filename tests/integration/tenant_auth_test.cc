@@ -6,6 +6,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -20,6 +21,8 @@
 #include "gtest/gtest.h"
 #include "skein/v1/admin.grpc.pb.h"
 #include "skein/v1/executor.grpc.pb.h"
+#include "skein/v1/pull.grpc.pb.h"
+#include "skein/v1/rows.grpc.pb.h"
 #include "skein/v1/tenants.grpc.pb.h"
 #include "support/cluster.h"
 #include "support/kafka_io.h"
@@ -463,6 +466,47 @@ TEST(TenantAuthTest, AuthorizationMatrix) {
       absl::SleepFor(absl::Milliseconds(200));
     }
     EXPECT_GT(usage.cpu_seconds(), 0) << usage.DebugString();
+
+    // INSERT VALUES with the tenant's token: an executor writes the row into alpha's topic.
+    v1::ExecuteStatementsResponse r;
+    grpc::Status s = c.Execute(alpha, "INSERT INTO ALPHA_CLICKS (ID, V) VALUES ('k10', 10);", &r);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(r.results(0).rows_inserted(), 1u);
+    out = ReadTopic(KafkaBootstrap(), "alpha.out-" + sfx, 11, absl::Seconds(90));
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_TRUE(std::any_of(out->begin(), out->end(), [](const KafkaRecord& k) {
+      return k.value == std::optional<std::string>("{\"V2\":20}");
+    }));
+  }
+
+  // The executors' own services (pull-query reads, INSERT VALUES writes) take only the
+  // cluster secret: no token, or a tenant's, is UNAUTHENTICATED.
+  {
+    v1::ListExecutorsResponse executors;
+    ASSERT_TRUE(c.Call(c.admin(), &v1::Admin::Stub::ListExecutors, admin,
+                       v1::ListExecutorsRequest(), &executors)
+                    .ok());
+    ASSERT_EQ(executors.executors_size(), 1);
+    auto channel = grpc::CreateChannel(executors.executors(0).info().address(),
+                                       grpc::InsecureChannelCredentials());
+    auto reader = v1::TableReader::NewStub(channel);
+    auto writer = v1::RowWriter::NewStub(channel);
+    for (const std::string& token : {std::string(), bravo, alpha}) {
+      grpc::ClientContext read_ctx, write_ctx;
+      if (!token.empty()) {
+        read_ctx.AddMetadata("authorization", "Bearer " + token);
+        write_ctx.AddMetadata("authorization", "Bearer " + token);
+      }
+      v1::ReadTableRequest read;
+      read.set_tenant("alpha");
+      v1::ReadTableResponse rows;
+      EXPECT_CODE(reader->ReadTable(&read_ctx, read, &rows), grpc::StatusCode::UNAUTHENTICATED);
+      v1::WriteRowsRequest write;
+      write.set_tenant("alpha");
+      v1::WriteRowsResponse written;
+      EXPECT_CODE(writer->WriteRows(&write_ctx, write, &written),
+                  grpc::StatusCode::UNAUTHENTICATED);
+    }
   }
 
   // Admission: max queries, then max tasks; a rejected statement leaves the catalog as it was.

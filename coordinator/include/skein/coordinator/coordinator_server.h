@@ -91,6 +91,8 @@ class CoordinatorServer {
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<tenant::TenantRegistry> registry_;
   std::unique_ptr<Authenticator> auth_;
+  // The platform admin token, which executors take as the cluster secret (empty: insecure).
+  std::string executor_secret_;
   std::unique_ptr<TenantPolicy> policy_;
   std::unique_ptr<TenantService> tenants_;
   std::unique_ptr<MetadataLog> metadata_;

@@ -56,6 +56,7 @@ class ExecutorNode {
   std::optional<state::DataDir> data_dir_;
   // Pull queries (TableReadService over tasks_); outlives the server, which is stopped first.
   std::unique_ptr<grpc::Service> table_reader_;
+  std::unique_ptr<grpc::Service> row_writer_;
   std::unique_ptr<grpc::Server> server_;
   HostPort address_;
   std::unique_ptr<TaskHost> tasks_;  // before control_: the client's callbacks use it

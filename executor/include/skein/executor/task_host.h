@@ -70,6 +70,8 @@ class TaskHost {
   // and the tenant's state database, opened on first use and valid until the host is destroyed.
   bool IsRunning(const std::string& task_key) const;
   absl::StatusOr<state::TenantStateDb*> TenantState(const std::string& tenant);
+  // The Kafka bootstrap of the first assignment (empty until one arrived), for INSERT VALUES.
+  std::string KafkaBootstrap() const;
 
   // Stops every task (committing their progress) and joins the workers. Idempotent.
   void Stop();
