@@ -34,8 +34,8 @@ struct PacedResult {
 // `window`, timestamped when produced, while reading them back from `out_topic`. On a failure
 // it says so on stderr under `label` and returns what it has.
 inline PacedResult RunPacedLoad(const std::string& label, const std::string& bootstrap,
-                                const std::string& in_topic, const std::string& out_topic,
-                                int rate, absl::Duration window) {
+                                const std::string& in_topic, const std::string& out_topic, int rate,
+                                absl::Duration window) {
   PacedResult result;
   result.window_seconds = absl::ToDoubleSeconds(window);
   const size_t total = static_cast<size_t>(rate * result.window_seconds);
@@ -48,8 +48,10 @@ inline PacedResult RunPacedLoad(const std::string& label, const std::string& boo
 
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
-           {"bootstrap.servers", bootstrap}, {"linger.ms", "1"}, {"partitioner", "murmur2_random"}}) {
+  for (const auto& [k, v] :
+       std::vector<std::pair<std::string, std::string>>{{"bootstrap.servers", bootstrap},
+                                                        {"linger.ms", "1"},
+                                                        {"partitioner", "murmur2_random"}}) {
     rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof(err));
   }
   std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> producer(

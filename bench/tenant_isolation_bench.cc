@@ -15,8 +15,8 @@
 // the window; latency is output receive time minus the input's produce timestamp.
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,10 +26,10 @@
 #include "absl/time/clock.h"
 #include "paced_load.h"
 #include "proc_cpu.h"
-#include "tenant_client.h"
 #include "support/cluster.h"
 #include "support/kafka_io.h"
 #include "support/process.h"
+#include "tenant_client.h"
 
 namespace {
 
@@ -72,8 +72,8 @@ std::string StartLight(TenantClient& bench, const std::string& tenant, const std
 }
 
 // Starts the light queries of `tenants` over `run`'s topics; false when one does not run.
-bool StartLights(TenantClient& bench, const std::vector<std::string>& tenants, const std::string& run,
-                 int partitions) {
+bool StartLights(TenantClient& bench, const std::vector<std::string>& tenants,
+                 const std::string& run, int partitions) {
   for (const std::string& t : tenants) {
     const std::string id = StartLight(bench, t, run, partitions);
     if (id.empty() || !bench.AwaitRunning(t, id)) return false;
@@ -90,8 +90,9 @@ std::vector<skein::bench::PacedResult> LoadTogether(const std::string& bootstrap
   std::vector<std::thread> threads;
   for (size_t i = 0; i < tenants.size(); ++i) {
     threads.emplace_back([&, i] {
-      out[i] = skein::bench::RunPacedLoad(tenants[i], bootstrap, absl::StrCat(tenants[i], ".in_", run),
-                                          absl::StrCat(tenants[i], ".out_", run), rate, window);
+      out[i] =
+          skein::bench::RunPacedLoad(tenants[i], bootstrap, absl::StrCat(tenants[i], ".in_", run),
+                                     absl::StrCat(tenants[i], ".out_", run), rate, window);
     });
   }
   for (std::thread& t : threads) t.join();
@@ -177,8 +178,8 @@ int main(int argc, char** argv) {
   const std::string solo_run = "solo_" + run, shared_run = "shared_" + run;
   const std::string control_run = "control_" + run;
   const std::string alpha_topic = "alpha.text_" + run;
-  std::printf("offered load: %d records/s per light query for %d s; alpha capped at %lld m\n",
-              rate, window_s, static_cast<long long>(cap));
+  std::printf("offered load: %d records/s per light query for %d s; alpha capped at %lld m\n", rate,
+              window_s, static_cast<long long>(cap));
 
   // Warm-up (not reported): the first loads after a broker start are slow while the broker
   // creates its internal topics and warms up.
@@ -256,7 +257,8 @@ int main(int argc, char** argv) {
                 light[i].c_str(), solo_cpu[i].executor_cores, solo_cpu[i].seconds,
                 solo_cpu[i].load_average);
   }
-  for (const auto& [name, cpu] : {std::pair{"shared ", shared_cpu}, std::pair{"control", control_cpu}}) {
+  for (const auto& [name, cpu] :
+       {std::pair{"shared ", shared_cpu}, std::pair{"control", control_cpu}}) {
     std::printf(
         "  %s         alpha %.3f  executor %.3f  (%.1f s, %llu alpha records, load average "
         "%.1f)\n",
