@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   options.lease = absl::Milliseconds(lease_ms);
   options.kafka_timeout = absl::Milliseconds(kafka_timeout_ms);
   options.queries_file = queries_file;
+  options.metrics_port = daemon_flags.metrics_port;
   options.insecure_single_tenant = insecure;
   options.admin_token_file = admin_token_file;
   options.tls_cert_file = tls_cert;

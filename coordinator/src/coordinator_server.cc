@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "admin_service.h"
 #include "authenticator.h"
+#include "coordinator_metrics.h"
 #include "executor_control_service.h"
 #include "metadata_log.h"
 #include "metadata_replay.h"
@@ -93,6 +94,12 @@ absl::Status CoordinatorServer::Start() {
                                           clock_->Now(), auth_.get());
   tenants_ = std::make_unique<TenantService>(registry_.get(), queries_.get(), auth_.get());
   SKEIN_RETURN_IF_ERROR(StartMetadataLog());
+  if (options_.metrics_port != 0) {
+    SKEIN_ASSIGN_OR_RETURN(
+        metrics_, MetricsServer::Start(
+                      HostPort{options_.listen.host, static_cast<uint16_t>(options_.metrics_port)},
+                      [this] { return RenderMetrics(); }));
+  }
   SKEIN_ASSIGN_OR_RETURN(
       StartedServer started,
       StartGrpcServer(options_.listen, {control_.get(), admin_.get(), tenants_.get()}, tls));
@@ -118,6 +125,16 @@ absl::Status CoordinatorServer::Start() {
     log->info("ran {} statements of {}", ran->results_size(), options_.queries_file);
   }
   return absl::OkStatus();
+}
+
+std::string CoordinatorServer::RenderMetrics() const {
+  std::vector<TenantUsageRow> rows;
+  for (const tenant::TenantInfo& t : registry_->List()) rows.push_back({t.name, {}});
+  if (options_.insecure_single_tenant && rows.empty()) {
+    rows.push_back({std::string(tenant::kDefaultTenant), {}});
+  }
+  for (TenantUsageRow& row : rows) row.load = queries_->Load(row.tenant);
+  return RenderCoordinatorMetrics(rows, membership_->List());
 }
 
 absl::Status CoordinatorServer::StartMetadataLog() {
@@ -170,6 +187,7 @@ void CoordinatorServer::CheckLeases() {
 void CoordinatorServer::Stop() {
   if (stopping_.HasBeenNotified()) return;
   stopping_.Notify();
+  if (metrics_ != nullptr) metrics_->Stop();
   if (control_ != nullptr) control_->CloseAll();
   if (server_ != nullptr) server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   if (lease_checker_.joinable()) lease_checker_.join();

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
     options.cluster_token = token->secret;
   }
   options.connect_timeout = absl::Milliseconds(connect_timeout_ms);
+  options.metrics_port = daemon_flags.metrics_port;
   if (options.id.empty()) {
     char host[256] = {0};
     gethostname(host, sizeof(host) - 1);

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "executor_metrics.h"
 #include "row_write_service.h"
 #include "skein/common/grpc_server.h"
 #include "skein/common/logging.h"
@@ -65,6 +66,12 @@ absl::Status ExecutorNode::Start() {
   server_ = std::move(started.server);
   address_ = started.address;
   control.info.set_address(address_.ToString());
+  if (options_.metrics_port != 0) {
+    SKEIN_ASSIGN_OR_RETURN(
+        metrics_, MetricsServer::Start(
+                      HostPort{options_.listen.host, static_cast<uint16_t>(options_.metrics_port)},
+                      [tasks = tasks_.get()] { return RenderExecutorMetrics(tasks->Report()); }));
+  }
   control.on_assignment = [tasks = tasks_.get()](const v1::RegisterResponse& reg,
                                                  const v1::AssignmentChange& change) {
     tasks->Apply(reg.kafka_bootstrap(), change);
@@ -82,6 +89,7 @@ absl::Status ExecutorNode::Start() {
 void ExecutorNode::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (metrics_ != nullptr) metrics_->Stop();
   if (control_ != nullptr) control_->Stop();
   if (tasks_ != nullptr) tasks_->Stop();
   if (server_ != nullptr) {

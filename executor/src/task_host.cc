@@ -92,6 +92,8 @@ v1::TaskStatusReport TaskHost::Report() const {
     if (report.tenant_cpu_seconds().contains(tenant)) continue;
     (*report.mutable_tenant_cpu_seconds())[tenant] =
         absl::ToDoubleSeconds(cpu_ledger_->TotalCpu(tenant));
+    (*report.mutable_tenant_throttled_seconds())[tenant] =
+        absl::ToDoubleSeconds(cpu_ledger_->ThrottledTime(tenant));
   }
   return report;
 }

@@ -34,7 +34,10 @@ absl::Time CpuLedger::RunnableAt(absl::string_view tenant) {
   // After k more periods `used` is used - k × budget; the tenant runs once that is under budget.
   absl::Duration rem;
   int64_t k = absl::IDivDuration(a.used - budget, budget, &rem) + 1;
-  return absl::UnixEpoch() + (a.period_index + k) * period_;
+  const absl::Time runnable_at = absl::UnixEpoch() + (a.period_index + k) * period_;
+  a.throttled += std::max(absl::ZeroDuration(), runnable_at - std::max(now, a.throttled_until));
+  a.throttled_until = std::max(a.throttled_until, runnable_at);
+  return runnable_at;
 }
 
 void CpuLedger::Charge(absl::string_view tenant, absl::Duration cpu) {
@@ -62,6 +65,11 @@ double CpuLedger::VirtualTime(absl::string_view tenant) {
 absl::Duration CpuLedger::TotalCpu(absl::string_view tenant) {
   absl::MutexLock lock(&mu_);
   return AccountLocked(tenant).total;
+}
+
+absl::Duration CpuLedger::ThrottledTime(absl::string_view tenant) {
+  absl::MutexLock lock(&mu_);
+  return AccountLocked(tenant).throttled;
 }
 
 CpuLedger::Account& CpuLedger::AccountLocked(absl::string_view tenant) {

@@ -77,7 +77,10 @@ void TestCluster::StartCoordinator(const std::vector<std::string>& extra_args) {
   FAIL() << "coordinator did not answer within 30s:\n" << coordinator_->Log();
 }
 
-Process* TestCluster::StartExecutor(const std::string& id) {
+Process* TestCluster::StartExecutor(const std::string& id) { return StartExecutor(id, {}); }
+
+Process* TestCluster::StartExecutor(const std::string& id,
+                                    const std::vector<std::string>& extra_args) {
   std::string data_dir = dir_ + "/data/" + id;
   std::filesystem::create_directories(data_dir);
   auto& slot = executors_[id];
@@ -95,6 +98,7 @@ Process* TestCluster::StartExecutor(const std::string& id) {
                                 "--data-dir",
                                 data_dir};
   if (!admin_token_.empty()) argv.insert(argv.end(), {"--token-file", dir_ + "/admin-token"});
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   slot = std::make_unique<Process>(
       std::move(argv), absl::StrCat(dir_, "/", id, "-", absl::ToUnixMillis(absl::Now()), ".log"));
   return slot.get();

@@ -36,6 +36,8 @@ class TestCluster {
   void StartCoordinator(const std::vector<std::string>& extra_args = {});
   // Starts executor `id` (data dir created) — restarting it if it was started before.
   Process* StartExecutor(const std::string& id);
+  // The same with more flags (e.g. --metrics-port).
+  Process* StartExecutor(const std::string& id, const std::vector<std::string>& extra_args);
   Process* executor(const std::string& id) { return executors_[id].get(); }
   Process* coordinator() { return coordinator_.get(); }
 

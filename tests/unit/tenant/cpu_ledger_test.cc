@@ -41,6 +41,25 @@ TEST_F(CpuLedgerTest, OvershootIsCarriedAsDebtSoTheAverageStaysUnderTheCap) {
   EXPECT_TRUE(ledger_.MayRun("a"));
 }
 
+TEST_F(CpuLedgerTest, ThrottledTimeCountsEachHeldBackSpanOnce) {
+  ledger_.SetQuota("a", 500);
+  EXPECT_EQ(ledger_.RunnableAt("a"), absl::InfinitePast());
+  EXPECT_EQ(ledger_.ThrottledTime("a"), absl::ZeroDuration());
+  ledger_.Charge("a", absl::Milliseconds(170));  // runnable 3 periods from now
+  ledger_.RunnableAt("a");
+  ledger_.RunnableAt("a");  // asked again: the same span, not counted twice
+  EXPECT_EQ(ledger_.ThrottledTime("a"), 3 * kPeriod);
+  clock_.Advance(kPeriod);
+  ledger_.RunnableAt("a");
+  EXPECT_EQ(ledger_.ThrottledTime("a"), 3 * kPeriod);
+  clock_.Advance(2 * kPeriod);
+  EXPECT_TRUE(ledger_.MayRun("a"));
+  ledger_.Charge("a", absl::Milliseconds(100));  // 20 + 100 ms: runnable after 2 periods
+  ledger_.RunnableAt("a");
+  EXPECT_EQ(ledger_.ThrottledTime("a"), 5 * kPeriod);
+  EXPECT_EQ(ledger_.ThrottledTime("uncapped"), absl::ZeroDuration());
+}
+
 TEST_F(CpuLedgerTest, LongRunAverageNeverExceedsTheCap) {
   ledger_.SetQuota("a", 250);
   absl::Duration used;

@@ -17,6 +17,7 @@ namespace skein {
 
 struct DaemonFlags {
   std::string log_level = "info";
+  int metrics_port = 0;  // Prometheus /metrics and /healthz; 0: off
 };
 
 // Adds --config FILE (TOML/INI, `flag = value` lines), --version and --log-level.
@@ -24,6 +25,11 @@ inline void AddDaemonFlags(CLI::App& app, DaemonFlags* flags) {
   app.set_config("--config", "", "read flags from a TOML/INI file (flag = value per line)");
   app.set_version_flag("--version", std::string(kVersion));
   app.add_option("--log-level", flags->log_level, "trace|debug|info|warn|error|off")
+      ->capture_default_str();
+  app.add_option("--metrics-port", flags->metrics_port,
+                 "serve Prometheus /metrics and /healthz over HTTP on this port of the listen "
+                 "host (0: off)")
+      ->check(CLI::Range(0, 65535))
       ->capture_default_str();
 }
 

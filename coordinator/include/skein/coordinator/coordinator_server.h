@@ -8,6 +8,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "skein/common/clock.h"
+#include "skein/common/metrics_server.h"
 #include "skein/common/net.h"
 
 namespace grpc {
@@ -45,6 +46,8 @@ struct CoordinatorOptions {
   // The Kafka topic of the metadata event log (tenants, token digests, quotas, statements),
   // replayed at start-up. Empty: nothing persists across restarts.
   std::string metadata_topic;
+  // Prometheus /metrics and /healthz on this port of the listen host; 0: off.
+  int metrics_port = 0;
 };
 
 class Membership;
@@ -80,6 +83,8 @@ class CoordinatorServer {
   // Opens the metadata log, replays it into the registry and the QueryManager, and records
   // every later change in it. No-op without a metadata topic.
   absl::Status StartMetadataLog();
+  // The /metrics text: per tenant usage and executors by state (coordinator_metrics.h).
+  std::string RenderMetrics() const;
 
   CoordinatorOptions options_;
   Clock* const clock_;
@@ -97,6 +102,7 @@ class CoordinatorServer {
   std::unique_ptr<TenantService> tenants_;
   std::unique_ptr<MetadataLog> metadata_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<MetricsServer> metrics_;
   absl::Notification stopping_;
   std::thread lease_checker_;
 };

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "skein/common/clock.h"
+#include "skein/common/metrics_server.h"
 #include "skein/common/net.h"
 #include "skein/executor/control_client.h"
 #include "skein/executor/task_host.h"
@@ -28,6 +29,8 @@ struct ExecutorOptions {
   uint64_t memory_bytes = 0;  // 0: the machine's physical memory
   absl::Duration connect_timeout = absl::Seconds(10);
   int workers = 2;  // task worker threads
+  // Prometheus /metrics and /healthz on this port of the listen host; 0: off.
+  int metrics_port = 0;
   // The cluster secret (the coordinator's platform admin token) sent to the coordinator as a
   // bearer token; empty for an --insecure-single-tenant coordinator.
   std::string cluster_token;
@@ -61,6 +64,7 @@ class ExecutorNode {
   HostPort address_;
   std::unique_ptr<TaskHost> tasks_;  // before control_: the client's callbacks use it
   std::unique_ptr<ControlClient> control_;
+  std::unique_ptr<MetricsServer> metrics_;  // after tasks_: renders from it
   bool stopped_ = false;
 };
 

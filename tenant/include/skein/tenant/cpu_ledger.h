@@ -49,6 +49,10 @@ class CpuLedger {
 
   // Total CPU charged to the tenant since the ledger started (metering).
   absl::Duration TotalCpu(absl::string_view tenant);
+  // Total time the tenant was held back by its cap since the ledger started: the spans from
+  // each RunnableAt() that found it over budget to the time it returned (overlapping answers
+  // counted once). A quota raised mid-span still counts the span announced.
+  absl::Duration ThrottledTime(absl::string_view tenant);
 
  private:
   struct Account {
@@ -58,6 +62,8 @@ class CpuLedger {
     absl::Duration total;
     double virtual_time = 0;
     absl::Time last_charge = absl::InfinitePast();
+    absl::Time throttled_until = absl::InfinitePast();  // end of the span counted so far
+    absl::Duration throttled;
   };
 
   Account& AccountLocked(absl::string_view tenant) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
