@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
@@ -95,6 +96,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", restorer.status().ToString().c_str());
     return 1;
   }
+  // The ETA the executor reports (DescribeQuery, metrics), sampled at each quarter of the
+  // records, to be set against the time the restore really took from there.
+  struct EtaSample {
+    double at_seconds, eta_seconds;
+    uint64_t remaining;
+  };
+  std::vector<EtaSample> etas;
   while (true) {
     absl::StatusOr<bool> done = (*restorer)->Step();
     if (!done.ok()) {
@@ -102,6 +110,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (*done) break;
+    const uint64_t quarter = static_cast<uint64_t>(records) * (etas.size() + 1) / 4;
+    if (etas.size() < 3 && (*restorer)->records() >= quarter) {
+      const absl::Time now = absl::Now();
+      etas.push_back({absl::ToDoubleSeconds(now - start),
+                      absl::ToDoubleSeconds(
+                          (*restorer)->EstimatedTimeLeft(now).value_or(absl::ZeroDuration())),
+                      (*restorer)->remaining_records()});
+    }
   }
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   const double mb = static_cast<double>((*restorer)->bytes()) / (1024.0 * 1024.0);
@@ -111,6 +127,12 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>((*restorer)->records()), mb, seconds,
               static_cast<double>((*restorer)->records()) / seconds, mb / seconds);
   std::printf("(producing the changelog took %.1f s)\n", produce_s);
+  std::printf("\n%-10s %14s %12s %12s\n", "at", "records left", "ETA s", "actual s");
+  for (size_t i = 0; i < etas.size(); ++i) {
+    std::printf("%-10s %14llu %12.2f %12.2f\n", absl::StrCat((i + 1) * 25, "%").c_str(),
+                static_cast<unsigned long long>(etas[i].remaining), etas[i].eta_seconds,
+                seconds - etas[i].at_seconds);
+  }
   restorer->reset();
   db->reset();
   std::filesystem::remove_all(dir);

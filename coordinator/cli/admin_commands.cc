@@ -12,6 +12,18 @@
 namespace skein::cli {
 namespace {
 
+// "1200 rec/52000 B", and while restoring "... 800 left, ETA 3s".
+std::string RestoreProgress(const v1::TaskView& t) {
+  std::string out = absl::StrCat(t.restored_records(), " rec/", t.restored_bytes(), " B");
+  if (!t.restore_done()) {
+    absl::StrAppend(&out, " ... ", t.restore_remaining_records(), " left");
+    if (t.restore_eta_seconds() > 0) {
+      absl::StrAppend(&out, absl::StrFormat(", ETA %.0fs", t.restore_eta_seconds()));
+    }
+  }
+  return out;
+}
+
 constexpr absl::Duration kCallDeadline = absl::Seconds(5);
 // Statements may create topics and wait for them.
 constexpr absl::Duration kStatementDeadline = absl::Seconds(120);
@@ -325,9 +337,7 @@ std::string FormatQuery(const v1::QueryView& q) {
                     absl::StrCat(t.records_in()), absl::StrCat(t.records_out()),
                     absl::StrCat(t.processing_errors()), absl::StrCat(t.lag()),
                     absl::StrFormat("%.3fs", t.cpu_seconds()),
-                    absl::StrFormat("%.1f", t.records_in_per_second()),
-                    absl::StrCat(t.restored_records(), " rec/", t.restored_bytes(), " B",
-                                 t.restore_done() ? "" : " ..."),
+                    absl::StrFormat("%.1f", t.records_in_per_second()), RestoreProgress(t),
                     t.processing_guarantee().empty() ? "-" : t.processing_guarantee()});
   }
   absl::StrAppend(&out, "\n", Table(rows));

@@ -477,6 +477,8 @@ v1::QueryView QueryManager::View(const Query& q) const {
       t->set_restored_records(s->second.restored_records());
       t->set_restored_bytes(s->second.restored_bytes());
       t->set_restore_done(s->second.restore_done());
+      t->set_restore_remaining_records(s->second.restore_remaining_records());
+      t->set_restore_eta_seconds(s->second.restore_eta_seconds());
       t->set_processing_guarantee(s->second.processing_guarantee());
       t->set_cpu_seconds(static_cast<double>(s->second.cpu_nanos()) / 1e9);
       t->set_records_in_per_second(s->second.records_in_per_second());

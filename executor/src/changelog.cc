@@ -1,5 +1,6 @@
 #include "changelog.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -92,6 +93,7 @@ absl::StatusOr<std::unique_ptr<ChangelogRestorer>> ChangelogRestorer::Create(
         local ? *local : RD_KAFKA_OFFSET_BEGINNING;
     r->opened_.push_back(std::move(store));
     r->done_.push_back(false);
+    r->position_.push_back(local ? *local : -1);
   }
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
@@ -166,11 +168,35 @@ absl::StatusOr<bool> ChangelogRestorer::Step() {
   for (size_t s = 0; s < stores_.size(); ++s) {
     if (next[s] < 0) continue;
     SKEIN_RETURN_IF_ERROR(opened_[s]->RestoreBatch(batches[s], next[s]));
+    position_[s] = next[s];
   }
+  UpdateRemaining();
   for (bool d : done_) {
     if (!d) return false;
   }
   return true;
+}
+
+void ChangelogRestorer::UpdateRemaining() {
+  uint64_t remaining = 0;
+  for (size_t s = 0; s < stores_.size(); ++s) {
+    if (done_[s]) continue;
+    int64_t low = 0, high = 0;
+    if (rd_kafka_get_watermark_offsets(consumer_, stores_[s].topic.c_str(), stores_[s].id.partition,
+                                       &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      continue;  // no fetch answered yet: unknown, counted as nothing
+    }
+    const int64_t from = std::max(position_[s], low);
+    if (high > from) remaining += static_cast<uint64_t>(high - from);
+  }
+  remaining_records_ = remaining;
+}
+
+std::optional<absl::Duration> ChangelogRestorer::EstimatedTimeLeft(absl::Time now) const {
+  if (records_ == 0) return std::nullopt;
+  const double per_record = absl::ToDoubleSeconds(now - started_) / static_cast<double>(records_);
+  return absl::Seconds(per_record * static_cast<double>(remaining_records_));
 }
 
 }  // namespace skein::executor

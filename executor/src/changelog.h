@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "skein/proto/state_stores.h"
 #include "skein/state/state_store.h"
 #include "skein/state/state_transaction.h"
@@ -69,6 +71,12 @@ class ChangelogRestorer {
 
   uint64_t records() const { return records_; }
   uint64_t bytes() const { return bytes_; }
+  // Estimated records still to replay: per partition not yet at its end, the consumer's last
+  // known end (the last stable offset, as it reads read_committed) minus its position. It
+  // counts transaction markers too, so it over-estimates slightly. Updated by Step.
+  uint64_t remaining_records() const { return remaining_records_; }
+  // remaining_records() at the rate replayed so far; nullopt before the first record.
+  std::optional<absl::Duration> EstimatedTimeLeft(absl::Time now) const;
 
  private:
   ChangelogRestorer(std::vector<TaskStore> stores, state::TenantStateDb* db)
@@ -80,8 +88,13 @@ class ChangelogRestorer {
   std::vector<bool> done_;
   rd_kafka_t* consumer_ = nullptr;
   rd_kafka_queue_t* queue_ = nullptr;
+  std::vector<int64_t> position_;  // per store: next offset to apply; -1 before the first
+  const absl::Time started_ = absl::Now();
   uint64_t records_ = 0;
   uint64_t bytes_ = 0;
+  uint64_t remaining_records_ = 0;
+
+  void UpdateRemaining();
 };
 
 }  // namespace skein::executor

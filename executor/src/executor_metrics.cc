@@ -44,6 +44,15 @@ std::string RenderExecutorMetrics(const v1::TaskStatusReport& report) {
       {"skein_task_restored_records_total", "counter",
        "Changelog records replayed to restore the task's state.",
        [](const v1::TaskStatus& s) { return static_cast<double>(s.restored_records()); }},
+      {"skein_task_restored_bytes_total", "counter",
+       "Changelog bytes (keys and values) replayed to restore the task's state.",
+       [](const v1::TaskStatus& s) { return static_cast<double>(s.restored_bytes()); }},
+      {"skein_task_restore_remaining_records", "gauge",
+       "Estimated changelog records the task still has to replay (0 once restored).",
+       [](const v1::TaskStatus& s) { return static_cast<double>(s.restore_remaining_records()); }},
+      {"skein_task_restore_eta_seconds", "gauge",
+       "Estimated seconds until the task's restore ends, at the rate so far (0 once restored).",
+       [](const v1::TaskStatus& s) { return s.restore_eta_seconds(); }},
   };
   PrometheusText text;
   for (const TaskFamily& f : families) {

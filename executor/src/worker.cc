@@ -61,6 +61,8 @@ struct Worker::Task {
   std::unique_ptr<ChangelogRestorer> restorer;  // while restoring
   uint64_t restored_records = 0;
   uint64_t restored_bytes = 0;
+  uint64_t restore_remaining_records = 0;  // while restoring
+  absl::Duration restore_eta;
   std::unique_ptr<TenantProcessingLog> log;  // outlives `stage`, which writes to it
   std::unique_ptr<runtime::StageTask> stage;
   rd_kafka_t* consumer = nullptr;
@@ -475,6 +477,8 @@ void Worker::StepRestore(Task* task) {
   absl::StatusOr<bool> done = task->restorer->Step();
   task->restored_records = task->restorer->records();
   task->restored_bytes = task->restorer->bytes();
+  task->restore_remaining_records = task->restorer->remaining_records();
+  task->restore_eta = task->restorer->EstimatedTimeLeft(absl::Now()).value_or(absl::ZeroDuration());
   if (!done.ok()) {
     task->restorer.reset();
     Fail(task, Annotate(done.status(), "restoring state from the changelog"));
@@ -668,6 +672,8 @@ void Worker::PublishStatuses() {
     s.set_lag(lag);
     s.set_restored_records(t->restored_records);
     s.set_restored_bytes(t->restored_bytes);
+    s.set_restore_remaining_records(t->restorer != nullptr ? t->restore_remaining_records : 0);
+    s.set_restore_eta_seconds(t->restorer != nullptr ? absl::ToDoubleSeconds(t->restore_eta) : 0);
     if (statuses_.count(t->key)) statuses_[t->key] = s;
   }
 }

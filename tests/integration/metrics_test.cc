@@ -125,6 +125,8 @@ TEST(MetricsTest, CoordinatorAndExecutorExposeMovingValues) {
   EXPECT_EQ(Sum(executor_text, "skein_task_records_out_total", of_query), 100);
   EXPECT_EQ(Sum(executor_text, "skein_task_processing_errors_total", of_query), 0);
   EXPECT_EQ(Sum(executor_text, "skein_task_restored_records_total", of_query), 0);
+  EXPECT_EQ(Sum(executor_text, "skein_task_restore_remaining_records", of_query), 0);
+  EXPECT_EQ(Sum(executor_text, "skein_task_restore_eta_seconds", of_query), 0);
   EXPECT_NE(Sum(executor_text, "skein_task_lag_records", of_query), -1);
   EXPECT_GT(Sum(executor_text, "skein_task_cpu_seconds_total", of_query), 0);
   EXPECT_EQ(Sum(executor_text, "skein_task_state",
