@@ -147,6 +147,17 @@ absl::Status AdminClient::DescribeExecutor(const std::string& id, v1::ExecutorVi
   SKEIN_CLI_CALL(DescribeExecutor, request, out);
 }
 
+absl::Status AdminClient::DrainExecutor(const std::string& id, bool drain, v1::ExecutorView* out) {
+  if (drain) {
+    v1::DrainExecutorRequest request;
+    request.set_id(id);
+    SKEIN_CLI_CALL(DrainExecutor, request, out);
+  }
+  v1::UndrainExecutorRequest request;
+  request.set_id(id);
+  SKEIN_CLI_CALL(UndrainExecutor, request, out);
+}
+
 absl::Status AdminClient::GetClusterInfo(v1::ClusterInfo* out) {
   SKEIN_CLI_CALL(GetClusterInfo, v1::GetClusterInfoRequest(), out);
 }
@@ -216,11 +227,18 @@ absl::Status AdminClient::PullQuery(
 #undef SKEIN_CLI_CALL
 #undef SKEIN_CLI_CALL_WITHIN
 
+// " draining (3 tasks left)" or " drained" for an executor DrainExecutor was called on.
+std::string DrainSuffix(const v1::ExecutorView& e) {
+  if (!e.draining()) return "";
+  if (e.assigned_tasks() == 0) return " drained";
+  return absl::StrCat(" draining (", e.assigned_tasks(), " tasks left)");
+}
+
 std::string FormatExecutorTable(const v1::ListExecutorsResponse& executors, int64_t now_unix_ms) {
   std::vector<std::vector<std::string>> rows = {
       {"ID", "ADDRESS", "STATE", "CORES", "MEMORY", "TASKS", "LAST HEARTBEAT"}};
   for (const v1::ExecutorView& e : executors.executors()) {
-    rows.push_back({e.info().id(), e.info().address(), StateName(e.state()),
+    rows.push_back({e.info().id(), e.info().address(), StateName(e.state()) + DrainSuffix(e),
                     absl::StrCat(e.info().cores()), Bytes(e.info().memory_bytes()),
                     absl::StrCat(e.running_tasks()), Ago(e.last_heartbeat_unix_ms(), now_unix_ms)});
   }
@@ -228,17 +246,19 @@ std::string FormatExecutorTable(const v1::ListExecutorsResponse& executors, int6
 }
 
 std::string FormatExecutor(const v1::ExecutorView& e, int64_t now_unix_ms) {
-  return Table({{"id", e.info().id()},
-                {"address", e.info().address()},
-                {"state", absl::StrCat(StateName(e.state()), " (", e.state_reason(), ")")},
-                {"epoch", absl::StrCat(e.epoch())},
-                {"cores", absl::StrCat(e.info().cores())},
-                {"memory", Bytes(e.info().memory_bytes())},
-                {"version", e.info().version()},
-                {"running tasks", absl::StrCat(e.running_tasks())},
-                {"registered", Ago(e.registered_at_unix_ms(), now_unix_ms)},
-                {"last heartbeat", Ago(e.last_heartbeat_unix_ms(), now_unix_ms)},
-                {"state changed", Ago(e.state_changed_at_unix_ms(), now_unix_ms)}});
+  return Table(
+      {{"id", e.info().id()},
+       {"address", e.info().address()},
+       {"state", absl::StrCat(StateName(e.state()), DrainSuffix(e), " (", e.state_reason(), ")")},
+       {"assigned tasks", absl::StrCat(e.assigned_tasks())},
+       {"epoch", absl::StrCat(e.epoch())},
+       {"cores", absl::StrCat(e.info().cores())},
+       {"memory", Bytes(e.info().memory_bytes())},
+       {"version", e.info().version()},
+       {"running tasks", absl::StrCat(e.running_tasks())},
+       {"registered", Ago(e.registered_at_unix_ms(), now_unix_ms)},
+       {"last heartbeat", Ago(e.last_heartbeat_unix_ms(), now_unix_ms)},
+       {"state changed", Ago(e.state_changed_at_unix_ms(), now_unix_ms)}});
 }
 
 std::string FormatClusterInfo(const v1::ClusterInfo& info) {

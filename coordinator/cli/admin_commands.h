@@ -36,6 +36,8 @@ class AdminClient {
   // the coordinator is down, or the coordinator's own status otherwise.
   absl::Status ListExecutors(v1::ListExecutorsResponse* out);
   absl::Status DescribeExecutor(const std::string& id, v1::ExecutorView* out);
+  // DrainExecutor when `drain`, else UndrainExecutor.
+  absl::Status DrainExecutor(const std::string& id, bool drain, v1::ExecutorView* out);
   absl::Status GetClusterInfo(v1::ClusterInfo* out);
   absl::Status ExecuteStatements(const std::string& tenant, const std::string& sql,
                                  v1::ExecuteStatementsResponse* out);

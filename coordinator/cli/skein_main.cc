@@ -58,6 +58,12 @@ int main(int argc, char** argv) {
   CLI::App* executors_describe = executors->add_subcommand("describe", "describe one executor");
   std::string executor_id;
   executors_describe->add_option("id", executor_id, "executor id")->required();
+  CLI::App* executors_drain = executors->add_subcommand(
+      "drain", "move every task off an executor (before stopping it); admin only");
+  executors_drain->add_option("id", executor_id, "executor id")->required();
+  CLI::App* executors_undrain =
+      executors->add_subcommand("undrain", "let a drained executor take tasks again");
+  executors_undrain->add_option("id", executor_id, "executor id")->required();
   CLI::App* cluster = app.add_subcommand("cluster", "the cluster as a whole");
   cluster->require_subcommand(1);
   CLI::App* cluster_info =
@@ -133,6 +139,13 @@ int main(int argc, char** argv) {
   } else if (executors_describe->parsed()) {
     skein::v1::ExecutorView view;
     if (absl::Status s = client.DescribeExecutor(executor_id, &view); !s.ok()) return Fail(s);
+    std::fputs(skein::cli::FormatExecutor(view, now_ms).c_str(), stdout);
+  } else if (executors_drain->parsed() || executors_undrain->parsed()) {
+    skein::v1::ExecutorView view;
+    if (absl::Status s = client.DrainExecutor(executor_id, executors_drain->parsed(), &view);
+        !s.ok()) {
+      return Fail(s);
+    }
     std::fputs(skein::cli::FormatExecutor(view, now_ms).c_str(), stdout);
   } else if (sql->parsed()) {
     if (sql_text.empty() == sql_file.empty()) {

@@ -39,7 +39,19 @@ grpc::Status AdminService::ListExecutors(grpc::ServerContext* context,
                                          const v1::ListExecutorsRequest* /*request*/,
                                          v1::ListExecutorsResponse* response) {
   if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
-  for (v1::ExecutorView& view : membership_->List()) *response->add_executors() = std::move(view);
+  for (v1::ExecutorView& view : membership_->List()) {
+    queries_->AddDrainState(&view);
+    *response->add_executors() = std::move(view);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ExecutorViewOf(const std::string& id, v1::ExecutorView* response) const {
+  if (id.empty()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "executor id is empty");
+  absl::StatusOr<v1::ExecutorView> view = membership_->Describe(id);
+  if (!view.ok()) return ToGrpc(view.status());
+  queries_->AddDrainState(&*view);
+  *response = std::move(*view);
   return grpc::Status::OK;
 }
 
@@ -47,13 +59,29 @@ grpc::Status AdminService::DescribeExecutor(grpc::ServerContext* context,
                                             const v1::DescribeExecutorRequest* request,
                                             v1::ExecutorView* response) {
   if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
+  return ExecutorViewOf(request->id(), response);
+}
+
+grpc::Status AdminService::DrainExecutor(grpc::ServerContext* context,
+                                         const v1::DrainExecutorRequest* request,
+                                         v1::ExecutorView* response) {
+  if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
   if (request->id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "executor id is empty");
   }
-  absl::StatusOr<v1::ExecutorView> view = membership_->Describe(request->id());
-  if (!view.ok()) return ToGrpc(view.status());
-  *response = std::move(*view);
-  return grpc::Status::OK;
+  if (absl::Status s = queries_->Drain(request->id()); !s.ok()) return ToGrpc(s);
+  return ExecutorViewOf(request->id(), response);
+}
+
+grpc::Status AdminService::UndrainExecutor(grpc::ServerContext* context,
+                                           const v1::UndrainExecutorRequest* request,
+                                           v1::ExecutorView* response) {
+  if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
+  if (request->id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "executor id is empty");
+  }
+  if (absl::Status s = queries_->Undrain(request->id()); !s.ok()) return ToGrpc(s);
+  return ExecutorViewOf(request->id(), response);
 }
 
 grpc::Status AdminService::ExecuteStatements(grpc::ServerContext* context,

@@ -25,6 +25,11 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status DescribeExecutor(grpc::ServerContext* context,
                                 const v1::DescribeExecutorRequest* request,
                                 v1::ExecutorView* response) override;
+  grpc::Status DrainExecutor(grpc::ServerContext* context, const v1::DrainExecutorRequest* request,
+                             v1::ExecutorView* response) override;
+  grpc::Status UndrainExecutor(grpc::ServerContext* context,
+                               const v1::UndrainExecutorRequest* request,
+                               v1::ExecutorView* response) override;
   grpc::Status ExecuteStatements(grpc::ServerContext* context,
                                  const v1::ExecuteStatementsRequest* request,
                                  v1::ExecuteStatementsResponse* response) override;
@@ -41,6 +46,9 @@ class AdminService final : public v1::Admin::Service {
                          grpc::ServerWriter<v1::PullQueryMessage>* writer) override;
 
  private:
+  // The executor's view with its drain state; NOT_FOUND for an unknown id.
+  grpc::Status ExecutorViewOf(const std::string& id, v1::ExecutorView* response) const;
+
   const Membership* const membership_;
   QueryManager* const queries_;
   const ClusterSettings settings_;

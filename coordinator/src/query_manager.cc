@@ -326,7 +326,7 @@ void QueryManager::RebalanceLocked() {
   std::set<std::string> released_executors;  // not ALIVE and fenced: they hold nothing
   for (const v1::ExecutorView& e : membership_->List()) {
     if (e.state() == v1::EXECUTOR_STATE_ALIVE) {
-      executors.push_back(e.info().id());
+      if (!draining_.count(e.info().id())) executors.push_back(e.info().id());
     } else if (auto f = fenced_epoch_.find(e.info().id());
                f != fenced_epoch_.end() && f->second == e.epoch()) {
       released_executors.insert(e.info().id());

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,8 +101,21 @@ class QueryManager final : public SessionListener {
   // of the queries it terminated.
   std::vector<std::string> DropTenant(const std::string& tenant);
 
-  // Recomputes the assignment over the ALIVE executors and sends each executor its changes.
+  // Recomputes the assignment over the ALIVE executors that are not draining and sends each
+  // executor its changes.
   void Rebalance();
+
+  // Planned moves off an executor, e.g. before stopping it in a rolling deploy (drain.cc). A
+  // draining executor is given no tasks; each of its tasks moves with the two-phase hand-over
+  // (its worker commits and closes the task, and only then does the new owner start it). The
+  // mark is kept per executor id in the coordinator's memory: a restarted executor with the
+  // same id stays drained until Undrain. Drain: NOT_FOUND for an unknown executor,
+  // FAILED_PRECONDITION when no other ALIVE executor would be left to run tasks.
+  absl::Status Drain(const std::string& executor_id);
+  // NOT_FOUND for an unknown executor; undraining one that is not draining is a no-op.
+  absl::Status Undrain(const std::string& executor_id);
+  // Fills `view`'s drain mark and the number of tasks the coordinator has on the executor.
+  void AddDrainState(v1::ExecutorView* view) const;
 
   // Fences the transactional ids of every executor that is not ALIVE (once per registration
   // epoch) and then rebalances, which hands its tasks to live executors. Until its fencing
@@ -203,6 +217,7 @@ class QueryManager final : public SessionListener {
   std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);  // per executor
   // Executor id -> the registration epoch whose transactional ids were fenced after it died.
   std::map<std::string, uint64_t> fenced_epoch_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> draining_ ABSL_GUARDED_BY(mu_);  // executor ids (Drain)
 };
 
 }  // namespace skein::coordinator

@@ -14,6 +14,7 @@ namespace skein::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Bin(const std::string& name) { return BinDir() + "/" + name; }
 std::string FreeAddress() { return "127.0.0.1:" + std::to_string(FreePort()); }
@@ -52,6 +53,22 @@ TEST(CliTest, ExecutorsListShowsEveryExecutorAlive) {
                        &out),
             1);
   EXPECT_THAT(out, HasSubstr("no executor with id 'nope'"));
+
+  // Drain and undrain (no tasks here: draining is at once drained).
+  const std::vector<std::string> executors = {Bin("skein"), "--coordinator",
+                                              cluster.coordinator_address(), "executors"};
+  auto executors_command = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), executors.begin(), executors.end());
+    return RunCommand(args, &out);
+  };
+  ASSERT_EQ(executors_command({"drain", "exec-a"}), 0) << out;
+  EXPECT_THAT(out, HasSubstr("ALIVE drained"));
+  ASSERT_EQ(executors_command({"list"}), 0) << out;
+  EXPECT_THAT(out, HasSubstr("ALIVE drained"));
+  EXPECT_EQ(executors_command({"drain", "exec-b"}), 1);
+  EXPECT_THAT(out, HasSubstr("no other ALIVE executor would be left"));
+  ASSERT_EQ(executors_command({"undrain", "exec-a"}), 0) << out;
+  EXPECT_THAT(out, Not(HasSubstr("drained")));
 
   ASSERT_EQ(
       RunCommand({Bin("skein"), "--coordinator", cluster.coordinator_address(), "cluster", "info"},

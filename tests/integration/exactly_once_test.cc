@@ -30,6 +30,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "support/cluster.h"
+#include "support/json_fields.h"
 #include "support/kafka_io.h"
 #include "support/process.h"
 
@@ -46,29 +47,6 @@ int64_t EnvInt(const char* name, int64_t fallback) {
   const char* v = std::getenv(name);
   int64_t n = 0;
   return v != nullptr && absl::SimpleAtoi(v, &n) && n > 0 ? n : fallback;
-}
-
-// The integer value of `"FIELD":` in a flat JSON object; nullopt when absent.
-std::optional<int64_t> JsonInt(const std::string& json, const std::string& field) {
-  const std::string needle = absl::StrCat("\"", field, "\":");
-  size_t at = json.find(needle);
-  if (at == std::string::npos) return std::nullopt;
-  at += needle.size();
-  size_t end = at;
-  while (end < json.size() && (json[end] == '-' || std::isdigit(json[end]))) ++end;
-  int64_t n = 0;
-  if (!absl::SimpleAtoi(json.substr(at, end - at), &n)) return std::nullopt;
-  return n;
-}
-
-std::optional<std::string> JsonString(const std::string& json, const std::string& field) {
-  const std::string needle = absl::StrCat("\"", field, "\":\"");
-  size_t at = json.find(needle);
-  if (at == std::string::npos) return std::nullopt;
-  at += needle.size();
-  size_t end = json.find('"', at);
-  if (end == std::string::npos) return std::nullopt;
-  return json.substr(at, end - at);
 }
 
 std::string Tier(int user) { return absl::StrCat("tier", user % 3); }

@@ -244,6 +244,18 @@ std::vector<Rpc> RpcsAgainst(const Caller& c, const std::string& victim,
     v1::ExecutorView v;
     return c.Call(c.admin(), &A::DescribeExecutor, t, r, &v);
   });
+  add("DrainExecutor", [&c](const std::string& t) {
+    v1::DrainExecutorRequest r;
+    r.set_id("exec-1");
+    v1::ExecutorView v;
+    return c.Call(c.admin(), &A::DrainExecutor, t, r, &v);
+  });
+  add("UndrainExecutor", [&c](const std::string& t) {
+    v1::UndrainExecutorRequest r;
+    r.set_id("exec-1");
+    v1::ExecutorView v;
+    return c.Call(c.admin(), &A::UndrainExecutor, t, r, &v);
+  });
   add("CreateTenant", [&c](const std::string& t) {
     v1::CreateTenantRequest r;
     r.set_name("mallory");

@@ -124,6 +124,24 @@ absl::StatusOr<v1::ExecutorView> TestCluster::Describe(const std::string& id) {
   return response;
 }
 
+absl::StatusOr<v1::ExecutorView> TestCluster::Drain(const std::string& id, bool drain) {
+  grpc::ClientContext context;
+  Prepare(&context, absl::Seconds(5));
+  v1::ExecutorView response;
+  grpc::Status status;
+  if (drain) {
+    v1::DrainExecutorRequest request;
+    request.set_id(id);
+    status = admin_->DrainExecutor(&context, request, &response);
+  } else {
+    v1::UndrainExecutorRequest request;
+    request.set_id(id);
+    status = admin_->UndrainExecutor(&context, request, &response);
+  }
+  if (!status.ok()) return FromGrpc(status);
+  return response;
+}
+
 absl::StatusOr<v1::ExecutorView> TestCluster::AwaitState(const std::string& id,
                                                          v1::ExecutorState state,
                                                          absl::Duration timeout) {

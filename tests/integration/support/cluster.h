@@ -44,6 +44,8 @@ class TestCluster {
   std::string coordinator_address() const { return "127.0.0.1:" + std::to_string(port_); }
   absl::StatusOr<v1::ListExecutorsResponse> ListExecutors();
   absl::StatusOr<v1::ExecutorView> Describe(const std::string& id);
+  // Admin.DrainExecutor when `drain`, else Admin.UndrainExecutor.
+  absl::StatusOr<v1::ExecutorView> Drain(const std::string& id, bool drain);
   // Polls until executor `id` is in `state`; returns the view seen, or an error on timeout.
   absl::StatusOr<v1::ExecutorView> AwaitState(const std::string& id, v1::ExecutorState state,
                                               absl::Duration timeout);
