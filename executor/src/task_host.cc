@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kafka_processing_log.h"
+#include "kafka_thread_cpu.h"
 #include "skein/common/logging.h"
 #include "skein/tenant/cpu_ledger.h"
 #include "tenant_scheduling.h"
@@ -14,12 +15,13 @@ TaskHost::TaskHost(TaskHostOptions options)
     : options_(std::move(options)),
       states_(std::make_unique<TenantStates>(options_.data_dir)),
       processing_log_(std::make_unique<KafkaProcessingLog>()),
-      cpu_ledger_(std::make_unique<tenant::CpuLedger>()) {
+      cpu_ledger_(std::make_unique<tenant::CpuLedger>()),
+      kafka_thread_cpu_(std::make_unique<KafkaThreadCpu>()) {
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     workers_.push_back(std::make_unique<Worker>(i, options_.executor_id, options_.commit_interval,
                                                 states_.get(), processing_log_.get(), &resync_,
-                                                cpu_ledger_.get()));
+                                                cpu_ledger_.get(), kafka_thread_cpu_.get()));
   }
 }
 

@@ -17,6 +17,8 @@ namespace {
 
 constexpr int kMaxBatch = 500;
 constexpr absl::Duration kMaxIdleSleep = absl::Milliseconds(20);
+// How often a worker charges the ledger with librdkafka threads' CPU (a clock read per thread).
+constexpr absl::Duration kKafkaChargeInterval = absl::Milliseconds(5);
 
 // A librdkafka configuration from key/value pairs; INVALID_ARGUMENT naming a bad setting.
 absl::StatusOr<rd_kafka_conf_t*> MakeConf(
@@ -84,14 +86,15 @@ struct Worker::Task {
 
 Worker::Worker(int index, std::string executor_id, absl::Duration commit_interval,
                TenantStates* states, KafkaProcessingLog* log, std::atomic<bool>* resync,
-               tenant::CpuLedger* cpu_ledger)
+               tenant::CpuLedger* cpu_ledger, KafkaThreadCpu* kafka_thread_cpu)
     : index_(index),
       executor_id_(std::move(executor_id)),
       commit_interval_(commit_interval),
       states_(states),
       log_(log),
       resync_(resync),
-      cpu_ledger_(cpu_ledger) {
+      cpu_ledger_(cpu_ledger),
+      kafka_thread_cpu_(kafka_thread_cpu) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -328,6 +331,10 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
                 {"enable.auto.offset.store", "false"},
                 {"auto.offset.reset", reset},
                 {"isolation.level", "read_committed"}}));
+  if (absl::Status s = kafka_thread_cpu_->Attach(conf, tenant); !s.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return s;
+  }
   char err[512];
   task->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
   if (task->consumer == nullptr) {
@@ -398,6 +405,10 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
   std::vector<std::string> tenants;
   tenants.reserve(tasks_.size());
   for (const auto& t : tasks_) tenants.push_back(t->tenant);
+  if (const absl::Time now = absl::Now(); now >= next_kafka_charge_) {
+    kafka_thread_cpu_->ChargeTo(*cpu_ledger_);
+    next_kafka_charge_ = now + kKafkaChargeInterval;
+  }
   const Round round = PlanRound(tenants, ReadTurns(tenants, *cpu_ledger_));
   bool& any = *busy;
   rd_kafka_message_t* messages[kMaxBatch];

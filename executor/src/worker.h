@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "changelog.h"
 #include "kafka_processing_log.h"
+#include "kafka_thread_cpu.h"
 #include "skein/proto/task_id.h"
 #include "skein/runtime/processing_log.h"
 #include "skein/runtime/stage_task.h"
@@ -41,9 +42,11 @@ class Worker {
   // `resync` is set when this worker's transactional producer was fenced and it gave up its
   // exactly-once tasks: the executor must re-register to learn which tasks are still its own.
   // `cpu_ledger` (the TaskHost's, shared by its workers) decides which tenants' tasks run in a
-  // round and in what order, and is charged each task slice's CPU.
+  // round and in what order, and is charged each task slice's CPU; `kafka_thread_cpu` (also
+  // the TaskHost's) charges it the CPU of the task consumers' librdkafka threads.
   Worker(int index, std::string executor_id, absl::Duration commit_interval, TenantStates* states,
-         KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger);
+         KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger,
+         KafkaThreadCpu* kafka_thread_cpu);
 
   // Creates the worker's transactional producer now (its init_transactions aborts whatever
   // transaction a previous incarnation of this executor left open).
@@ -105,6 +108,8 @@ class Worker {
   KafkaProcessingLog* const log_;
   std::atomic<bool>* const resync_;
   tenant::CpuLedger* const cpu_ledger_;
+  KafkaThreadCpu* const kafka_thread_cpu_;
+  absl::Time next_kafka_charge_ = absl::InfinitePast();
 
   // Worker-thread state.
   std::unique_ptr<TaskProducer> producer_;      // idempotent, for at-least-once tasks

@@ -34,6 +34,7 @@ struct TaskHostOptions {
 class Worker;
 class TenantStates;
 class KafkaProcessingLog;
+class KafkaThreadCpu;
 
 // A fixed pool of worker threads, each owning some tasks, a Kafka producer per processing
 // guarantee (idempotent for at-least-once, transactional for exactly-once) and one consumer
@@ -83,6 +84,7 @@ class TaskHost {
   std::unique_ptr<TenantStates> states_;
   std::unique_ptr<KafkaProcessingLog> processing_log_;  // outlives the workers' tasks
   std::unique_ptr<tenant::CpuLedger> cpu_ledger_;       // outlives the workers
+  std::unique_ptr<KafkaThreadCpu> kafka_thread_cpu_;    // outlives the workers' consumers
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
   uint64_t applied_version_ ABSL_GUARDED_BY(mu_) = 0;
