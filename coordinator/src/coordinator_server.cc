@@ -82,6 +82,10 @@ absl::Status CoordinatorServer::Start() {
     absl::StatusOr<tenant::Quota> quota = registry->QuotaOf(tenant);
     return quota.ok() ? quota->cpu_millicores : int64_t{0};
   });
+  queries_->set_reservation_lookup([registry = registry_.get()](const std::string& tenant) {
+    absl::StatusOr<tenant::Quota> quota = registry->QuotaOf(tenant);
+    return quota.ok() ? Reservation{quota->cpu_millicores, quota->memory_bytes} : Reservation{};
+  });
   if (!options_.insecure_single_tenant) control_->set_authenticator(auth_.get());
   policy_ = std::make_unique<TenantPolicy>(registry_.get(), queries_.get(),
                                            !options_.insecure_single_tenant);

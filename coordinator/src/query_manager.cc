@@ -323,10 +323,14 @@ void QueryManager::FenceDeadExecutors() {
 
 void QueryManager::RebalanceLocked() {
   std::vector<std::string> executors;
+  std::map<std::string, Capacity> capacity;
   std::set<std::string> released_executors;  // not ALIVE and fenced: they hold nothing
   for (const v1::ExecutorView& e : membership_->List()) {
     if (e.state() == v1::EXECUTOR_STATE_ALIVE) {
-      if (!draining_.count(e.info().id())) executors.push_back(e.info().id());
+      if (draining_.count(e.info().id())) continue;
+      executors.push_back(e.info().id());
+      capacity[e.info().id()] = Capacity{static_cast<int64_t>(e.info().cores()) * 1000,
+                                         static_cast<int64_t>(e.info().memory_bytes())};
     } else if (auto f = fenced_epoch_.find(e.info().id());
                f != fenced_epoch_.end() && f->second == e.epoch()) {
       released_executors.insert(e.info().id());
@@ -346,6 +350,14 @@ void QueryManager::RebalanceLocked() {
   std::vector<std::string> task_keys;
   for (const auto& [key, id] : tasks_) task_keys.push_back(key);
   target_ = AssignTasks(task_keys, executors, target_);
+  unplaced_.clear();
+  if (reservation_) {
+    Placement placed = FitReservations(
+        target_, [this](const std::string& key) { return tasks_.at(key).tenant(); }, capacity,
+        reservation_);
+    target_ = std::move(placed.target);
+    unplaced_ = std::move(placed.unplaced);
+  }
 
   // Two-phase hand-over: a task moves only after its holder confirmed it stopped (see
   // OnTaskStatus), so two executors never run it at once.
@@ -461,12 +473,16 @@ v1::QueryView QueryManager::View(const Query& q) const {
   v.set_sql(q.sql);
   v.set_sink(q.sink);
   bool all_running = !q.tasks.empty();
-  std::string error;
+  std::string error, unplaced;
   for (const v1::TaskId& id : q.tasks) {
     const std::string key = TaskKey(id);
     v1::TaskView* t = v.add_tasks();
     *t->mutable_task() = id;
     if (auto a = holder_.find(key); a != holder_.end()) t->set_executor_id(a->second);
+    if (auto u = unplaced_.find(key); u != unplaced_.end()) {
+      t->set_reason(u->second);
+      if (unplaced.empty()) unplaced = u->second;
+    }
     if (auto s = statuses_.find(key); s != statuses_.end()) {
       t->set_state(s->second.state());
       t->set_reason(s->second.reason());
@@ -503,8 +519,9 @@ v1::QueryView QueryManager::View(const Query& q) const {
     v.set_state(v1::QUERY_STATE_RUNNING);
   } else {
     v.set_state(v1::QUERY_STATE_PENDING);
-    v.set_state_reason(target_.empty() ? "no ALIVE executor to run its tasks"
-                                       : "tasks starting or moving");
+    v.set_state_reason(!unplaced.empty() ? unplaced
+                       : target_.empty() ? "no ALIVE executor to run its tasks"
+                                         : "tasks starting or moving");
   }
   return v;
 }

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "cpu_meter.h"
 #include "executor_control_service.h"
+#include "placement.h"
 #include "skein/common/kafka_admin.h"
 #include "skein/compiler/compiler.h"
 #include "skein/coordinator/membership.h"
@@ -74,6 +75,10 @@ class QueryManager final : public SessionListener {
   // Set once before serving; without it assignments carry no quota.
   using CpuQuotaLookup = std::function<int64_t(const std::string& tenant)>;
   void set_cpu_quota_lookup(CpuQuotaLookup lookup) { cpu_quota_ = std::move(lookup); }
+  // A tenant's reservation on each executor it runs on (its CPU and memory quota). With it set,
+  // rebalancing places tasks within executors' capacity (FitReservations, placement.h).
+  using ReservationLookup = std::function<Reservation(const std::string& tenant)>;
+  void set_reservation_lookup(ReservationLookup lookup) { reservation_ = std::move(lookup); }
   // Resends the assignment of every task of `tenant` to the executor holding it, so a new
   // quota reaches the executors (they skip an add of a task they run but take its quota).
   void ResendTenantAssignments(const std::string& tenant);
@@ -191,6 +196,7 @@ class QueryManager final : public SessionListener {
   StatementCheck statement_check_;
   StatementLog statement_log_;
   CpuQuotaLookup cpu_quota_;
+  ReservationLookup reservation_;
   // Properties StartTransient set for the statement being executed (logged with it).
   std::map<std::string, std::string> transient_properties_ ABSL_GUARDED_BY(exec_mu_);
   bool replaying_ ABSL_GUARDED_BY(exec_mu_) = false;
@@ -218,6 +224,8 @@ class QueryManager final : public SessionListener {
   // Executor id -> the registration epoch whose transactional ids were fenced after it died.
   std::map<std::string, uint64_t> fenced_epoch_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> draining_ ABSL_GUARDED_BY(mu_);  // executor ids (Drain)
+  // Task key -> why no executor has room for it (FitReservations); such tasks are not run.
+  std::map<std::string, std::string> unplaced_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace skein::coordinator

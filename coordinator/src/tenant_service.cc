@@ -123,6 +123,7 @@ grpc::Status TenantService::SetQuota(grpc::ServerContext* context,
     *event.mutable_quota_set()->mutable_quota() = request->quota();
     if (absl::Status s = Record(event); !s.ok()) return s;
     queries_->ResendTenantAssignments(request->name());
+    queries_->Rebalance();  // the tenant's reservation changed: placement may change
     absl::StatusOr<tenant::TenantInfo> info = registry_->Describe(request->name());
     if (!info.ok()) return info.status();
     *response = ToView(*info);
