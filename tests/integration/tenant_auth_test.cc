@@ -543,6 +543,32 @@ TEST(TenantAuthTest, AuthorizationMatrix) {
     ASSERT_TRUE(c.Call(c.tenants(), &v1::Tenants::Stub::SetQuota, admin, quota, &view).ok());
     s = c.Execute(alpha, second);  // same sink name: the rejected attempts left no trace
     EXPECT_TRUE(s.ok()) << s.error_message();
+
+    // Placement: a CPU reservation larger than any executor (2 cores here) fits nowhere, so
+    // alpha's queries wait with the reason; a quota that fits lets them run again.
+    quota.mutable_quota()->set_cpu_millicores(1'000'000);
+    ASSERT_TRUE(c.Call(c.tenants(), &v1::Tenants::Stub::SetQuota, admin, quota, &view).ok());
+    auto alpha_queries = [&] {
+      v1::ListQueriesResponse list;
+      EXPECT_TRUE(c.ListQueries(alpha, &list).ok());
+      return list;
+    };
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    bool all_waiting = false;
+    while (!all_waiting && absl::Now() < deadline) {
+      all_waiting = true;
+      for (const v1::QueryView& q : alpha_queries().queries()) {
+        all_waiting = all_waiting && q.state() == v1::QUERY_STATE_PENDING &&
+                      absl::StrContains(q.state_reason(), "no executor has room for tenant alpha");
+      }
+      if (!all_waiting) absl::SleepFor(absl::Milliseconds(100));
+    }
+    EXPECT_TRUE(all_waiting) << alpha_queries().DebugString();
+    quota.mutable_quota()->set_cpu_millicores(500);
+    ASSERT_TRUE(c.Call(c.tenants(), &v1::Tenants::Stub::SetQuota, admin, quota, &view).ok());
+    for (const v1::QueryView& q : alpha_queries().queries()) {
+      EXPECT_TRUE(AwaitRunning(c, alpha, q.query_id())) << q.query_id();
+    }
   }
 
   // Deleting a tenant terminates its queries and its token stops working.
