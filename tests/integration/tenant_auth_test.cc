@@ -557,7 +557,8 @@ TEST(TenantAuthTest, AuthorizationMatrix) {
     bool all_waiting = false;
     while (!all_waiting && absl::Now() < deadline) {
       all_waiting = true;
-      for (const v1::QueryView& q : alpha_queries().queries()) {
+      const v1::ListQueriesResponse list = alpha_queries();
+      for (const v1::QueryView& q : list.queries()) {
         all_waiting = all_waiting && q.state() == v1::QUERY_STATE_PENDING &&
                       absl::StrContains(q.state_reason(), "no executor has room for tenant alpha");
       }
@@ -566,7 +567,8 @@ TEST(TenantAuthTest, AuthorizationMatrix) {
     EXPECT_TRUE(all_waiting) << alpha_queries().DebugString();
     quota.mutable_quota()->set_cpu_millicores(500);
     ASSERT_TRUE(c.Call(c.tenants(), &v1::Tenants::Stub::SetQuota, admin, quota, &view).ok());
-    for (const v1::QueryView& q : alpha_queries().queries()) {
+    const v1::ListQueriesResponse list = alpha_queries();
+    for (const v1::QueryView& q : list.queries()) {
       EXPECT_TRUE(AwaitRunning(c, alpha, q.query_id())) << q.query_id();
     }
   }

@@ -19,7 +19,9 @@ rd_kafka_t* NewConsumer(KafkaThreadCpu* cpu, const std::string& tenant) {
             RD_KAFKA_CONF_OK);
   EXPECT_EQ(rd_kafka_conf_set(conf, "group.id", "kafka-thread-cpu-test", err, sizeof(err)),
             RD_KAFKA_CONF_OK);
-  if (cpu != nullptr) EXPECT_TRUE(cpu->Attach(conf, tenant).ok());
+  if (cpu != nullptr) {
+    EXPECT_TRUE(cpu->Attach(conf, tenant).ok());
+  }
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
   EXPECT_NE(rk, nullptr) << err;
   return rk;
