@@ -78,7 +78,10 @@ Placement FitReservations(
         if (other == executor) continue;
         const Load& o = loads[other];
         const bool hosts = o.tasks_by_tenant.count(tenant) && o.tasks_by_tenant.at(tenant) > 0;
-        if (!hosts && !Fits(other_capacity, o, reservation(tenant))) continue;
+        // A host adds no reservation, but must not be over-full itself (it sheds later).
+        if (hosts ? OverFull(other_capacity, o) : !Fits(other_capacity, o, reservation(tenant))) {
+          continue;
+        }
         if (to == nullptr || o.tasks < loads[*to].tasks) to = &other;
       }
       if (to != nullptr) add(*to, tenant, fewest);

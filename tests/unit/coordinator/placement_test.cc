@@ -54,9 +54,9 @@ TEST(PlacementTest, MemoryCountsToo) {
   Placement p = FitReservations(
       target, TenantOf, small,
       Reservations({{"x", {0, 64 << 20}}, {"y", {0, 64 << 20}}, {"z", {0, 30 << 20}}}));
-  // y leaves a (ties by name: x stays); b has 70 MiB left, enough for y's 64.
-  EXPECT_EQ(p.target.at("x/0"), "a");
-  EXPECT_EQ(p.target.at("y/0"), "b");
+  // x leaves a (one task each: ties go by name); b has 70 MiB left, enough for x's 64.
+  EXPECT_EQ(p.target.at("x/0"), "b");
+  EXPECT_EQ(p.target.at("y/0"), "a");
   EXPECT_EQ(p.target.at("z/0"), "b");
 }
 
