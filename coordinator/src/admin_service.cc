@@ -65,23 +65,23 @@ grpc::Status AdminService::DescribeExecutor(grpc::ServerContext* context,
 grpc::Status AdminService::DrainExecutor(grpc::ServerContext* context,
                                          const v1::DrainExecutorRequest* request,
                                          v1::ExecutorView* response) {
-  if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
-  if (request->id().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "executor id is empty");
-  }
-  if (absl::Status s = queries_->Drain(request->id()); !s.ok()) return ToGrpc(s);
-  return ExecutorViewOf(request->id(), response);
+  return SetDrain(*context, request->id(), true, response);
 }
 
 grpc::Status AdminService::UndrainExecutor(grpc::ServerContext* context,
                                            const v1::UndrainExecutorRequest* request,
                                            v1::ExecutorView* response) {
-  if (absl::Status s = auth_->RequireAdmin(*context); !s.ok()) return ToGrpc(s);
-  if (request->id().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "executor id is empty");
+  return SetDrain(*context, request->id(), false, response);
+}
+
+grpc::Status AdminService::SetDrain(const grpc::ServerContext& context, const std::string& id,
+                                    bool drain, v1::ExecutorView* response) {
+  if (absl::Status s = auth_->RequireAdmin(context); !s.ok()) return ToGrpc(s);
+  if (id.empty()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "executor id is empty");
+  if (absl::Status s = drain ? queries_->Drain(id) : queries_->Undrain(id); !s.ok()) {
+    return ToGrpc(s);
   }
-  if (absl::Status s = queries_->Undrain(request->id()); !s.ok()) return ToGrpc(s);
-  return ExecutorViewOf(request->id(), response);
+  return ExecutorViewOf(id, response);
 }
 
 grpc::Status AdminService::ExecuteStatements(grpc::ServerContext* context,

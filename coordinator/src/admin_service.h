@@ -48,6 +48,9 @@ class AdminService final : public v1::Admin::Service {
  private:
   // The executor's view with its drain state; NOT_FOUND for an unknown id.
   grpc::Status ExecutorViewOf(const std::string& id, v1::ExecutorView* response) const;
+  // DrainExecutor / UndrainExecutor: admin only.
+  grpc::Status SetDrain(const grpc::ServerContext& context, const std::string& id, bool drain,
+                        v1::ExecutorView* response);
 
   const Membership* const membership_;
   QueryManager* const queries_;
