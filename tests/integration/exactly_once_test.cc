@@ -8,8 +8,8 @@
 // The second test runs the same against its own three-broker cluster (deploy/kafka.sh
 // --brokers 3: replication 3, min.insync.replicas 2) and also stops and restarts one broker.
 //
-// SKEIN_EOS_RECORDS sets the number of input records (default 200000; 1000000 for the full
-// run of issue 6). SKEIN_EOS_SEED fixes the choice of executors to kill.
+// SKEIN_EOS_RECORDS sets the number of input records (default 1000000, as issue 6 asks; fewer
+// for a quick run). SKEIN_EOS_SEED fixes the choice of executors to kill.
 
 #include <signal.h>
 
@@ -138,7 +138,7 @@ absl::StatusOr<v1::QueryView> AwaitRunning(TestCluster* cluster, const std::stri
 // The scenario on the Kafka cluster at `bootstrap`; with `brokers`, one broker is stopped a
 // quarter into the input and restarted at three quarters.
 void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBrokers* brokers) {
-  const int64_t n = EnvInt("SKEIN_EOS_RECORDS", 200'000);
+  const int64_t n = EnvInt("SKEIN_EOS_RECORDS", 1'000'000);
   const uint64_t seed =
       static_cast<uint64_t>(EnvInt("SKEIN_EOS_SEED", absl::ToUnixMillis(absl::Now())));
   std::mt19937_64 rng(seed);
@@ -229,7 +229,7 @@ void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBro
       std::cout << "start broker 2 after chunk " << c << std::endl;
       ASSERT_TRUE(brokers->Node("start-node", 2));
     }
-    if (c % 4 == 1 && kills < 4) {
+    if (c % 4 == 1 && kills < 5) {  // after chunks 1, 5, 9, 13 and 17
       // kill -9 and restart at once: the new process fences the old one's transactions
       // itself and restores its stores' changelog tails over its local RocksDB.
       const std::string victim = random_executor();
