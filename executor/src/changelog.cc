@@ -92,6 +92,7 @@ absl::StatusOr<std::unique_ptr<ChangelogRestorer>> ChangelogRestorer::Create(
         local ? *local : RD_KAFKA_OFFSET_BEGINNING;
     r->opened_.push_back(std::move(store));
     r->done_.push_back(false);
+    r->positions_.push_back(local ? *local : -1);
   }
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
@@ -166,11 +167,32 @@ absl::StatusOr<bool> ChangelogRestorer::Step() {
   for (size_t s = 0; s < stores_.size(); ++s) {
     if (next[s] < 0) continue;
     SKEIN_RETURN_IF_ERROR(opened_[s]->RestoreBatch(batches[s], next[s]));
+    positions_[s] = std::max(positions_[s], next[s]);
   }
   for (bool d : done_) {
     if (!d) return false;
   }
   return true;
+}
+
+int64_t ChangelogRestorer::applied_offset() const {
+  int64_t sum = 0;
+  for (int64_t p : positions_) sum += std::max<int64_t>(p, 0);
+  return sum;
+}
+
+absl::StatusOr<int64_t> ChangelogRestorer::Lag(int timeout_ms) {
+  int64_t lag = 0;
+  for (size_t s = 0; s < stores_.size(); ++s) {
+    int64_t low = 0, high = 0;
+    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+        consumer_, stores_[s].topic.c_str(), stores_[s].id.partition, &low, &high, timeout_ms);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return FromKafka(err, absl::StrCat("end offset of ", stores_[s].topic));
+    }
+    lag += std::max<int64_t>(0, high - std::max(positions_[s], low));
+  }
+  return lag;
 }
 
 }  // namespace skein::executor

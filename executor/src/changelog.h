@@ -70,6 +70,14 @@ class ChangelogRestorer {
   uint64_t records() const { return records_; }
   uint64_t bytes() const { return bytes_; }
 
+  // The changelog offset the local stores reflect (the next offset to apply), summed over the
+  // task's stores; a store restored from the beginning counts 0 until its first batch.
+  int64_t applied_offset() const;
+  // Changelog end offsets, queried from the broker now (never a cached watermark, which reads
+  // 0 before the first fetch), minus the offsets applied, summed over the stores. Blocks up to
+  // `timeout` per store; Kafka's error (FromKafka) when a broker does not answer.
+  absl::StatusOr<int64_t> Lag(int timeout_ms);
+
  private:
   ChangelogRestorer(std::vector<TaskStore> stores, state::TenantStateDb* db)
       : stores_(std::move(stores)), txn_(db, nullptr) {}
@@ -78,6 +86,7 @@ class ChangelogRestorer {
   state::StateTransaction txn_;  // only binds the stores; nothing is buffered
   std::vector<std::unique_ptr<state::StateStore>> opened_;  // per store; before txn_ dies
   std::vector<bool> done_;
+  std::vector<int64_t> positions_;  // per store: next offset to apply; -1 from the beginning
   rd_kafka_t* consumer_ = nullptr;
   rd_kafka_queue_t* queue_ = nullptr;
   uint64_t records_ = 0;

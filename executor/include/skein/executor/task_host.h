@@ -32,6 +32,7 @@ struct TaskHostOptions {
 };
 
 class Worker;
+class StandbyHost;
 class TenantStates;
 class KafkaProcessingLog;
 
@@ -55,10 +56,14 @@ class TaskHost {
   // Applies one assignment change from the coordinator: starts added tasks on the least-loaded
   // worker, stops removed ones (committing what they processed). `kafka_bootstrap` is the
   // cluster's, from the registration. A task whose plan does not compile is reported FAILED.
+  // Standby adds go to the StandbyHost; an active add of a task held as a standby first stops
+  // the standby (waiting until its stores are released), so the task restores only the tail
+  // of its changelog over the standby's local state.
   void Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change);
 
-  // The latest status of every task held (starting, running, failed, or stopping), with the
-  // last applied assignment version and the CPU charged to each of their tenants.
+  // The latest status of every task held (starting, running, failed, or stopping) and of every
+  // standby replica (TaskStatus.standby), with the last applied assignment version and the CPU
+  // charged to each of their tenants.
   v1::TaskStatusReport Report() const;
   uint32_t running_tasks() const;
 
@@ -85,6 +90,8 @@ class TaskHost {
   std::unique_ptr<tenant::CpuLedger> cpu_ledger_;       // outlives the workers
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
+  // Set after the workers, stopped before them (it asks them whether they hold a task).
+  std::unique_ptr<StandbyHost> standbys_;
   uint64_t applied_version_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   std::string connected_bootstrap_ ABSL_GUARDED_BY(mu_);
