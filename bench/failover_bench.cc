@@ -5,7 +5,7 @@
 //                            --run-dir .run/cluster --state-mb 64
 //
 // For each num.standby.replicas value (--replicas, default 0,1) it starts an aggregate over a
-// fresh topic, builds --state-mb MiB of state (one ~1 KiB value per key), waits until every
+// fresh topic, builds --state-mb MiB of state (one --value-bytes value per key), waits until every
 // task committed it (and every standby caught up to lag 0), then kill -9s the executor running
 // the first task (its pid from <run-dir>/executors/<id>.pid) and measures the time from the
 // kill until every task is RUNNING on a live executor. That time includes the lease (3 s in
@@ -34,7 +34,6 @@ namespace {
 using skein::testing::KafkaRecord;
 namespace v1 = skein::v1;
 
-constexpr int kValueBytes = 1024;
 constexpr absl::Duration kSettleDeadline = absl::Minutes(10);
 
 struct Result {
@@ -97,7 +96,8 @@ int ReadPid(const std::string& run_dir, const std::string& executor) {
 }
 
 Result RunOnce(v1::Admin::Stub* admin, const std::string& bootstrap, const std::string& run_dir,
-               const std::string& cluster_cmd, int replicas, size_t keys, int partitions) {
+               const std::string& cluster_cmd, int replicas, size_t keys, int value_bytes,
+               int partitions) {
   Result result;
   result.replicas = replicas;
   result.keys = keys;
@@ -117,7 +117,7 @@ Result RunOnce(v1::Admin::Stub* admin, const std::string& bootstrap, const std::
   }
   const std::string query = executed->results(3).query_id();
 
-  const std::string padding(kValueBytes, 'x');
+  const std::string padding(static_cast<size_t>(value_bytes), 'x');
   std::vector<KafkaRecord> input;
   input.reserve(keys);
   for (size_t i = 0; i < keys; ++i) {
@@ -207,13 +207,15 @@ int main(int argc, char** argv) {
   app.add_option("--run-dir", run_dir, "deploy/cluster.sh --dir (executor pid files)");
   app.add_option("--cluster-cmd", cluster_cmd, "restarts the killed executor");
   app.add_option("--replicas", replicas_list, "num.standby.replicas values, comma-separated");
-  app.add_option("--state-mb", state_mb, "state to build, MiB (1 KiB per key)");
+  int value_bytes = 200;
+  app.add_option("--state-mb", state_mb, "state to build, MiB (one value per key)");
+  app.add_option("--value-bytes", value_bytes, "bytes per value (restore is per-record bound)");
   app.add_option("--partitions", partitions);
   CLI11_PARSE(app, argc, argv);
 
   auto admin =
       v1::Admin::NewStub(grpc::CreateChannel(coordinator, grpc::InsecureChannelCredentials()));
-  const size_t keys = static_cast<size_t>(state_mb * 1024);
+  const size_t keys = static_cast<size_t>(state_mb * 1048576 / (value_bytes + 24));
   std::vector<Result> results;
   for (absl::string_view r : absl::StrSplit(replicas_list, ',')) {
     int replicas = 0;
@@ -221,8 +223,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "bad --replicas value '%s'\n", std::string(r).c_str());
       return 2;
     }
-    results.push_back(
-        RunOnce(admin.get(), bootstrap, run_dir, cluster_cmd, replicas, keys, partitions));
+    results.push_back(RunOnce(admin.get(), bootstrap, run_dir, cluster_cmd, replicas, keys,
+                              value_bytes, partitions));
     // Let the restarted executor register before the next run.
     absl::SleepFor(absl::Seconds(5));
   }
