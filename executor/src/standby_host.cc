@@ -17,7 +17,9 @@ namespace {
 constexpr absl::Duration kRetryAfter = absl::Seconds(1);
 constexpr absl::Duration kWaitForActive = absl::Milliseconds(50);
 constexpr absl::Duration kLagInterval = absl::Milliseconds(500);
-constexpr int kLagTimeoutMs = 2000;
+// Short: a promotion waits for the standby thread under the TaskHost's lock, which the
+// heartbeat's task report also takes.
+constexpr int kLagTimeoutMs = 500;
 constexpr absl::Duration kIdleWait = absl::Milliseconds(100);
 
 }  // namespace
