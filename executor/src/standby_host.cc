@@ -16,9 +16,8 @@ namespace {
 
 constexpr absl::Duration kRetryAfter = absl::Seconds(1);
 constexpr absl::Duration kWaitForActive = absl::Milliseconds(50);
-constexpr absl::Duration kLagInterval = absl::Milliseconds(500);
-// Short: a promotion waits for the standby thread under the TaskHost's lock, which the
-// heartbeat's task report also takes.
+constexpr absl::Duration kLagInterval = absl::Seconds(1);
+// Short: a promoted task waits for its standby's removal, which waits for the current step.
 constexpr int kLagTimeoutMs = 500;
 constexpr absl::Duration kIdleWait = absl::Milliseconds(100);
 
@@ -62,19 +61,14 @@ void StandbyHost::Add(std::string kafka_bootstrap, v1::TaskAssignment assignment
   c.assignment = std::move(assignment);
   c.key = key;
   commands_.push_back(std::move(c));
-  ++queued_;
 }
 
-void StandbyHost::Remove(const std::string& key, bool wait) {
+void StandbyHost::Remove(const std::string& key) {
   absl::MutexLock lock(&mu_);
+  if (!statuses_.count(key)) return;
   Command c;
   c.key = key;
   commands_.push_back(std::move(c));
-  const uint64_t mine = ++queued_;
-  if (!wait) return;
-  auto done = [this, mine]()
-                  ABSL_SHARED_LOCKS_REQUIRED(mu_) { return applied_ >= mine || stopping_; };
-  mu_.Await(absl::Condition(&done));
 }
 
 bool StandbyHost::Has(const std::string& key) const {
@@ -105,7 +99,11 @@ void StandbyHost::Run() {
     }
     ApplyCommands();
     bool busy = false;
-    for (auto& s : standbys_) busy |= Step(s.get());
+    for (auto& s : standbys_) {
+      busy |= Step(s.get());
+      absl::MutexLock lock(&mu_);
+      if (!commands_.empty()) break;  // a promoted task waits for its standby's removal
+    }
     Publish();
     if (!busy) {
       // Each Step already waited for records; with no standby, wait for a command.
@@ -117,8 +115,6 @@ void StandbyHost::Run() {
     }
   }
   standbys_.clear();  // closes the consumers
-  absl::MutexLock lock(&mu_);
-  applied_ = queued_;
 }
 
 void StandbyHost::ApplyCommands() {
@@ -156,7 +152,6 @@ void StandbyHost::ApplyCommands() {
   for (const Command& c : commands) {
     if (!c.add) statuses_.erase(c.key);
   }
-  applied_ += commands.size();
 }
 
 bool StandbyHost::Step(Standby* s) {

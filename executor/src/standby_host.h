@@ -30,8 +30,7 @@ namespace skein::executor {
 class StandbyHost {
  public:
   // `active_here(key)` tells whether a worker still holds task `key`: a standby of it waits
-  // until the task stopped (both would write the same stores). It must not block on the
-  // caller of Remove().
+  // until the task stopped (both would write the same stores).
   StandbyHost(std::string executor_id, TenantStates* states,
               std::function<bool(const std::string& key)> active_here);
   ~StandbyHost();  // Stop()
@@ -40,9 +39,10 @@ class StandbyHost {
 
   // Starts a standby of `assignment.task()` (no-op when one runs).
   void Add(std::string kafka_bootstrap, v1::TaskAssignment assignment);
-  // Stops the standby of task `key` (proto::TaskKey), if any. With `wait`, returns only once
-  // its stores and consumer are released, so the task can start on its local state.
-  void Remove(const std::string& key, bool wait);
+  // Stops the standby of task `key` (proto::TaskKey), if any, soon (within one standby's
+  // step): Has(key) turns false once its consumer and stores are released.
+  void Remove(const std::string& key);
+  // Whether a standby of task `key` runs or is still being stopped.
   bool Has(const std::string& key) const;
   // One status per standby, with `standby` set.
   std::vector<v1::TaskStatus> Statuses() const;
@@ -73,8 +73,6 @@ class StandbyHost {
 
   mutable absl::Mutex mu_;
   std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);
-  uint64_t queued_ ABSL_GUARDED_BY(mu_) = 0;   // commands queued so far
-  uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;  // commands applied so far
   std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

@@ -18,9 +18,11 @@ TaskHost::TaskHost(TaskHostOptions options)
       cpu_ledger_(std::make_unique<tenant::CpuLedger>()) {
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, options_.executor_id, options_.commit_interval,
-                                                states_.get(), processing_log_.get(), &resync_,
-                                                cpu_ledger_.get()));
+    // standbys_ is set below, before any task is added, and outlives the workers.
+    workers_.push_back(
+        std::make_unique<Worker>(i, options_.executor_id, options_.commit_interval, states_.get(),
+                                 processing_log_.get(), &resync_, cpu_ledger_.get(),
+                                 [this](const std::string& key) { return standbys_->Has(key); }));
   }
   // The workers stay until Stop(), which stops the standbys first.
   std::vector<Worker*> workers;
@@ -67,7 +69,7 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
       const std::string key = TaskKey(s.task());
       if (std::find(keep_standby.begin(), keep_standby.end(), key) == keep_standby.end() &&
           std::find(keep.begin(), keep.end(), key) == keep.end()) {
-        standbys_->Remove(key, /*wait=*/false);
+        standbys_->Remove(key);
       }
     }
   }
@@ -75,7 +77,7 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
     for (auto& w : workers_) {
       if (w->Has(TaskKey(id))) w->Remove(id);
     }
-    standbys_->Remove(TaskKey(id), /*wait=*/false);
+    standbys_->Remove(TaskKey(id));
   }
   for (const v1::TaskAssignment& a : change.add()) {
     // Every assignment carries its tenant's current quota (a quota change resends them).
@@ -89,9 +91,10 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
       continue;
     }
     if (standbys_->Has(key)) {
+      // The worker starts the task once the standby released its stores (Worker::standby_here).
       Logger("executor")
           ->info("executor={} promoting the standby of task {}", options_.executor_id, key);
-      standbys_->Remove(key, /*wait=*/true);
+      standbys_->Remove(key);
     }
     // A worker that has the task gets the add too: its removal may still be queued (an add
     // after it restarts the task; a worker skips an add of a task it runs).

@@ -5,6 +5,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,8 +43,11 @@ class Worker {
   // exactly-once tasks: the executor must re-register to learn which tasks are still its own.
   // `cpu_ledger` (the TaskHost's, shared by its workers) decides which tenants' tasks run in a
   // round and in what order, and is charged each task slice's CPU.
+  // `standby_here(key)` tells whether a standby of task `key` still holds its stores on this
+  // executor (StandbyHost::Has): an add of the task waits until it does not.
   Worker(int index, std::string executor_id, absl::Duration commit_interval, TenantStates* states,
-         KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger);
+         KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger,
+         std::function<bool(const std::string&)> standby_here);
 
   // Creates the worker's transactional producer now (its init_transactions aborts whatever
   // transaction a previous incarnation of this executor left open).
@@ -105,6 +109,7 @@ class Worker {
   KafkaProcessingLog* const log_;
   std::atomic<bool>* const resync_;
   tenant::CpuLedger* const cpu_ledger_;
+  const std::function<bool(const std::string&)> standby_here_;
 
   // Worker-thread state.
   std::unique_ptr<TaskProducer> producer_;      // idempotent, for at-least-once tasks
@@ -115,6 +120,9 @@ class Worker {
 
   mutable absl::Mutex mu_;
   std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);
+  // Set when the first queued command waits for a standby to stop (see ApplyCommands): the
+  // thread then does not wake for the queue until a new command arrives.
+  bool commands_deferred_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

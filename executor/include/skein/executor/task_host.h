@@ -56,9 +56,10 @@ class TaskHost {
   // Applies one assignment change from the coordinator: starts added tasks on the least-loaded
   // worker, stops removed ones (committing what they processed). `kafka_bootstrap` is the
   // cluster's, from the registration. A task whose plan does not compile is reported FAILED.
-  // Standby adds go to the StandbyHost; an active add of a task held as a standby first stops
-  // the standby (waiting until its stores are released), so the task restores only the tail
-  // of its changelog over the standby's local state.
+  // Standby adds go to the StandbyHost; an active add of a task held as a standby stops the
+  // standby, and the worker starts the task once the standby released its stores, so the task
+  // restores only the tail of its changelog over the standby's local state. Never blocks on
+  // the standby thread.
   void Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change);
 
   // The latest status of every task held (starting, running, failed, or stopping) and of every
