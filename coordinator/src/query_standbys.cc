@@ -63,7 +63,10 @@ void QueryManager::PlaceStandbys(const std::vector<std::string>& alive,
       if (!tasks_.count(key)) continue;
       StandbyDemand& d = demand[key];
       d.replicas = replicas;
-      if (auto t = target_.find(key); t != target_.end()) d.excluded.insert(t->second);
+      if (auto t = target_.find(key); t != target_.end()) {
+        d.excluded.insert(t->second);
+        d.active = t->second;
+      }
       if (auto h = holder_.find(key); h != holder_.end()) d.excluded.insert(h->second);
     }
   }

@@ -43,10 +43,15 @@ std::map<std::string, std::vector<std::string>> AssignStandbys(
   for (const auto& [task, n] : wanted) {
     const std::set<std::string>& excluded = demand.at(task).excluded;
     while (placed[task].size() < n) {
+      // Executors in ring order from the one after the active (by id when it has none).
+      const std::string& active = demand.at(task).active;
+      std::vector<const std::string*> ring;
+      for (auto it = alive.upper_bound(active); it != alive.end(); ++it) ring.push_back(&*it);
+      for (auto it = alive.begin(); it != alive.upper_bound(active); ++it) ring.push_back(&*it);
       const std::string* best = nullptr;
-      for (const std::string& e : alive) {  // ordered by id: deterministic ties
-        if (excluded.count(e) || placed[task].count(e)) continue;
-        if (best == nullptr || load[e] < load[*best]) best = &e;
+      for (const std::string* e : ring) {
+        if (excluded.count(*e) || placed[task].count(*e)) continue;
+        if (best == nullptr || load[*e] < load[*best]) best = e;
       }
       placed[task].insert(*best);  // wanted <= eligible, so one exists
       ++load[*best];

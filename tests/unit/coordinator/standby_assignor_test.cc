@@ -22,7 +22,10 @@ std::map<std::string, StandbyDemand> Demand(int n, int replicas,
   for (int i = 0; i < n; ++i) {
     const std::string t = "t" + std::to_string(i);
     out[t].replicas = replicas;
-    if (auto it = active.find(t); it != active.end()) out[t].excluded.insert(it->second);
+    if (auto it = active.find(t); it != active.end()) {
+      out[t].excluded.insert(it->second);
+      out[t].active = it->second;
+    }
   }
   return out;
 }
@@ -45,6 +48,15 @@ TEST(StandbyAssignorTest, NeverOnTheActivesExecutorAndSpreadEvenly) {
     EXPECT_NE(executors[0], active.at(task)) << task;
   }
   for (const auto& [e, n] : Loads(standbys)) EXPECT_EQ(n, 2) << e;
+}
+
+TEST(StandbyAssignorTest, OneTaskPerExecutorGivesEachExecutorOneStandby) {
+  // The ring: e1's task on e2, e2's on e3, e3's on e1 (not two on the lowest id).
+  const auto standbys =
+      AssignStandbys(Demand(3, 1, {{"t0", "e1"}, {"t1", "e2"}, {"t2", "e3"}}), kThree, {});
+  EXPECT_EQ(standbys.at("t0"), (std::vector<std::string>{"e2"}));
+  EXPECT_EQ(standbys.at("t1"), (std::vector<std::string>{"e3"}));
+  EXPECT_EQ(standbys.at("t2"), (std::vector<std::string>{"e1"}));
 }
 
 TEST(StandbyAssignorTest, TwoReplicasOnDistinctExecutors) {
@@ -84,9 +96,10 @@ TEST(StandbyAssignorTest, ReplacesStandbysOfALostExecutorOnly) {
 }
 
 TEST(StandbyAssignorTest, MovesAStandbyOffTheExecutorThatBecameItsActive) {
-  // t0's standby on e2 was promoted: e2 is now excluded, so the standby goes elsewhere.
+  // t0's standby on e2 was promoted: e2 is now excluded, so the standby goes elsewhere (the
+  // next executor after e2 in the ring).
   const auto standbys = AssignStandbys(Demand(1, 1, {{"t0", "e2"}}), kThree, {{"t0", {"e2"}}});
-  EXPECT_EQ(standbys.at("t0"), (std::vector<std::string>{"e1"}));
+  EXPECT_EQ(standbys.at("t0"), (std::vector<std::string>{"e3"}));
 }
 
 TEST(StandbyAssignorTest, IsDeterministic) {

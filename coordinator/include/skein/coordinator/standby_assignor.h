@@ -15,6 +15,9 @@ namespace skein::coordinator {
 struct StandbyDemand {
   int replicas = 0;
   std::set<std::string> excluded;
+  // The executor the active copy is assigned to (empty: none yet); new standbys go round the
+  // ring of executor ids from it, so tasks of different executors spread their standbys.
+  std::string active;
 };
 
 // Returns task -> the executors holding a standby of it (sorted by id), for every task of
@@ -25,7 +28,8 @@ struct StandbyDemand {
 //   eligible one holds fewer;
 // - sticky: a standby stays where it was while its executor is live, eligible and within that
 //   even share, so a standby that caught up is not thrown away;
-// - deterministic: ties are broken by executor id, then by task order.
+// - deterministic: ties between equally loaded executors go to the next after the task's
+//   active executor in the ring of executor ids (by id when it has none), then by task order.
 std::map<std::string, std::vector<std::string>> AssignStandbys(
     const std::map<std::string, StandbyDemand>& demand, const std::vector<std::string>& executors,
     const std::map<std::string, std::vector<std::string>>& previous);
