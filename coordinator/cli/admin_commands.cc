@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "skein/common/grpc_status.h"
@@ -350,15 +351,22 @@ std::string FormatQuery(const v1::QueryView& q) {
              {"records in/s", absl::StrFormat("%.1f", q.records_in_per_second())}});
   std::vector<std::vector<std::string>> rows = {{"STAGE", "PARTITION", "EXECUTOR", "STATE", "IN",
                                                  "OUT", "ERRORS", "LAG", "CPU", "IN/S", "RESTORED",
-                                                 "GUARANTEE"}};
+                                                 "GUARANTEE", "STANDBYS (LAG)"}};
   for (const v1::TaskView& t : q.tasks()) {
+    std::vector<std::string> standbys;
+    for (const v1::StandbyView& s : t.standbys()) {
+      standbys.push_back(
+          absl::StrCat(s.executor_id(), " (", s.lag() < 0 ? "?" : absl::StrCat(s.lag()), ")"));
+    }
     rows.push_back({absl::StrCat(t.task().stage()), absl::StrCat(t.task().partition()),
                     t.executor_id().empty() ? "-" : t.executor_id(), TaskStateName(t.state()),
                     absl::StrCat(t.records_in()), absl::StrCat(t.records_out()),
                     absl::StrCat(t.processing_errors()), absl::StrCat(t.lag()),
                     absl::StrFormat("%.3fs", t.cpu_seconds()),
-                    absl::StrFormat("%.1f", t.records_in_per_second()), RestoreProgress(t),
-                    t.processing_guarantee().empty() ? "-" : t.processing_guarantee()});
+                    absl::StrFormat("%.1f", t.records_in_per_second()),
+                    RestoreProgress(t),
+                    t.processing_guarantee().empty() ? "-" : t.processing_guarantee(),
+                    standbys.empty() ? "-" : absl::StrJoin(standbys, ", ")});
   }
   absl::StrAppend(&out, "\n", Table(rows));
   return out;

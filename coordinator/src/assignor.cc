@@ -5,16 +5,24 @@
 
 namespace skein::coordinator {
 
-std::map<std::string, std::string> AssignTasks(const std::vector<std::string>& tasks,
-                                               const std::vector<std::string>& executors,
-                                               const std::map<std::string, std::string>& previous) {
+std::map<std::string, std::string> AssignTasks(
+    const std::vector<std::string>& tasks, const std::vector<std::string>& executors,
+    const std::map<std::string, std::string>& previous,
+    const std::map<std::string, std::string>& preferred) {
   std::map<std::string, std::string> out;
   if (executors.empty()) return out;
   const std::set<std::string> alive(executors.begin(), executors.end());
 
-  // Tasks each live executor held before, in task order.
+  // Tasks each live executor held before, in task order, after the orphaned tasks that
+  // prefer it (they are kept first).
   std::map<std::string, std::vector<std::string>> held;
   for (const std::string& e : alive) held[e];
+  for (const std::string& t : tasks) {
+    auto it = previous.find(t);
+    if (it != previous.end() && alive.count(it->second)) continue;
+    auto p = preferred.find(t);
+    if (p != preferred.end() && alive.count(p->second)) held[p->second].push_back(t);
+  }
   for (const std::string& t : tasks) {
     auto it = previous.find(t);
     if (it != previous.end() && alive.count(it->second)) held[it->second].push_back(t);

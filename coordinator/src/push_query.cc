@@ -61,8 +61,11 @@ absl::Status QueryManager::PushQuery(const v1::PushQueryRequest& request,
       absl::StrCat("_skein-push-", tenant, "-", absl::ToUnixMillis(absl::Now()), "-", n);
   std::map<std::string, std::string> properties(request.properties().begin(),
                                                 request.properties().end());
-  // A transient query's rows go to one client: at-least-once unless asked, as in ksqlDB.
+  for (const auto& [k, v] : properties) SKEIN_RETURN_IF_ERROR(CheckNumStandbyReplicas(k, v));
+  // A transient query's rows go to one client: at-least-once unless asked, as in ksqlDB, and
+  // no standby replicas unless asked (a failed-over push query restores its state in full).
   properties.emplace("processing.guarantee", "at_least_once");
+  properties.emplace(kNumStandbyReplicas, "0");
   SKEIN_ASSIGN_OR_RETURN(v1::StatementOutcome started,
                          StartTransient(tenant, name, topic, sql::QueryToSql(query), properties));
   const bool is_table = absl::StrContains(started.statement_text(), "CREATE TABLE");

@@ -8,6 +8,7 @@
 #include "skein/common/logging.h"
 #include "skein/common/status.h"
 #include "skein/coordinator/assignor.h"
+#include "skein/proto/state_stores.h"
 #include "skein/proto/task_id.h"
 #include "skein/proto/topics.h"
 #include "skein/sql/parser.h"
@@ -109,6 +110,7 @@ absl::StatusOr<v1::ExecuteStatementsResponse> QueryManager::ExecuteLocked(const 
     if (p.statement->kind == sql::StatementKind::kSetProperty) {
       const auto& set = p.statement->As<sql::SetProperty>();
       if (absl::Status s = CheckProcessingGuarantee(set.name, set.value); !s.ok()) return fail(s);
+      if (absl::Status s = CheckNumStandbyReplicas(set.name, set.value); !s.ok()) return fail(s);
     }
     absl::StatusOr<StatementResult> r = compiler.Execute(*p.statement, p.text);
     if (!r.ok()) return fail(r.status());
@@ -242,6 +244,7 @@ void QueryManager::StartQuery(const std::string& tenant, const StatementResult& 
   q.plan.SerializeToString(&q.plan_bytes);
   q.sql = q.plan.statement_text();
   q.sink = result.source_name;
+  q.standby_replicas = NumStandbyReplicas(q.plan);
   for (const v1::Stage& stage : q.plan.stages()) {
     if (stage.operators_size() == 0 || !stage.operators(0).has_source()) continue;
     const uint32_t partitions =
@@ -252,6 +255,7 @@ void QueryManager::StartQuery(const std::string& tenant, const StatementResult& 
       id.set_query_id(q.id);
       id.set_stage(stage.id());
       id.set_partition(p);
+      if (!proto::StageStateStores(stage).empty()) q.stateful.insert(TaskKey(id));
       q.tasks.push_back(id);
     }
   }
@@ -349,7 +353,7 @@ void QueryManager::RebalanceLocked() {
   }
   std::vector<std::string> task_keys;
   for (const auto& [key, id] : tasks_) task_keys.push_back(key);
-  target_ = AssignTasks(task_keys, executors, target_);
+  target_ = AssignTasks(task_keys, executors, target_, PreferredExecutors(executors));
   unplaced_.clear();
   if (reservation_) {
     Placement placed = FitReservations(
@@ -375,7 +379,13 @@ void QueryManager::RebalanceLocked() {
     const v1::TaskId& id = tasks_.at(key);
     AddAssignment(id, &changes[executor]);
     holder_[key] = executor;
+    // A standby there is promoted by this add: the task starts on its local state.
+    if (auto s = standby_holders_.find(key); s != standby_holders_.end()) {
+      s->second.erase(executor);
+      standby_statuses_[key].erase(executor);
+    }
   }
+  PlaceStandbys(executors, &changes);
   for (auto& [executor, change] : changes) {
     change.set_version(++versions_[executor]);
     for (const std::string& key : revoked[executor]) revoke_version_[key] = change.version();
@@ -398,6 +408,9 @@ void QueryManager::SendFull(const std::string& executor_id) {
     }
     AddAssignment(known_.at(key), &change);
   }
+  for (const auto& [key, holders] : standby_holders_) {
+    if (holders.count(executor_id)) AddAssignment(known_.at(key), &change, /*standby=*/true);
+  }
   change.set_version(++versions_[executor_id]);
   for (const std::string& key : revoking) revoke_version_[key] = change.version();
   v1::CoordinatorMessage m;
@@ -405,9 +418,11 @@ void QueryManager::SendFull(const std::string& executor_id) {
   control_->Send(executor_id, std::move(m)).IgnoreError();
 }
 
-void QueryManager::AddAssignment(const v1::TaskId& id, v1::AssignmentChange* change) const {
+void QueryManager::AddAssignment(const v1::TaskId& id, v1::AssignmentChange* change,
+                                 bool standby) const {
   v1::TaskAssignment* a = change->add_add();
   *a->mutable_task() = id;
+  a->set_standby(standby);
   a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
   if (cpu_quota_) a->set_tenant_cpu_millicores(cpu_quota_(id.tenant()));
 }
@@ -442,8 +457,10 @@ void QueryManager::OnTaskStatus(const std::string& executor_id,
                                 const v1::TaskStatusReport& report) {
   absl::MutexLock lock(&mu_);
   cpu_meter_.Report(executor_id, report.tenant_cpu_seconds());
+  RecordStandbyStatuses(executor_id, report);
   std::set<std::string> reported;
   for (const v1::TaskStatus& s : report.tasks()) {
+    if (s.standby()) continue;  // a standby never holds the task itself
     const std::string key = TaskKey(s.task());
     reported.insert(key);
     auto it = holder_.find(key);
@@ -499,6 +516,7 @@ v1::QueryView QueryManager::View(const Query& q) const {
       t->set_cpu_seconds(static_cast<double>(s->second.cpu_nanos()) / 1e9);
       t->set_records_in_per_second(s->second.records_in_per_second());
     }
+    AddStandbyViews(key, t);
     v.set_cpu_seconds(v.cpu_seconds() + t->cpu_seconds());
     v.set_records_in_per_second(v.records_in_per_second() + t->records_in_per_second());
     v.set_records_in(v.records_in() + t->records_in());

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -141,6 +142,8 @@ class QueryManager final : public SessionListener {
     std::string sink;
     bool terminated = false;
     std::vector<v1::TaskId> tasks;
+    std::optional<int> standby_replicas;  // num.standby.replicas; unset: StandbyReplicas()
+    std::set<std::string> stateful;       // keys of its tasks with state stores
   };
 
   // Pull queries (pull_query.cc).
@@ -184,8 +187,26 @@ class QueryManager final : public SessionListener {
   v1::QueryView View(const Query& q) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void RebalanceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SendFull(const std::string& executor_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Adds the assignment of task `id` (its plan and its tenant's CPU quota) to `change`.
-  void AddAssignment(const v1::TaskId& id, v1::AssignmentChange* change) const
+  // Adds the assignment of task `id` (its plan and its tenant's CPU quota; a standby replica
+  // of it when `standby`) to `change`.
+  void AddAssignment(const v1::TaskId& id, v1::AssignmentChange* change, bool standby = false) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  // Standby replicas (query_standbys.cc).
+  // Task -> the ALIVE executor (of `alive`) holding its most caught-up standby, for the tasks
+  // whose assigned executor is not alive: where fail-over should put them.
+  std::map<std::string, std::string> PreferredExecutors(const std::vector<std::string>& alive) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Places the standbys of every stateful task over `alive` (away from the task's target and
+  // holder) and adds the standbys to start and stop to `changes`. Call after target_ and
+  // holder_ are settled.
+  void PlaceStandbys(const std::vector<std::string>& alive,
+                     std::map<std::string, v1::AssignmentChange>* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Records the standby statuses of an executor's report (and forgets those it no longer has).
+  void RecordStandbyStatuses(const std::string& executor_id, const v1::TaskStatusReport& report)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddStandbyViews(const std::string& key, v1::TaskView* view) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   Membership* const membership_;
@@ -219,6 +240,12 @@ class QueryManager final : public SessionListener {
   // Task key -> assignment version of the change stopping it on its holder.
   std::map<std::string, uint64_t> revoke_version_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);  // by task key
+  // Task key -> the executors told to run a standby of it and not told to stop it. An entry
+  // on the task's target stays until the task's add promotes it there.
+  std::map<std::string, std::set<std::string>> standby_holders_ ABSL_GUARDED_BY(mu_);
+  // Task key -> executor -> the latest status of its standby there.
+  std::map<std::string, std::map<std::string, v1::TaskStatus>> standby_statuses_
+      ABSL_GUARDED_BY(mu_);
   CpuMeter cpu_meter_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);  // per executor
   // Executor id -> the registration epoch whose transactional ids were fenced after it died.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "skein/common/kafka.h"
 #include "skein/common/logging.h"
@@ -21,6 +22,25 @@ absl::Status CheckProcessingGuarantee(const std::string& name, const std::string
   return absl::InvalidArgumentError(absl::StrCat("processing.guarantee '", value,
                                                  "' is not supported: use '", proto::kAtLeastOnce,
                                                  "' or '", proto::kExactlyOnceV2, "'"));
+}
+
+absl::Status CheckNumStandbyReplicas(const std::string& name, const std::string& value) {
+  if (name != kNumStandbyReplicas) return absl::OkStatus();
+  int n = 0;
+  if (absl::SimpleAtoi(value, &n) && n >= 0 && n <= kMaxStandbyReplicas) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(kNumStandbyReplicas, " '", value,
+                                                 "' is not supported: use an integer from 0 to ",
+                                                 kMaxStandbyReplicas));
+}
+
+std::optional<int> NumStandbyReplicas(const v1::PhysicalPlan& plan) {
+  auto it = plan.properties().find(kNumStandbyReplicas);
+  int n = 0;
+  if (it == plan.properties().end() || !absl::SimpleAtoi(it->second, &n) || n < 0 ||
+      n > kMaxStandbyReplicas) {
+    return std::nullopt;
+  }
+  return n;
 }
 
 absl::Status CreateChangelogTopics(KafkaAdmin* kafka, const std::string& tenant,

@@ -3,6 +3,7 @@
 // Private: the Kafka side of a query's state, managed by the coordinator — changelog topics
 // created with the query, and the fencing of a dead executor's transactional producers.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,16 @@ namespace skein::coordinator {
 // INVALID_ARGUMENT when `name` is processing.guarantee and `value` is not a supported
 // guarantee (checked at SET, as ksqlDB does, so no query is planned with it).
 absl::Status CheckProcessingGuarantee(const std::string& name, const std::string& value);
+
+inline constexpr char kNumStandbyReplicas[] = "num.standby.replicas";
+inline constexpr int kMaxStandbyReplicas = 8;
+
+// INVALID_ARGUMENT when `name` is num.standby.replicas and `value` is not an integer from 0 to
+// kMaxStandbyReplicas (checked at SET, like processing.guarantee).
+absl::Status CheckNumStandbyReplicas(const std::string& name, const std::string& value);
+
+// The plan's num.standby.replicas; nullopt when unset (or invalid, which SET rejects).
+std::optional<int> NumStandbyReplicas(const v1::PhysicalPlan& plan);
 
 // Checks the plan's processing.guarantee (INVALID_ARGUMENT naming the allowed values) and
 // creates one compacted changelog topic per (stage, store) of `plan`, one partition per task

@@ -93,7 +93,7 @@ absl::StatusOr<std::unique_ptr<ChangelogRestorer>> ChangelogRestorer::Create(
         local ? *local : RD_KAFKA_OFFSET_BEGINNING;
     r->opened_.push_back(std::move(store));
     r->done_.push_back(false);
-    r->position_.push_back(local ? *local : -1);
+    r->positions_.push_back(local ? *local : -1);
   }
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
@@ -168,7 +168,7 @@ absl::StatusOr<bool> ChangelogRestorer::Step() {
   for (size_t s = 0; s < stores_.size(); ++s) {
     if (next[s] < 0) continue;
     SKEIN_RETURN_IF_ERROR(opened_[s]->RestoreBatch(batches[s], next[s]));
-    position_[s] = next[s];
+    positions_[s] = std::max(positions_[s], next[s]);
   }
   UpdateRemaining();
   for (bool d : done_) {
@@ -187,7 +187,7 @@ void ChangelogRestorer::UpdateRemaining() {
         high < 0) {
       continue;  // no fetch answered yet: unknown, counted as nothing
     }
-    const int64_t from = std::max(position_[s], low);
+    const int64_t from = std::max(positions_[s], low);
     if (high > from) remaining += static_cast<uint64_t>(high - from);
   }
   remaining_records_ = remaining;
@@ -197,6 +197,26 @@ std::optional<absl::Duration> ChangelogRestorer::EstimatedTimeLeft(absl::Time no
   if (records_ == 0) return std::nullopt;
   const double per_record = absl::ToDoubleSeconds(now - started_) / static_cast<double>(records_);
   return absl::Seconds(per_record * static_cast<double>(remaining_records_));
+}
+
+int64_t ChangelogRestorer::applied_offset() const {
+  int64_t sum = 0;
+  for (int64_t p : positions_) sum += std::max<int64_t>(p, 0);
+  return sum;
+}
+
+absl::StatusOr<int64_t> ChangelogRestorer::Lag(int timeout_ms) {
+  int64_t lag = 0;
+  for (size_t s = 0; s < stores_.size(); ++s) {
+    int64_t low = 0, high = 0;
+    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+        consumer_, stores_[s].topic.c_str(), stores_[s].id.partition, &low, &high, timeout_ms);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return FromKafka(err, absl::StrCat("end offset of ", stores_[s].topic));
+    }
+    lag += std::max<int64_t>(0, high - std::max(positions_[s], low));
+  }
+  return lag;
 }
 
 }  // namespace skein::executor

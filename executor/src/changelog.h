@@ -78,6 +78,14 @@ class ChangelogRestorer {
   // remaining_records() at the rate replayed so far; nullopt before the first record.
   std::optional<absl::Duration> EstimatedTimeLeft(absl::Time now) const;
 
+  // The changelog offset the local stores reflect (the next offset to apply), summed over the
+  // task's stores; a store restored from the beginning counts 0 until its first batch.
+  int64_t applied_offset() const;
+  // Changelog end offsets, queried from the broker now (never a cached watermark, which reads
+  // 0 before the first fetch), minus the offsets applied, summed over the stores. Blocks up to
+  // `timeout` per store; Kafka's error (FromKafka) when a broker does not answer.
+  absl::StatusOr<int64_t> Lag(int timeout_ms);
+
  private:
   ChangelogRestorer(std::vector<TaskStore> stores, state::TenantStateDb* db)
       : stores_(std::move(stores)), txn_(db, nullptr) {}
@@ -86,9 +94,9 @@ class ChangelogRestorer {
   state::StateTransaction txn_;  // only binds the stores; nothing is buffered
   std::vector<std::unique_ptr<state::StateStore>> opened_;  // per store; before txn_ dies
   std::vector<bool> done_;
+  std::vector<int64_t> positions_;  // per store: next offset to apply; -1 from the beginning
   rd_kafka_t* consumer_ = nullptr;
   rd_kafka_queue_t* queue_ = nullptr;
-  std::vector<int64_t> position_;  // per store: next offset to apply; -1 before the first
   const absl::Time started_ = absl::Now();
   uint64_t records_ = 0;
   uint64_t bytes_ = 0;

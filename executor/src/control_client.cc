@@ -138,7 +138,7 @@ grpc::Status ControlClient::RunSession(const v1::RegisterResponse& reg) {
       *report.mutable_task_status() = options_.task_report();
       uint32_t running = 0;
       for (const v1::TaskStatus& s : report.task_status().tasks()) {
-        running += s.state() == v1::TASK_STATE_RUNNING;
+        running += !s.standby() && s.state() == v1::TASK_STATE_RUNNING;
       }
       heartbeat.mutable_heartbeat()->mutable_load()->set_running_tasks(running);
       heartbeat.mutable_heartbeat()->set_applied_assignment_version(

@@ -58,6 +58,7 @@ std::string RenderExecutorMetrics(const v1::TaskStatusReport& report) {
   for (const TaskFamily& f : families) {
     text.Family(f.name, f.type, f.help);
     for (const v1::TaskStatus& s : report.tasks()) {
+      if (s.standby()) continue;
       const std::string tenant = TenantOfTask(s.task());
       const std::string stage = absl::StrCat(s.task().stage());
       const std::string partition = absl::StrCat(s.task().partition());
@@ -71,6 +72,7 @@ std::string RenderExecutorMetrics(const v1::TaskStatusReport& report) {
   }
   text.Family("skein_task_state", "gauge", "1 for the state the task is in.");
   for (const v1::TaskStatus& s : report.tasks()) {
+    if (s.standby()) continue;
     const std::string tenant = TenantOfTask(s.task());
     const std::string stage = absl::StrCat(s.task().stage());
     const std::string partition = absl::StrCat(s.task().partition());
@@ -82,6 +84,17 @@ std::string RenderExecutorMetrics(const v1::TaskStatusReport& report) {
                  {"partition", partition},
                  {"state", state}},
                 1);
+  }
+  text.Family("skein_standby_lag_records", "gauge",
+              "Changelog records a standby replica here has not applied yet (-1: not measured).");
+  for (const v1::TaskStatus& s : report.tasks()) {
+    if (!s.standby()) continue;
+    text.Sample("skein_standby_lag_records",
+                {{"tenant", TenantOfTask(s.task())},
+                 {"query", s.task().query_id()},
+                 {"stage", absl::StrCat(s.task().stage())},
+                 {"partition", absl::StrCat(s.task().partition())}},
+                static_cast<double>(s.standby_lag()));
   }
   text.Family("skein_tenant_cpu_seconds_total", "counter",
               "CPU time charged to the tenant on this executor since it started.");

@@ -6,6 +6,7 @@
 #include "kafka_thread_cpu.h"
 #include "skein/common/logging.h"
 #include "skein/tenant/cpu_ledger.h"
+#include "standby_host.h"
 #include "tenant_scheduling.h"
 #include "tenant_states.h"
 #include "worker.h"
@@ -19,10 +20,19 @@ TaskHost::TaskHost(TaskHostOptions options)
       kafka_thread_cpu_(std::make_unique<KafkaThreadCpu>()) {
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, options_.executor_id, options_.commit_interval,
-                                                states_.get(), processing_log_.get(), &resync_,
-                                                cpu_ledger_.get(), kafka_thread_cpu_.get()));
+    // standbys_ is set below, before any task is added, and outlives the workers.
+    workers_.push_back(std::make_unique<Worker>(
+        i, options_.executor_id, options_.commit_interval, states_.get(), processing_log_.get(),
+        &resync_, cpu_ledger_.get(), kafka_thread_cpu_.get(),
+        [this](const std::string& key) { return standbys_->Has(key); }));
   }
+  // The workers stay until Stop(), which stops the standbys first.
+  std::vector<Worker*> workers;
+  for (auto& w : workers_) workers.push_back(w.get());
+  standbys_ = std::make_unique<StandbyHost>(
+      options_.executor_id, states_.get(), [workers](const std::string& key) {
+        return std::any_of(workers.begin(), workers.end(), [&](Worker* w) { return w->Has(key); });
+      });
 }
 
 TaskHost::~TaskHost() { Stop(); }
@@ -44,10 +54,12 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
     connected_bootstrap_ = kafka_bootstrap;
     for (auto& w : workers_) w->Connect(kafka_bootstrap);
   }
-  std::vector<std::string> keep;
-  for (const v1::TaskAssignment& a : change.add()) keep.push_back(TaskKey(a.task()));
+  std::vector<std::string> keep, keep_standby;
+  for (const v1::TaskAssignment& a : change.add()) {
+    (a.standby() ? keep_standby : keep).push_back(TaskKey(a.task()));
+  }
   if (change.full()) {
-    // Stop every task the coordinator no longer assigns here.
+    // Stop every task and standby the coordinator no longer assigns here.
     for (auto& w : workers_) {
       for (const v1::TaskStatus& s : w->Statuses()) {
         if (std::find(keep.begin(), keep.end(), TaskKey(s.task())) == keep.end()) {
@@ -55,20 +67,39 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
         }
       }
     }
+    for (const v1::TaskStatus& s : standbys_->Statuses()) {
+      const std::string key = TaskKey(s.task());
+      if (std::find(keep_standby.begin(), keep_standby.end(), key) == keep_standby.end() &&
+          std::find(keep.begin(), keep.end(), key) == keep.end()) {
+        standbys_->Remove(key);
+      }
+    }
   }
   for (const v1::TaskId& id : change.remove()) {
     for (auto& w : workers_) {
       if (w->Has(TaskKey(id))) w->Remove(id);
     }
+    standbys_->Remove(TaskKey(id));
   }
   for (const v1::TaskAssignment& a : change.add()) {
     // Every assignment carries its tenant's current quota (a quota change resends them).
-    cpu_ledger_->SetQuota(TenantOfTask(a.task()), a.tenant_cpu_millicores());
+    if (!a.standby()) cpu_ledger_->SetQuota(TenantOfTask(a.task()), a.tenant_cpu_millicores());
   }
   for (const v1::TaskAssignment& a : change.add()) {
+    const std::string key = TaskKey(a.task());
+    if (a.standby()) {
+      // Waits, on the standby thread, until no worker holds the task any more.
+      standbys_->Add(kafka_bootstrap, a);
+      continue;
+    }
+    if (standbys_->Has(key)) {
+      // The worker starts the task once the standby released its stores (Worker::standby_here).
+      Logger("executor")
+          ->info("executor={} promoting the standby of task {}", options_.executor_id, key);
+      standbys_->Remove(key);
+    }
     // A worker that has the task gets the add too: its removal may still be queued (an add
     // after it restarts the task; a worker skips an add of a task it runs).
-    const std::string key = TaskKey(a.task());
     Worker* holder = nullptr;
     for (auto& w : workers_) {
       if (w->Has(key)) holder = w.get();
@@ -89,7 +120,11 @@ v1::TaskStatusReport TaskHost::Report() const {
   for (const auto& w : workers_) {
     for (v1::TaskStatus& s : w->Statuses()) *report.add_tasks() = std::move(s);
   }
+  if (standbys_ != nullptr) {
+    for (v1::TaskStatus& s : standbys_->Statuses()) *report.add_tasks() = std::move(s);
+  }
   for (const v1::TaskStatus& s : report.tasks()) {
+    if (s.standby()) continue;
     const std::string tenant = TenantOfTask(s.task());
     if (report.tenant_cpu_seconds().contains(tenant)) continue;
     (*report.mutable_tenant_cpu_seconds())[tenant] =
@@ -103,14 +138,16 @@ v1::TaskStatusReport TaskHost::Report() const {
 uint32_t TaskHost::running_tasks() const {
   uint32_t n = 0;
   const v1::TaskStatusReport report = Report();
-  for (const v1::TaskStatus& s : report.tasks()) n += s.state() == v1::TASK_STATE_RUNNING;
+  for (const v1::TaskStatus& s : report.tasks()) {
+    n += !s.standby() && s.state() == v1::TASK_STATE_RUNNING;
+  }
   return n;
 }
 
 bool TaskHost::IsRunning(const std::string& task_key) const {
   const v1::TaskStatusReport report = Report();
   return std::any_of(report.tasks().begin(), report.tasks().end(), [&](const v1::TaskStatus& s) {
-    return s.state() == v1::TASK_STATE_RUNNING && TaskKey(s.task()) == task_key;
+    return !s.standby() && s.state() == v1::TASK_STATE_RUNNING && TaskKey(s.task()) == task_key;
   });
 }
 
@@ -131,6 +168,7 @@ void TaskHost::Stop() {
     stopped_ = true;
     workers.swap(workers_);
   }
+  standbys_->Stop();  // it asks the workers whether they hold a task
   for (auto& w : workers) w->Stop();
 }
 

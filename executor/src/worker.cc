@@ -86,7 +86,8 @@ struct Worker::Task {
 
 Worker::Worker(int index, std::string executor_id, absl::Duration commit_interval,
                TenantStates* states, KafkaProcessingLog* log, std::atomic<bool>* resync,
-               tenant::CpuLedger* cpu_ledger, KafkaThreadCpu* kafka_thread_cpu)
+               tenant::CpuLedger* cpu_ledger, KafkaThreadCpu* kafka_thread_cpu,
+               std::function<bool(const std::string&)> standby_here)
     : index_(index),
       executor_id_(std::move(executor_id)),
       commit_interval_(commit_interval),
@@ -94,7 +95,8 @@ Worker::Worker(int index, std::string executor_id, absl::Duration commit_interva
       log_(log),
       resync_(resync),
       cpu_ledger_(cpu_ledger),
-      kafka_thread_cpu_(kafka_thread_cpu) {
+      kafka_thread_cpu_(kafka_thread_cpu),
+      standby_here_(std::move(standby_here)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -112,6 +114,7 @@ void Worker::Add(std::string kafka_bootstrap, v1::TaskAssignment assignment) {
   c.kafka_bootstrap = std::move(kafka_bootstrap);
   c.assignment = std::move(assignment);
   commands_.push_back(std::move(c));
+  commands_deferred_ = false;
 }
 
 void Worker::Connect(std::string kafka_bootstrap) {
@@ -120,6 +123,7 @@ void Worker::Connect(std::string kafka_bootstrap) {
   c.connect = true;
   c.kafka_bootstrap = std::move(kafka_bootstrap);
   commands_.push_back(std::move(c));
+  commands_deferred_ = false;
 }
 
 void Worker::Remove(const v1::TaskId& id) {
@@ -127,6 +131,7 @@ void Worker::Remove(const v1::TaskId& id) {
   Command c;
   c.remove = id;
   commands_.push_back(std::move(c));
+  commands_deferred_ = false;
 }
 
 bool Worker::Has(const std::string& key) const {
@@ -192,7 +197,9 @@ void Worker::Run() {
 
 void Worker::SleepUntil(absl::Time deadline) {
   absl::MutexLock lock(&mu_);
-  auto wake = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_ || !commands_.empty(); };
+  auto wake = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return stopping_ || (!commands_.empty() && !commands_deferred_);
+  };
   mu_.AwaitWithDeadline(absl::Condition(&wake), deadline);
 }
 
@@ -202,7 +209,18 @@ void Worker::ApplyCommands() {
     absl::MutexLock lock(&mu_);
     commands.swap(commands_);
   }
-  for (Command& c : commands) {
+  for (size_t i = 0; i < commands.size(); ++i) {
+    Command& c = commands[i];
+    if (c.add && standby_here_ && standby_here_(TaskKey(c.assignment.task()))) {
+      // The task's standby here is being stopped: the task starts on its stores once they are
+      // released. This and the later commands wait, in order, for a later round.
+      absl::MutexLock lock(&mu_);
+      commands_.insert(commands_.begin(), std::make_move_iterator(commands.begin() + i),
+                       std::make_move_iterator(commands.end()));
+      commands_deferred_ = true;
+      commands.resize(i);
+      break;
+    }
     if (c.connect) {
       absl::StatusOr<TaskProducer*> p = ProducerFor(/*exactly_once=*/true, c.kafka_bootstrap);
       if (!p.ok()) {

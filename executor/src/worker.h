@@ -5,6 +5,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -44,9 +45,11 @@ class Worker {
   // `cpu_ledger` (the TaskHost's, shared by its workers) decides which tenants' tasks run in a
   // round and in what order, and is charged each task slice's CPU; `kafka_thread_cpu` (also
   // the TaskHost's) charges it the CPU of the task consumers' librdkafka threads.
+  // `standby_here(key)` tells whether a standby of task `key` still holds its stores on this
+  // executor (StandbyHost::Has): an add of the task waits until it does not.
   Worker(int index, std::string executor_id, absl::Duration commit_interval, TenantStates* states,
          KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger,
-         KafkaThreadCpu* kafka_thread_cpu);
+         KafkaThreadCpu* kafka_thread_cpu, std::function<bool(const std::string&)> standby_here);
 
   // Creates the worker's transactional producer now (its init_transactions aborts whatever
   // transaction a previous incarnation of this executor left open).
@@ -110,6 +113,7 @@ class Worker {
   tenant::CpuLedger* const cpu_ledger_;
   KafkaThreadCpu* const kafka_thread_cpu_;
   absl::Time next_kafka_charge_ = absl::InfinitePast();
+  const std::function<bool(const std::string&)> standby_here_;
 
   // Worker-thread state.
   std::unique_ptr<TaskProducer> producer_;      // idempotent, for at-least-once tasks
@@ -120,6 +124,9 @@ class Worker {
 
   mutable absl::Mutex mu_;
   std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);
+  // Set when the first queued command waits for a standby to stop (see ApplyCommands): the
+  // thread then does not wake for the queue until a new command arrives.
+  bool commands_deferred_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, v1::TaskStatus> statuses_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

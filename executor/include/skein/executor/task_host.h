@@ -32,6 +32,7 @@ struct TaskHostOptions {
 };
 
 class Worker;
+class StandbyHost;
 class TenantStates;
 class KafkaProcessingLog;
 class KafkaThreadCpu;
@@ -56,10 +57,15 @@ class TaskHost {
   // Applies one assignment change from the coordinator: starts added tasks on the least-loaded
   // worker, stops removed ones (committing what they processed). `kafka_bootstrap` is the
   // cluster's, from the registration. A task whose plan does not compile is reported FAILED.
+  // Standby adds go to the StandbyHost; an active add of a task held as a standby stops the
+  // standby, and the worker starts the task once the standby released its stores, so the task
+  // restores only the tail of its changelog over the standby's local state. Never blocks on
+  // the standby thread.
   void Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change);
 
-  // The latest status of every task held (starting, running, failed, or stopping), with the
-  // last applied assignment version and the CPU charged to each of their tenants.
+  // The latest status of every task held (starting, running, failed, or stopping) and of every
+  // standby replica (TaskStatus.standby), with the last applied assignment version and the CPU
+  // charged to each of their tenants.
   v1::TaskStatusReport Report() const;
   uint32_t running_tasks() const;
 
@@ -87,6 +93,8 @@ class TaskHost {
   std::unique_ptr<KafkaThreadCpu> kafka_thread_cpu_;    // outlives the workers' consumers
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
+  // Set after the workers, stopped before them (it asks them whether they hold a task).
+  std::unique_ptr<StandbyHost> standbys_;
   uint64_t applied_version_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   std::string connected_bootstrap_ ABSL_GUARDED_BY(mu_);
