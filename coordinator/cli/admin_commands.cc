@@ -363,8 +363,7 @@ std::string FormatQuery(const v1::QueryView& q) {
                     absl::StrCat(t.records_in()), absl::StrCat(t.records_out()),
                     absl::StrCat(t.processing_errors()), absl::StrCat(t.lag()),
                     absl::StrFormat("%.3fs", t.cpu_seconds()),
-                    absl::StrFormat("%.1f", t.records_in_per_second()),
-                    RestoreProgress(t),
+                    absl::StrFormat("%.1f", t.records_in_per_second()), RestoreProgress(t),
                     t.processing_guarantee().empty() ? "-" : t.processing_guarantee(),
                     standbys.empty() ? "-" : absl::StrJoin(standbys, ", ")});
   }
