@@ -397,7 +397,11 @@ void QueryManager::AddAssignment(const v1::TaskId& id, v1::AssignmentChange* cha
   v1::TaskAssignment* a = change->add_add();
   *a->mutable_task() = id;
   a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
-  if (cpu_quota_) a->set_tenant_cpu_millicores(cpu_quota_(id.tenant()));
+  if (quota_) {
+    const tenant::Quota quota = quota_(id.tenant());
+    a->set_tenant_cpu_millicores(quota.cpu_millicores);
+    a->set_tenant_memory_bytes(quota.memory_bytes);
+  }
 }
 
 void QueryManager::ResendTenantAssignments(const std::string& tenant) {
@@ -430,6 +434,8 @@ void QueryManager::OnTaskStatus(const std::string& executor_id,
                                 const v1::TaskStatusReport& report) {
   absl::MutexLock lock(&mu_);
   cpu_meter_.Report(executor_id, report.tenant_cpu_seconds());
+  tenant_memory_[executor_id] = {report.tenant_memory_bytes().begin(),
+                                 report.tenant_memory_bytes().end()};
   std::set<std::string> reported;
   for (const v1::TaskStatus& s : report.tasks()) {
     const std::string key = TaskKey(s.task());
@@ -521,6 +527,14 @@ QueryManager::TenantLoad QueryManager::Load(const std::string& tenant) const {
   TenantLoad load;
   absl::MutexLock lock(&mu_);
   load.cpu_seconds = cpu_meter_.TotalSeconds(tenant);
+  for (const v1::ExecutorView& e : membership_->List()) {
+    if (e.state() == v1::EXECUTOR_STATE_DEAD) continue;
+    auto executor = tenant_memory_.find(e.info().id());
+    if (executor == tenant_memory_.end()) continue;
+    if (auto m = executor->second.find(tenant); m != executor->second.end()) {
+      load.memory_bytes += m->second;
+    }
+  }
   for (const auto& [key, q] : queries_) {
     if (q.tenant != tenant || q.terminated) continue;
     ++load.queries;

@@ -51,7 +51,7 @@ std::vector<std::string> SourceTopics(const v1::Stage& stage) {
 struct Worker::Task {
   v1::TaskId id;
   std::string key;
-  std::string tenant;  // TenantOfTask: whose CPU quota the task runs under
+  std::string tenant;  // TenantOfTask: whose CPU and memory quotas the task runs under
   std::string kafka_bootstrap;
   v1::TaskAssignment assignment;  // kept to restart the task in place
   v1::PhysicalPlan plan;
@@ -76,20 +76,22 @@ struct Worker::Task {
   bool assigned = false;
   bool from_earliest = false;  // auto.offset.reset when no offset was committed
   absl::Time next_assign_attempt = absl::InfinitePast();
-  uint64_t cpu_nanos = 0;  // thread CPU time of the task's slices (task_metrics.h)
+  uint64_t cpu_nanos = 0;      // thread CPU time of the task's slices (task_metrics.h)
+  int64_t memory_charged = 0;  // what the task holds, as charged to TenantMemory
   RateMeter input_rate;
 };
 
 Worker::Worker(int index, std::string executor_id, absl::Duration commit_interval,
                TenantStates* states, KafkaProcessingLog* log, std::atomic<bool>* resync,
-               tenant::CpuLedger* cpu_ledger)
+               tenant::CpuLedger* cpu_ledger, TenantMemory* memory)
     : index_(index),
       executor_id_(std::move(executor_id)),
       commit_interval_(commit_interval),
       states_(states),
       log_(log),
       resync_(resync),
-      cpu_ledger_(cpu_ledger) {
+      cpu_ledger_(cpu_ledger),
+      memory_(memory) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -158,12 +160,15 @@ void Worker::Run() {
       if (stopping_) break;
     }
     ApplyCommands();
+    FailDoomedTasks();
     bool busy = false;
     const Round round = PollTasks(absl::ZeroDuration(), &busy);
     if (producer_ != nullptr) producer_->Poll();
     if (txn_producer_ != nullptr) txn_producer_->Poll();
-    if (absl::Now() - last_commit >= commit_interval_) {
+    if (commit_early_ || absl::Now() - last_commit >= commit_interval_) {
+      commit_early_ = false;
       Commit();
+      memory_->SampleState();
       PublishStatuses();
       last_commit = absl::Now();
     }
@@ -317,15 +322,19 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
       it != task->plan.properties().end()) {
     reset = it->second;
   }
-  SKEIN_ASSIGN_OR_RETURN(
-      rd_kafka_conf_t * conf,
-      MakeConf({{"bootstrap.servers", kafka_bootstrap},
-                {"group.id", absl::StrCat("skein-", tenant, "-", a.task().query_id())},
-                {"client.id", absl::StrCat(executor_id_, "-", a.task().query_id())},
-                {"enable.auto.commit", "false"},
-                {"enable.auto.offset.store", "false"},
-                {"auto.offset.reset", reset},
-                {"isolation.level", "read_committed"}}));
+  std::vector<std::pair<std::string, std::string>> settings = {
+      {"bootstrap.servers", kafka_bootstrap},
+      {"group.id", absl::StrCat("skein-", tenant, "-", a.task().query_id())},
+      {"client.id", absl::StrCat(executor_id_, "-", a.task().query_id())},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", reset},
+      {"isolation.level", "read_committed"}};
+  if (memory_->Quota(tenant) > 0) {
+    // The fetch queue is charged at kConsumerQueueBytes: make that a real bound.
+    for (auto& kv : BoundedConsumerSettings()) settings.push_back(std::move(kv));
+  }
+  SKEIN_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(settings));
   char err[512];
   task->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
   if (task->consumer == nullptr) {
@@ -334,6 +343,7 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
   task->topics = SourceTopics(*stage);
   task->from_earliest = reset == "earliest";
   task->queue = rd_kafka_queue_get_consumer(task->consumer);
+  UpdateMemoryCharge(task);
   return absl::OkStatus();
 }
 
@@ -397,6 +407,10 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
   tenants.reserve(tasks_.size());
   for (const auto& t : tasks_) tenants.push_back(t->tenant);
   const Round round = PlanRound(tenants, ReadTurns(tenants, *cpu_ledger_));
+  std::map<std::string, tenant::MemoryPressure> pressure;
+  for (const std::string& t : tenants) {
+    if (!pressure.contains(t)) pressure[t] = memory_->Check(t);
+  }
   bool& any = *busy;
   rd_kafka_message_t* messages[kMaxBatch];
   std::vector<runtime::Record> records;
@@ -410,6 +424,11 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
     if (!t->assigned) {
       TryAssign(t.get());
       if (!t->assigned) continue;
+    }
+    if (pressure[t->tenant] != tenant::MemoryPressure::kOk) {
+      // Paused by the memory quota: what it buffered is committed, which frees the batch.
+      if (t->next_offsets != t->committed) commit_early_ = true;
+      continue;
     }
     // This task's poll, decode and processing, charged to the task and its tenant.
     std::optional<CpuSlice> slice;
@@ -467,8 +486,41 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
       // Part of the task's output may be in the open transaction: it must not commit.
       if (t->exactly_once) abort_transaction_ = true;
     }
+    UpdateMemoryCharge(t.get());
+    // The hard cap: an uncommitted batch above a quarter of the quota is committed now.
+    if (const int64_t quota = memory_->Quota(t->tenant);
+        quota > 0 && static_cast<int64_t>(t->stage->BufferedStateBytes()) > quota / 4) {
+      commit_early_ = true;
+    }
   }
   return round;
+}
+
+void Worker::FailDoomedTasks() {
+  std::vector<std::pair<Task*, absl::Status>> doomed;
+  for (auto& t : tasks_) {
+    if (t->failed) continue;
+    if (std::optional<absl::Status> why = memory_->DoomedReason(t->tenant, t->id.query_id())) {
+      doomed.emplace_back(t.get(), *std::move(why));
+    }
+  }
+  if (doomed.empty()) return;
+  // What every task processed so far commits first, so failing these aborts nothing.
+  Commit();
+  for (auto& [task, why] : doomed) {
+    if (task->failed) continue;  // the commit failed it already
+    Fail(task, why);
+    CloseTask(task);  // frees its consumer's queue and its uncommitted writes
+  }
+  PublishStatuses();
+}
+
+void Worker::UpdateMemoryCharge(Task* task) {
+  int64_t held = 0;
+  if (task->consumer != nullptr) held += kConsumerQueueBytes;
+  if (task->stage != nullptr) held += static_cast<int64_t>(task->stage->BufferedStateBytes());
+  memory_->Charge(task->tenant, task->id.query_id(), held - task->memory_charged);
+  task->memory_charged = held;
 }
 
 void Worker::StepRestore(Task* task) {
@@ -492,6 +544,7 @@ void Worker::StepRestore(Task* task) {
 void Worker::Commit() {
   CommitAtLeastOnce();
   CommitExactlyOnce();
+  for (auto& t : tasks_) UpdateMemoryCharge(t.get());
 }
 
 void Worker::CommitAtLeastOnce() {
@@ -632,6 +685,7 @@ void Worker::CloseTask(Task* task) {
     task->consumer = nullptr;
   }
   task->stage.reset();
+  UpdateMemoryCharge(task);
 }
 
 void Worker::Fail(Task* task, const absl::Status& status) {

@@ -22,6 +22,7 @@
 #include "skein/v1/executor.pb.h"
 #include "skein/v1/plan.pb.h"
 #include "task_producer.h"
+#include "tenant_memory.h"
 #include "tenant_scheduling.h"
 #include "tenant_states.h"
 
@@ -41,9 +42,11 @@ class Worker {
   // `resync` is set when this worker's transactional producer was fenced and it gave up its
   // exactly-once tasks: the executor must re-register to learn which tasks are still its own.
   // `cpu_ledger` (the TaskHost's, shared by its workers) decides which tenants' tasks run in a
-  // round and in what order, and is charged each task slice's CPU.
+  // round and in what order, and is charged each task slice's CPU. `memory` (the TaskHost's)
+  // is charged what the tasks hold and pauses or dooms tenants over their memory quota.
   Worker(int index, std::string executor_id, absl::Duration commit_interval, TenantStates* states,
-         KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger);
+         KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger,
+         TenantMemory* memory);
 
   // Creates the worker's transactional producer now (its init_transactions aborts whatever
   // transaction a previous incarnation of this executor left open).
@@ -80,8 +83,16 @@ class Worker {
   void TryAssign(Task* task);
   // Polls each task whose tenant is within its CPU quota once, lowest tenant virtual time
   // first; sets `busy` if any record was processed. Returns the round it ran (which tasks were
-  // throttled and until when).
+  // throttled and until when). Tasks of a tenant over its memory quota are not polled; if
+  // they have uncommitted work, or a task's write batch outgrew a quarter of its tenant's
+  // quota, `commit_early_` is set.
   Round PollTasks(absl::Duration wait, bool* busy);
+  // Commits, then fails and closes the tasks of queries their tenant's memory quota doomed
+  // (TenantMemory::DoomedReason).
+  void FailDoomedTasks();
+  // Brings the task's memory charge up to date: its consumer's queue bound and its
+  // uncommitted state writes.
+  void UpdateMemoryCharge(Task* task);
   // Waits for a command or `deadline`, whichever comes first.
   void SleepUntil(absl::Time deadline);
   // Commits every task's progress: CommitAtLeastOnce flushes, applies state, then commits
@@ -105,12 +116,15 @@ class Worker {
   KafkaProcessingLog* const log_;
   std::atomic<bool>* const resync_;
   tenant::CpuLedger* const cpu_ledger_;
+  TenantMemory* const memory_;
 
   // Worker-thread state.
   std::unique_ptr<TaskProducer> producer_;      // idempotent, for at-least-once tasks
   std::unique_ptr<TaskProducer> txn_producer_;  // transactional, for exactly-once tasks
   // Set when an exactly-once task failed mid-transaction: the transaction must abort.
   bool abort_transaction_ = false;
+  // Set by PollTasks when memory pressure asks for a commit before the commit interval ends.
+  bool commit_early_ = false;
   std::vector<std::unique_ptr<Task>> tasks_;
 
   mutable absl::Mutex mu_;
