@@ -202,7 +202,8 @@ std::string FormatUsage(const v1::TenantUsage& u) {
                       "\nRecords out: ", u.records_out(), "\nErrors:      ", u.processing_errors(),
                       "\nCPU seconds: ", absl::StrFormat("%.3f", u.cpu_seconds()),
                       "\nMemory:      ", u.memory_bytes(),
-                      " bytes (quota per executor: ", Limit(u.quota().memory_bytes()), ")\n");
+                      " bytes (quota per executor: ", Limit(u.quota().memory_bytes()), ")",
+                      "\nState bytes: ", u.state_bytes(), "\n");
 }
 
 }  // namespace skein::cli

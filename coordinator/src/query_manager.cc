@@ -545,6 +545,7 @@ QueryManager::TenantLoad QueryManager::Load(const std::string& tenant) const {
       load.records_in += s->second.records_in();
       load.records_out += s->second.records_out();
       load.processing_errors += s->second.processing_errors();
+      load.state_bytes += s->second.state_bytes();
     }
   }
   return load;

@@ -96,6 +96,7 @@ class QueryManager final : public SessionListener {
     uint64_t processing_errors = 0;
     double cpu_seconds = 0;     // since metering began, across executor restarts (CpuMeter)
     uint64_t memory_bytes = 0;  // held now on the executors that are not DEAD (latest reports)
+    uint64_t state_bytes = 0;   // of the tasks' state stores, as they last reported
   };
   TenantLoad Load(const std::string& tenant) const;
   // Terminates every query of `tenant` and forgets its catalog (DeleteTenant). Returns the ids

@@ -58,6 +58,8 @@ struct Worker::Task {
   bool exactly_once = false;
   TaskProducer* producer = nullptr;             // the worker's producer for the task's guarantee
   std::unique_ptr<ChangelogWriter> changelog;   // outlives `stage`, which writes to it
+  state::TenantStateDb* state_db = nullptr;     // the tenant's, when the task has stores
+  std::vector<state::StoreId> store_ids;        // for metering their size
   std::unique_ptr<ChangelogRestorer> restorer;  // while restoring
   uint64_t restored_records = 0;
   uint64_t restored_bytes = 0;
@@ -303,6 +305,9 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
       TaskStores(tenant, task->plan, *stage, static_cast<int32_t>(a.task().partition()));
   if (!stores.empty()) {
     SKEIN_ASSIGN_OR_RETURN(state::TenantStateDb * db, states_->Get(tenant));
+    task->state_db = db;
+    task->store_ids.clear();
+    for (const TaskStore& store : stores) task->store_ids.push_back(store.id);
     task->changelog = std::make_unique<ChangelogWriter>(stores, task->producer);
     SKEIN_ASSIGN_OR_RETURN(
         task->restorer,
@@ -722,6 +727,11 @@ void Worker::PublishStatuses() {
     s.set_lag(lag);
     s.set_restored_records(t->restored_records);
     s.set_restored_bytes(t->restored_bytes);
+    uint64_t state_bytes = 0;
+    if (t->state_db != nullptr) {
+      for (const state::StoreId& id : t->store_ids) state_bytes += t->state_db->StoreBytes(id);
+    }
+    s.set_state_bytes(state_bytes);
     if (statuses_.count(t->key)) statuses_[t->key] = s;
   }
 }

@@ -249,6 +249,16 @@ std::map<std::string, size_t> TenantStateDb::MemtableBytesByQuery() const {
   return bytes;
 }
 
+size_t TenantStateDb::StoreBytes(const StoreId& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = column_families_.find(id.ColumnFamilyName());
+  if (it == column_families_.end()) return 0;
+  uint64_t live = 0, memtables = 0;
+  db_->GetIntProperty(it->second, rocksdb::DB::Properties::kEstimateLiveDataSize, &live);
+  db_->GetIntProperty(it->second, rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
+  return static_cast<size_t>(live + memtables);
+}
+
 absl::Status TenantStateDb::SetMemoryBudget(size_t memory_budget_bytes) {
   if (memory_budget_bytes == 0) {
     return absl::InvalidArgumentError("a tenant's state memory budget must be > 0");

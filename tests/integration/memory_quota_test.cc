@@ -165,7 +165,13 @@ TEST(MemoryQuotaTest, HogFailsWithResourceExhaustedWhileOthersProduceExactOutput
     if (std::optional<v1::TenantUsage> usage = admin.Usage("hog"); usage.has_value()) {
       peak_usage = std::max<int64_t>(peak_usage, static_cast<int64_t>(usage->memory_bytes()));
     }
-    if (hog.state() == v1::QUERY_STATE_ERROR) break;
+    if (hog.state() == v1::QUERY_STATE_ERROR) {
+      if (std::optional<v1::TenantUsage> usage = admin.Usage("hog"); usage.has_value()) {
+        std::printf("hog state bytes: %.1f MiB\n",
+                    static_cast<double>(usage->state_bytes()) / kMiB);
+      }
+      break;
+    }
     absl::SleepFor(absl::Milliseconds(500));
   }
   std::printf("hog: state %s, records in %llu, peak metered memory %.1f MiB\nreason: %s\n",
@@ -200,6 +206,7 @@ TEST(MemoryQuotaTest, HogFailsWithResourceExhaustedWhileOthersProduceExactOutput
                 static_cast<double>(usage->memory_bytes()) / kMiB,
                 static_cast<double>(kLightQuota) / kMiB);
     EXPECT_GT(usage->memory_bytes(), 0u);
+    EXPECT_GT(usage->state_bytes(), 0u);  // its aggregate's store, metered
     EXPECT_LT(static_cast<int64_t>(usage->memory_bytes()), kLightQuota);
   }
 

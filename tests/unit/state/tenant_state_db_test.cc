@@ -111,6 +111,8 @@ TEST_F(TenantStateDbTest, MemtablesAreAttributedToTheirQuery) {
   ASSERT_EQ(by_query.size(), 1u);
   EXPECT_EQ(by_query.begin()->first, Id("kv").query);
   EXPECT_GT(by_query.begin()->second, 1000u * 64u);
+  EXPECT_GE(db_->StoreBytes(Id("kv")), by_query.begin()->second);  // memtables count as state
+  EXPECT_EQ(db_->StoreBytes(Id("never-attached")), 0u);
 }
 
 TEST_F(TenantStateDbTest, MemoryBudgetIsResizedAtRunTime) {

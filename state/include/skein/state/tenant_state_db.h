@@ -97,6 +97,9 @@ class TenantStateDb {
   // Memtable bytes (active and immutable) of the stores of each query (StoreId::query), for
   // telling which query holds the tenant's memory. Queries without memtable data are left out.
   std::map<std::string, size_t> MemtableBytesByQuery() const;
+  // Size of store `id` for metering: RocksDB's estimate of its live data on disk plus its
+  // memtables; 0 when it is not attached.
+  size_t StoreBytes(const StoreId& id) const;
 
   // Resizes the instance's memory at run time (the tenant's quota changed): the block cache
   // capacity becomes `memory_budget_bytes` and the memtable share half of it, as Open() sizes
