@@ -29,12 +29,12 @@
 #include "support/cluster.h"
 #include "support/kafka_io.h"
 #include "support/process.h"
-#include "tenant_client.h"
+#include "support/tenant_client.h"
 
 namespace {
 
-using skein::bench::TenantClient;
 using skein::testing::KafkaRecord;
+using skein::testing::TenantClient;
 
 struct Light {
   std::string tenant;

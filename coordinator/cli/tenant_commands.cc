@@ -201,7 +201,9 @@ std::string FormatUsage(const v1::TenantUsage& u) {
                       Limit(u.quota().max_tasks()), "\nRecords in:  ", u.records_in(),
                       "\nRecords out: ", u.records_out(), "\nErrors:      ", u.processing_errors(),
                       "\nCPU seconds: ", absl::StrFormat("%.3f", u.cpu_seconds()),
-                      "\nState bytes: not metered yet\n");
+                      "\nMemory:      ", u.memory_bytes(),
+                      " bytes (quota per executor: ", Limit(u.quota().memory_bytes()), ")",
+                      "\nState bytes: ", u.state_bytes(), "\n");
 }
 
 }  // namespace skein::cli

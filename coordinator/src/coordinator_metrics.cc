@@ -38,6 +38,12 @@ std::string RenderCoordinatorMetrics(const std::vector<TenantUsageRow>& tenants,
       {"skein_tenant_cpu_seconds_total", "counter",
        "Executor CPU time charged to the tenant since metering began (GetUsage cpu_seconds).",
        [](const QueryManager::TenantLoad& l) { return l.cpu_seconds; }},
+      {"skein_tenant_memory_bytes", "gauge",
+       "Memory the tenant holds on the executors, as they last reported (GetUsage memory_bytes).",
+       [](const QueryManager::TenantLoad& l) { return static_cast<double>(l.memory_bytes); }},
+      {"skein_tenant_state_bytes", "gauge",
+       "Size of the tenant's state stores, as its tasks last reported (GetUsage state_bytes).",
+       [](const QueryManager::TenantLoad& l) { return static_cast<double>(l.state_bytes); }},
   };
   PrometheusText text;
   for (const TenantFamily& f : families) {

@@ -78,13 +78,9 @@ absl::Status CoordinatorServer::Start() {
                                             options_.kafka_bootstrap);
   control_->set_listener(queries_.get());
   queries_->set_executor_secret(executor_secret_);
-  queries_->set_cpu_quota_lookup([registry = registry_.get()](const std::string& tenant) {
+  queries_->set_quota_lookup([registry = registry_.get()](const std::string& tenant) {
     absl::StatusOr<tenant::Quota> quota = registry->QuotaOf(tenant);
-    return quota.ok() ? quota->cpu_millicores : int64_t{0};
-  });
-  queries_->set_reservation_lookup([registry = registry_.get()](const std::string& tenant) {
-    absl::StatusOr<tenant::Quota> quota = registry->QuotaOf(tenant);
-    return quota.ok() ? Reservation{quota->cpu_millicores, quota->memory_bytes} : Reservation{};
+    return quota.ok() ? *quota : tenant::Quota{};
   });
   if (!options_.insecure_single_tenant) control_->set_authenticator(auth_.get());
   policy_ = std::make_unique<TenantPolicy>(registry_.get(), queries_.get(),

@@ -355,10 +355,13 @@ void QueryManager::RebalanceLocked() {
   for (const auto& [key, id] : tasks_) task_keys.push_back(key);
   target_ = AssignTasks(task_keys, executors, target_, PreferredExecutors(executors));
   unplaced_.clear();
-  if (reservation_) {
+  if (quota_) {
     Placement placed = FitReservations(
         target_, [this](const std::string& key) { return tasks_.at(key).tenant(); }, capacity,
-        reservation_);
+        [this](const std::string& tenant) {
+          const tenant::Quota quota = quota_(tenant);
+          return Reservation{quota.cpu_millicores, quota.memory_bytes};
+        });
     target_ = std::move(placed.target);
     unplaced_ = std::move(placed.unplaced);
   }
@@ -424,7 +427,11 @@ void QueryManager::AddAssignment(const v1::TaskId& id, v1::AssignmentChange* cha
   *a->mutable_task() = id;
   a->set_standby(standby);
   a->set_plan(queries_.at(QueryKey(id.tenant(), id.query_id())).plan_bytes);
-  if (cpu_quota_) a->set_tenant_cpu_millicores(cpu_quota_(id.tenant()));
+  if (quota_) {
+    const tenant::Quota quota = quota_(id.tenant());
+    a->set_tenant_cpu_millicores(quota.cpu_millicores);
+    a->set_tenant_memory_bytes(quota.memory_bytes);
+  }
 }
 
 void QueryManager::ResendTenantAssignments(const std::string& tenant) {
@@ -458,6 +465,8 @@ void QueryManager::OnTaskStatus(const std::string& executor_id,
   absl::MutexLock lock(&mu_);
   cpu_meter_.Report(executor_id, report.tenant_cpu_seconds());
   RecordStandbyStatuses(executor_id, report);
+  tenant_memory_[executor_id] = {report.tenant_memory_bytes().begin(),
+                                 report.tenant_memory_bytes().end()};
   std::set<std::string> reported;
   for (const v1::TaskStatus& s : report.tasks()) {
     if (s.standby()) continue;  // a standby never holds the task itself
@@ -558,6 +567,14 @@ QueryManager::TenantLoad QueryManager::Load(const std::string& tenant) const {
   TenantLoad load;
   absl::MutexLock lock(&mu_);
   load.cpu_seconds = cpu_meter_.TotalSeconds(tenant);
+  for (const v1::ExecutorView& e : membership_->List()) {
+    if (e.state() == v1::EXECUTOR_STATE_DEAD) continue;
+    auto executor = tenant_memory_.find(e.info().id());
+    if (executor == tenant_memory_.end()) continue;
+    if (auto m = executor->second.find(tenant); m != executor->second.end()) {
+      load.memory_bytes += m->second;
+    }
+  }
   for (const auto& [key, q] : queries_) {
     if (q.tenant != tenant || q.terminated) continue;
     ++load.queries;
@@ -568,6 +585,7 @@ QueryManager::TenantLoad QueryManager::Load(const std::string& tenant) const {
       load.records_in += s->second.records_in();
       load.records_out += s->second.records_out();
       load.processing_errors += s->second.processing_errors();
+      load.state_bytes += s->second.state_bytes();
     }
   }
   return load;

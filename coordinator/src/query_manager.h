@@ -23,6 +23,7 @@
 #include "skein/compiler/compiler.h"
 #include "skein/coordinator/membership.h"
 #include "skein/sql/ast.h"
+#include "skein/tenant/quota.h"
 #include "skein/v1/admin.pb.h"
 
 namespace grpc {
@@ -72,14 +73,12 @@ class QueryManager final : public SessionListener {
                                  const std::map<std::string, std::string>& properties)>;
   void set_statement_log(StatementLog log) { statement_log_ = std::move(log); }
 
-  // The CPU quota of a tenant in millicores (0: none), sent with each of its task assignments.
-  // Set once before serving; without it assignments carry no quota.
-  using CpuQuotaLookup = std::function<int64_t(const std::string& tenant)>;
-  void set_cpu_quota_lookup(CpuQuotaLookup lookup) { cpu_quota_ = std::move(lookup); }
-  // A tenant's reservation on each executor it runs on (its CPU and memory quota). With it set,
-  // rebalancing places tasks within executors' capacity (FitReservations, placement.h).
-  using ReservationLookup = std::function<Reservation(const std::string& tenant)>;
-  void set_reservation_lookup(ReservationLookup lookup) { reservation_ = std::move(lookup); }
+  // The quota of a tenant (zeros: none); its CPU millicores and memory bytes are sent with each
+  // of its task assignments and are what it reserves on each executor it runs on: rebalancing
+  // places tasks within executors' capacity (FitReservations, placement.h). Set once before
+  // serving; without it assignments carry no quota and placement reserves nothing.
+  using QuotaLookup = std::function<tenant::Quota(const std::string& tenant)>;
+  void set_quota_lookup(QuotaLookup lookup) { quota_ = std::move(lookup); }
   // Resends the assignment of every task of `tenant` to the executor holding it, so a new
   // quota reaches the executors (they skip an add of a task they run but take its quota).
   void ResendTenantAssignments(const std::string& tenant);
@@ -100,7 +99,9 @@ class QueryManager final : public SessionListener {
     uint64_t records_in = 0;
     uint64_t records_out = 0;
     uint64_t processing_errors = 0;
-    double cpu_seconds = 0;  // since metering began, across executor restarts (CpuMeter)
+    double cpu_seconds = 0;     // since metering began, across executor restarts (CpuMeter)
+    uint64_t memory_bytes = 0;  // held now on the executors that are not DEAD (latest reports)
+    uint64_t state_bytes = 0;   // of the tasks' state stores, as they last reported
   };
   TenantLoad Load(const std::string& tenant) const;
   // Terminates every query of `tenant` and forgets its catalog (DeleteTenant). Returns the ids
@@ -216,8 +217,7 @@ class QueryManager final : public SessionListener {
   std::atomic<int64_t> push_sequence_{0};
   StatementCheck statement_check_;
   StatementLog statement_log_;
-  CpuQuotaLookup cpu_quota_;
-  ReservationLookup reservation_;
+  QuotaLookup quota_;
   // Properties StartTransient set for the statement being executed (logged with it).
   std::map<std::string, std::string> transient_properties_ ABSL_GUARDED_BY(exec_mu_);
   bool replaying_ ABSL_GUARDED_BY(exec_mu_) = false;
@@ -247,6 +247,8 @@ class QueryManager final : public SessionListener {
   std::map<std::string, std::map<std::string, v1::TaskStatus>> standby_statuses_
       ABSL_GUARDED_BY(mu_);
   CpuMeter cpu_meter_ ABSL_GUARDED_BY(mu_);
+  // Executor id -> tenant -> memory held, from its latest report (a gauge, replaced each time).
+  std::map<std::string, std::map<std::string, uint64_t>> tenant_memory_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mu_);  // per executor
   // Executor id -> the registration epoch whose transactional ids were fenced after it died.
   std::map<std::string, uint64_t> fenced_epoch_ ABSL_GUARDED_BY(mu_);

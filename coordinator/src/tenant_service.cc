@@ -188,6 +188,8 @@ grpc::Status TenantService::GetUsage(grpc::ServerContext* context,
     response->set_records_out(load.records_out);
     response->set_processing_errors(load.processing_errors);
     response->set_cpu_seconds(load.cpu_seconds);
+    response->set_memory_bytes(load.memory_bytes);
+    response->set_state_bytes(load.state_bytes);
     return absl::OkStatus();
   });
 }

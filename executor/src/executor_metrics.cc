@@ -106,6 +106,11 @@ std::string RenderExecutorMetrics(const v1::TaskStatusReport& report) {
   for (const auto& [tenant, seconds] : report.tenant_throttled_seconds()) {
     text.Sample("skein_tenant_cpu_throttled_seconds_total", {{"tenant", tenant}}, seconds);
   }
+  text.Family("skein_tenant_memory_bytes", "gauge",
+              "Memory the tenant holds on this executor, counted against its memory quota.");
+  for (const auto& [tenant, bytes] : report.tenant_memory_bytes()) {
+    text.Sample("skein_tenant_memory_bytes", {{"tenant", tenant}}, static_cast<double>(bytes));
+  }
   return text.text();
 }
 

@@ -7,6 +7,7 @@
 #include "skein/common/logging.h"
 #include "skein/tenant/cpu_ledger.h"
 #include "standby_host.h"
+#include "tenant_memory.h"
 #include "tenant_scheduling.h"
 #include "tenant_states.h"
 #include "worker.h"
@@ -17,14 +18,26 @@ TaskHost::TaskHost(TaskHostOptions options)
       states_(std::make_unique<TenantStates>(options_.data_dir)),
       processing_log_(std::make_unique<KafkaProcessingLog>()),
       cpu_ledger_(std::make_unique<tenant::CpuLedger>()),
-      kafka_thread_cpu_(std::make_unique<KafkaThreadCpu>()) {
+      kafka_thread_cpu_(std::make_unique<KafkaThreadCpu>()),
+      memory_(std::make_unique<TenantMemory>([states = states_.get()] {
+        std::map<std::string, StateMemorySample> samples;
+        for (const auto& [tenant, db] : states->OpenDbs()) samples[tenant] = SampleStateDb(*db);
+        return samples;
+      })) {
   absl::MutexLock lock(&mu_);
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
+    WorkerContext context;
+    context.executor_id = options_.executor_id;
+    context.commit_interval = options_.commit_interval;
+    context.states = states_.get();
+    context.log = processing_log_.get();
+    context.resync = &resync_;
+    context.cpu_ledger = cpu_ledger_.get();
+    context.kafka_thread_cpu = kafka_thread_cpu_.get();
+    context.memory = memory_.get();
     // standbys_ is set below, before any task is added, and outlives the workers.
-    workers_.push_back(std::make_unique<Worker>(
-        i, options_.executor_id, options_.commit_interval, states_.get(), processing_log_.get(),
-        &resync_, cpu_ledger_.get(), kafka_thread_cpu_.get(),
-        [this](const std::string& key) { return standbys_->Has(key); }));
+    context.standby_here = [this](const std::string& key) { return standbys_->Has(key); };
+    workers_.push_back(std::make_unique<Worker>(i, std::move(context)));
   }
   // The workers stay until Stop(), which stops the standbys first.
   std::vector<Worker*> workers;
@@ -83,7 +96,18 @@ void TaskHost::Apply(const std::string& kafka_bootstrap, const v1::AssignmentCha
   }
   for (const v1::TaskAssignment& a : change.add()) {
     // Every assignment carries its tenant's current quota (a quota change resends them).
-    if (!a.standby()) cpu_ledger_->SetQuota(TenantOfTask(a.task()), a.tenant_cpu_millicores());
+    if (!a.standby()) {
+      const std::string tenant = TenantOfTask(a.task());
+      cpu_ledger_->SetQuota(tenant, a.tenant_cpu_millicores());
+      memory_->SetQuota(tenant, a.tenant_memory_bytes());
+      // Half the quota for RocksDB (block cache, memtables a quarter), the rest for batches and
+      // record queues (docs/architecture.md, "Memory quotas on executors").
+      if (absl::Status s = states_->SetMemoryBudget(
+              tenant, static_cast<size_t>(std::max<int64_t>(0, a.tenant_memory_bytes()) / 2));
+          !s.ok()) {
+        Logger("executor")->warn("tenant={}: state memory budget: {}", tenant, s.ToString());
+      }
+    }
   }
   for (const v1::TaskAssignment& a : change.add()) {
     const std::string key = TaskKey(a.task());
@@ -131,6 +155,10 @@ v1::TaskStatusReport TaskHost::Report() const {
         absl::ToDoubleSeconds(cpu_ledger_->TotalCpu(tenant));
     (*report.mutable_tenant_throttled_seconds())[tenant] =
         absl::ToDoubleSeconds(cpu_ledger_->ThrottledTime(tenant));
+  }
+  for (const auto& [tenant, bytes] : memory_->UsedByTenant()) {
+    (*report.mutable_tenant_memory_bytes())[tenant] =
+        static_cast<uint64_t>(std::max<int64_t>(0, bytes));
   }
   return report;
 }

@@ -53,13 +53,15 @@ std::vector<std::string> SourceTopics(const v1::Stage& stage) {
 struct Worker::Task {
   v1::TaskId id;
   std::string key;
-  std::string tenant;  // TenantOfTask: whose CPU quota the task runs under
+  std::string tenant;  // TenantOfTask: whose CPU and memory quotas the task runs under
   std::string kafka_bootstrap;
   v1::TaskAssignment assignment;  // kept to restart the task in place
   v1::PhysicalPlan plan;
   bool exactly_once = false;
   TaskProducer* producer = nullptr;             // the worker's producer for the task's guarantee
   std::unique_ptr<ChangelogWriter> changelog;   // outlives `stage`, which writes to it
+  state::TenantStateDb* state_db = nullptr;     // the tenant's, when the task has stores
+  std::vector<state::StoreId> store_ids;        // for metering their size
   std::unique_ptr<ChangelogRestorer> restorer;  // while restoring
   uint64_t restored_records = 0;
   uint64_t restored_bytes = 0;
@@ -80,23 +82,22 @@ struct Worker::Task {
   bool assigned = false;
   bool from_earliest = false;  // auto.offset.reset when no offset was committed
   absl::Time next_assign_attempt = absl::InfinitePast();
-  uint64_t cpu_nanos = 0;  // thread CPU time of the task's slices (task_metrics.h)
+  uint64_t cpu_nanos = 0;      // thread CPU time of the task's slices (task_metrics.h)
+  int64_t memory_charged = 0;  // what the task holds, as charged to TenantMemory
   RateMeter input_rate;
 };
 
-Worker::Worker(int index, std::string executor_id, absl::Duration commit_interval,
-               TenantStates* states, KafkaProcessingLog* log, std::atomic<bool>* resync,
-               tenant::CpuLedger* cpu_ledger, KafkaThreadCpu* kafka_thread_cpu,
-               std::function<bool(const std::string&)> standby_here)
+Worker::Worker(int index, WorkerContext context)
     : index_(index),
-      executor_id_(std::move(executor_id)),
-      commit_interval_(commit_interval),
-      states_(states),
-      log_(log),
-      resync_(resync),
-      cpu_ledger_(cpu_ledger),
-      kafka_thread_cpu_(kafka_thread_cpu),
-      standby_here_(std::move(standby_here)) {
+      executor_id_(std::move(context.executor_id)),
+      commit_interval_(context.commit_interval),
+      states_(context.states),
+      log_(context.log),
+      resync_(context.resync),
+      cpu_ledger_(context.cpu_ledger),
+      kafka_thread_cpu_(context.kafka_thread_cpu),
+      standby_here_(std::move(context.standby_here)),
+      memory_(context.memory) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -168,12 +169,15 @@ void Worker::Run() {
       if (stopping_) break;
     }
     ApplyCommands();
+    FailDoomedTasks();
     bool busy = false;
     const Round round = PollTasks(absl::ZeroDuration(), &busy);
     if (producer_ != nullptr) producer_->Poll();
     if (txn_producer_ != nullptr) txn_producer_->Poll();
-    if (absl::Now() - last_commit >= commit_interval_) {
+    if (commit_early_ || absl::Now() - last_commit >= commit_interval_) {
+      commit_early_ = false;
       Commit();
+      memory_->SampleState();
       PublishStatuses();
       last_commit = absl::Now();
     }
@@ -321,6 +325,9 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
       TaskStores(tenant, task->plan, *stage, static_cast<int32_t>(a.task().partition()));
   if (!stores.empty()) {
     SKEIN_ASSIGN_OR_RETURN(state::TenantStateDb * db, states_->Get(tenant));
+    task->state_db = db;
+    task->store_ids.clear();
+    for (const TaskStore& store : stores) task->store_ids.push_back(store.id);
     task->changelog = std::make_unique<ChangelogWriter>(stores, task->producer);
     SKEIN_ASSIGN_OR_RETURN(
         task->restorer,
@@ -340,15 +347,19 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
       it != task->plan.properties().end()) {
     reset = it->second;
   }
-  SKEIN_ASSIGN_OR_RETURN(
-      rd_kafka_conf_t * conf,
-      MakeConf({{"bootstrap.servers", kafka_bootstrap},
-                {"group.id", absl::StrCat("skein-", tenant, "-", a.task().query_id())},
-                {"client.id", absl::StrCat(executor_id_, "-", a.task().query_id())},
-                {"enable.auto.commit", "false"},
-                {"enable.auto.offset.store", "false"},
-                {"auto.offset.reset", reset},
-                {"isolation.level", "read_committed"}}));
+  std::vector<std::pair<std::string, std::string>> settings = {
+      {"bootstrap.servers", kafka_bootstrap},
+      {"group.id", absl::StrCat("skein-", tenant, "-", a.task().query_id())},
+      {"client.id", absl::StrCat(executor_id_, "-", a.task().query_id())},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", reset},
+      {"isolation.level", "read_committed"}};
+  if (memory_->Quota(tenant) > 0) {
+    // The fetch queue is charged at kConsumerQueueBytes: make that a real bound.
+    for (auto& kv : BoundedConsumerSettings()) settings.push_back(std::move(kv));
+  }
+  SKEIN_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(settings));
   if (absl::Status s = kafka_thread_cpu_->Attach(conf, tenant); !s.ok()) {
     rd_kafka_conf_destroy(conf);
     return s;
@@ -361,6 +372,7 @@ absl::Status Worker::StartTask(const std::string& kafka_bootstrap, const v1::Tas
   task->topics = SourceTopics(*stage);
   task->from_earliest = reset == "earliest";
   task->queue = rd_kafka_queue_get_consumer(task->consumer);
+  UpdateMemoryCharge(task);
   return absl::OkStatus();
 }
 
@@ -428,6 +440,10 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
     next_kafka_charge_ = now + kKafkaChargeInterval;
   }
   const Round round = PlanRound(tenants, ReadTurns(tenants, *cpu_ledger_));
+  std::map<std::string, tenant::MemoryPressure> pressure;
+  for (const std::string& t : tenants) {
+    if (!pressure.contains(t)) pressure[t] = memory_->Check(t);
+  }
   bool& any = *busy;
   rd_kafka_message_t* messages[kMaxBatch];
   std::vector<runtime::Record> records;
@@ -441,6 +457,11 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
     if (!t->assigned) {
       TryAssign(t.get());
       if (!t->assigned) continue;
+    }
+    if (pressure[t->tenant] != tenant::MemoryPressure::kOk) {
+      // Paused by the memory quota: what it buffered is committed, which frees the batch.
+      if (t->next_offsets != t->committed) commit_early_ = true;
+      continue;
     }
     // This task's poll, decode and processing, charged to the task and its tenant.
     std::optional<CpuSlice> slice;
@@ -498,8 +519,41 @@ Round Worker::PollTasks(absl::Duration wait, bool* busy) {
       // Part of the task's output may be in the open transaction: it must not commit.
       if (t->exactly_once) abort_transaction_ = true;
     }
+    UpdateMemoryCharge(t.get());
+    // The hard cap: an uncommitted batch above a quarter of the quota is committed now.
+    if (const int64_t quota = memory_->Quota(t->tenant);
+        quota > 0 && static_cast<int64_t>(t->stage->BufferedStateBytes()) > quota / 4) {
+      commit_early_ = true;
+    }
   }
   return round;
+}
+
+void Worker::FailDoomedTasks() {
+  std::vector<std::pair<Task*, absl::Status>> doomed;
+  for (auto& t : tasks_) {
+    if (t->failed) continue;
+    if (std::optional<absl::Status> why = memory_->DoomedReason(t->tenant, t->id.query_id())) {
+      doomed.emplace_back(t.get(), *std::move(why));
+    }
+  }
+  if (doomed.empty()) return;
+  // What every task processed so far commits first, so failing these aborts nothing.
+  Commit();
+  for (auto& [task, why] : doomed) {
+    if (task->failed) continue;  // the commit failed it already
+    Fail(task, why);
+    CloseTask(task);  // frees its consumer's queue and its uncommitted writes
+  }
+  PublishStatuses();
+}
+
+void Worker::UpdateMemoryCharge(Task* task) {
+  int64_t held = 0;
+  if (task->consumer != nullptr) held += kConsumerQueueBytes;
+  if (task->stage != nullptr) held += static_cast<int64_t>(task->stage->BufferedStateBytes());
+  memory_->Charge(task->tenant, task->id.query_id(), held - task->memory_charged);
+  task->memory_charged = held;
 }
 
 void Worker::StepRestore(Task* task) {
@@ -525,6 +579,7 @@ void Worker::StepRestore(Task* task) {
 void Worker::Commit() {
   CommitAtLeastOnce();
   CommitExactlyOnce();
+  for (auto& t : tasks_) UpdateMemoryCharge(t.get());
 }
 
 void Worker::CommitAtLeastOnce() {
@@ -665,6 +720,7 @@ void Worker::CloseTask(Task* task) {
     task->consumer = nullptr;
   }
   task->stage.reset();
+  UpdateMemoryCharge(task);
 }
 
 void Worker::Fail(Task* task, const absl::Status& status) {
@@ -703,6 +759,11 @@ void Worker::PublishStatuses() {
     s.set_restored_bytes(t->restored_bytes);
     s.set_restore_remaining_records(t->restorer != nullptr ? t->restore_remaining_records : 0);
     s.set_restore_eta_seconds(t->restorer != nullptr ? absl::ToDoubleSeconds(t->restore_eta) : 0);
+    uint64_t state_bytes = 0;
+    if (t->state_db != nullptr) {
+      for (const state::StoreId& id : t->store_ids) state_bytes += t->state_db->StoreBytes(id);
+    }
+    s.set_state_bytes(state_bytes);
     if (statuses_.count(t->key)) statuses_[t->key] = s;
   }
 }

@@ -24,6 +24,7 @@
 #include "skein/v1/executor.pb.h"
 #include "skein/v1/plan.pb.h"
 #include "task_producer.h"
+#include "tenant_memory.h"
 #include "tenant_scheduling.h"
 #include "tenant_states.h"
 
@@ -35,21 +36,32 @@ namespace skein::executor {
 
 using proto::TaskKey;
 
+// What a TaskHost's workers share. The pointers are the TaskHost's and outlive the workers.
+struct WorkerContext {
+  std::string executor_id;
+  absl::Duration commit_interval;
+  TenantStates* states = nullptr;
+  KafkaProcessingLog* log = nullptr;
+  // Set when a worker's transactional producer was fenced and it gave up its exactly-once
+  // tasks: the executor must re-register to learn which tasks are still its own.
+  std::atomic<bool>* resync = nullptr;
+  // Decides which tenants' tasks run in a round and in what order; charged each task slice's
+  // CPU, and by `kafka_thread_cpu` that of the task consumers' librdkafka threads.
+  tenant::CpuLedger* cpu_ledger = nullptr;
+  KafkaThreadCpu* kafka_thread_cpu = nullptr;
+  // Charged what the tasks hold; pauses or dooms tenants over their memory quota.
+  TenantMemory* memory = nullptr;
+  // Whether a standby of task `key` still holds its stores on this executor (StandbyHost::Has):
+  // an add of the task waits until it does not.
+  std::function<bool(const std::string& key)> standby_here;
+};
+
 // A worker thread with its tasks. Tasks are added and removed through a command list the
 // thread drains between rounds, so every Kafka handle of a task is used by one thread only.
 // Owned by the TaskHost. Threading: Add/Remove/Statuses/task_count from any thread.
 class Worker {
  public:
-  // `resync` is set when this worker's transactional producer was fenced and it gave up its
-  // exactly-once tasks: the executor must re-register to learn which tasks are still its own.
-  // `cpu_ledger` (the TaskHost's, shared by its workers) decides which tenants' tasks run in a
-  // round and in what order, and is charged each task slice's CPU; `kafka_thread_cpu` (also
-  // the TaskHost's) charges it the CPU of the task consumers' librdkafka threads.
-  // `standby_here(key)` tells whether a standby of task `key` still holds its stores on this
-  // executor (StandbyHost::Has): an add of the task waits until it does not.
-  Worker(int index, std::string executor_id, absl::Duration commit_interval, TenantStates* states,
-         KafkaProcessingLog* log, std::atomic<bool>* resync, tenant::CpuLedger* cpu_ledger,
-         KafkaThreadCpu* kafka_thread_cpu, std::function<bool(const std::string&)> standby_here);
+  Worker(int index, WorkerContext context);
 
   // Creates the worker's transactional producer now (its init_transactions aborts whatever
   // transaction a previous incarnation of this executor left open).
@@ -86,8 +98,16 @@ class Worker {
   void TryAssign(Task* task);
   // Polls each task whose tenant is within its CPU quota once, lowest tenant virtual time
   // first; sets `busy` if any record was processed. Returns the round it ran (which tasks were
-  // throttled and until when).
+  // throttled and until when). Tasks of a tenant over its memory quota are not polled; if
+  // they have uncommitted work, or a task's write batch outgrew a quarter of its tenant's
+  // quota, `commit_early_` is set.
   Round PollTasks(absl::Duration wait, bool* busy);
+  // Commits, then fails and closes the tasks of queries their tenant's memory quota doomed
+  // (TenantMemory::DoomedReason).
+  void FailDoomedTasks();
+  // Brings the task's memory charge up to date: its consumer's queue bound and its
+  // uncommitted state writes.
+  void UpdateMemoryCharge(Task* task);
   // Waits for a command or `deadline`, whichever comes first.
   void SleepUntil(absl::Time deadline);
   // Commits every task's progress: CommitAtLeastOnce flushes, applies state, then commits
@@ -114,12 +134,15 @@ class Worker {
   KafkaThreadCpu* const kafka_thread_cpu_;
   absl::Time next_kafka_charge_ = absl::InfinitePast();
   const std::function<bool(const std::string&)> standby_here_;
+  TenantMemory* const memory_;
 
   // Worker-thread state.
   std::unique_ptr<TaskProducer> producer_;      // idempotent, for at-least-once tasks
   std::unique_ptr<TaskProducer> txn_producer_;  // transactional, for exactly-once tasks
   // Set when an exactly-once task failed mid-transaction: the transaction must abort.
   bool abort_transaction_ = false;
+  // Set by PollTasks when memory pressure asks for a commit before the commit interval ends.
+  bool commit_early_ = false;
   std::vector<std::unique_ptr<Task>> tasks_;
 
   mutable absl::Mutex mu_;

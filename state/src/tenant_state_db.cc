@@ -234,4 +234,40 @@ StateMemoryUsage TenantStateDb::GetMemoryUsage() const {
   return usage;
 }
 
+std::map<std::string, size_t> TenantStateDb::MemtableBytesByQuery() const {
+  std::map<std::string, size_t> bytes;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [name, handle] : column_families_) {
+    uint64_t size = 0;
+    if (!db_->GetIntProperty(handle, rocksdb::DB::Properties::kCurSizeAllMemTables, &size) ||
+        size == 0) {
+      continue;
+    }
+    absl::StatusOr<StoreId> id = StoreId::Parse(name);
+    if (id.ok()) bytes[id->query] += size;
+  }
+  return bytes;
+}
+
+size_t TenantStateDb::StoreBytes(const StoreId& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = column_families_.find(id.ColumnFamilyName());
+  if (it == column_families_.end()) return 0;
+  uint64_t live = 0, memtables = 0;
+  db_->GetIntProperty(it->second, rocksdb::DB::Properties::kEstimateLiveDataSize, &live);
+  db_->GetIntProperty(it->second, rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
+  return static_cast<size_t>(live + memtables);
+}
+
+absl::Status TenantStateDb::SetMemoryBudget(size_t memory_budget_bytes) {
+  if (memory_budget_bytes == 0) {
+    return absl::InvalidArgumentError("a tenant's state memory budget must be > 0");
+  }
+  cache_->SetCapacity(memory_budget_bytes);
+  write_buffer_manager_->SetBufferSize(memory_budget_bytes / 2);
+  Logger("state")->info("state memory budget of tenant={} is now {} bytes", tenant_,
+                        memory_budget_bytes);
+  return absl::OkStatus();
+}
+
 }  // namespace skein::state

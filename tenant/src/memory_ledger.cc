@@ -47,6 +47,12 @@ MemoryPressure MemoryLedger::Check(absl::string_view tenant) {
   return MemoryPressure::kPause;
 }
 
+void MemoryLedger::RestartGrace(absl::string_view tenant) {
+  absl::MutexLock lock(&mu_);
+  Account& a = AccountLocked(tenant);
+  if (a.over_since != absl::InfiniteFuture()) a.over_since = clock_->Now();
+}
+
 MemoryLedger::Account& MemoryLedger::AccountLocked(absl::string_view tenant) {
   return accounts_[tenant];
 }

@@ -73,6 +73,10 @@ absl::Status StageTask::CommitState(const state::ChangelogOffsets& offsets) {
   return ctx_->txn->Commit(offsets);
 }
 
+size_t StageTask::BufferedStateBytes() const {
+  return ctx_->txn == nullptr ? 0 : ctx_->txn->BufferedBytes();
+}
+
 const std::string& StageTask::right_source_topic() const {
   static const std::string kNone;
   return right_source_ != nullptr ? right_source_->topic() : kNone;

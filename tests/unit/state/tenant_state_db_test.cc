@@ -101,6 +101,28 @@ TEST_F(TenantStateDbTest, MemoryUsageIsReportedAfterWrites) {
   EXPECT_LE(after.charged_bytes, after.capacity_bytes);
 }
 
+TEST_F(TenantStateDbTest, MemtablesAreAttributedToTheirQuery) {
+  auto kv = *KeyValueStore::Open(txn_.get(), Id("kv"));
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(kv->Put("key" + std::to_string(i), std::string(64, 'x')).ok());
+  }
+  ASSERT_TRUE(txn_->Commit({}).ok());
+  const std::map<std::string, size_t> by_query = db_->MemtableBytesByQuery();
+  ASSERT_EQ(by_query.size(), 1u);
+  EXPECT_EQ(by_query.begin()->first, Id("kv").query);
+  EXPECT_GT(by_query.begin()->second, 1000u * 64u);
+  EXPECT_GE(db_->StoreBytes(Id("kv")), by_query.begin()->second);  // memtables count as state
+  EXPECT_EQ(db_->StoreBytes(Id("never-attached")), 0u);
+}
+
+TEST_F(TenantStateDbTest, MemoryBudgetIsResizedAtRunTime) {
+  ASSERT_TRUE(db_->SetMemoryBudget(size_t{32} << 20).ok());
+  EXPECT_EQ(db_->GetMemoryUsage().capacity_bytes, size_t{32} << 20);
+  ASSERT_TRUE(db_->SetMemoryBudget(size_t{2} << 20).ok());
+  EXPECT_EQ(db_->GetMemoryUsage().capacity_bytes, size_t{2} << 20);
+  EXPECT_EQ(db_->SetMemoryBudget(0).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(TenantStateDbTest, ReadsFromFlushedFilesGoThroughTheBlockCache) {
   {
     auto kv = *KeyValueStore::Open(txn_.get(), Id("kv"));

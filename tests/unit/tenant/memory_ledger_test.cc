@@ -48,6 +48,20 @@ TEST_F(MemoryLedgerTest, GettingBackUnderResetsTheGrace) {
   EXPECT_EQ(ledger_.Check("a"), MemoryPressure::kPause);
 }
 
+TEST_F(MemoryLedgerTest, RestartGraceGivesAnOverTenantAFullGraceAgain) {
+  ledger_.SetQuota("a", 1000);
+  ledger_.Charge("a", 1500);
+  clock_.Advance(absl::Seconds(10));
+  EXPECT_EQ(ledger_.Check("a"), MemoryPressure::kExhausted);
+  ledger_.RestartGrace("a");
+  EXPECT_EQ(ledger_.Check("a"), MemoryPressure::kPause);
+  clock_.Advance(absl::Seconds(10));
+  EXPECT_EQ(ledger_.Check("a"), MemoryPressure::kExhausted);
+  ledger_.Release("a", 1000);
+  ledger_.RestartGrace("a");  // under the cap: nothing to restart
+  EXPECT_EQ(ledger_.Check("a"), MemoryPressure::kOk);
+}
+
 TEST_F(MemoryLedgerTest, TenantsAreAccountedSeparately) {
   ledger_.SetQuota("a", 100);
   ledger_.SetQuota("b", 100);

@@ -33,6 +33,7 @@ struct TaskHostOptions {
 
 class Worker;
 class StandbyHost;
+class TenantMemory;
 class TenantStates;
 class KafkaProcessingLog;
 class KafkaThreadCpu;
@@ -43,7 +44,9 @@ class KafkaThreadCpu;
 // offsets are committed under the query's group id, inside the worker's transaction for
 // exactly-once tasks (see docs/architecture.md, "Durable state and exactly-once"). One CPU
 // ledger, shared by the workers, holds each tenant's CPU quota (from its assignments) and
-// decides which tenants' tasks run (docs/architecture.md, "CPU quotas on executors").
+// decides which tenants' tasks run (docs/architecture.md, "CPU quotas on executors"); one
+// TenantMemory meters each tenant's memory against its quota and pauses or stops its tasks
+// (docs/architecture.md, "Memory quotas on executors").
 //
 // Owned by the ExecutorNode. Apply() is called from the control client's thread; Statuses()
 // from any thread; workers run tasks on their own threads.
@@ -64,8 +67,8 @@ class TaskHost {
   void Apply(const std::string& kafka_bootstrap, const v1::AssignmentChange& change);
 
   // The latest status of every task held (starting, running, failed, or stopping) and of every
-  // standby replica (TaskStatus.standby), with the last applied assignment version and the CPU
-  // charged to each of their tenants.
+  // standby replica (TaskStatus.standby), with the last applied assignment version, the CPU
+  // charged to each of their tenants and the memory each tenant holds.
   v1::TaskStatusReport Report() const;
   uint32_t running_tasks() const;
 
@@ -91,6 +94,7 @@ class TaskHost {
   std::unique_ptr<KafkaProcessingLog> processing_log_;  // outlives the workers' tasks
   std::unique_ptr<tenant::CpuLedger> cpu_ledger_;       // outlives the workers
   std::unique_ptr<KafkaThreadCpu> kafka_thread_cpu_;    // outlives the workers' consumers
+  std::unique_ptr<TenantMemory> memory_;                // outlives the workers; after states_
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Worker>> workers_ ABSL_GUARDED_BY(mu_);
   // Set after the workers, stopped before them (it asks them whether they hold a task).

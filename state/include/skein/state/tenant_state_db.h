@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,6 +94,18 @@ class TenantStateDb {
   }
 
   StateMemoryUsage GetMemoryUsage() const;
+  // Memtable bytes (active and immutable) of the stores of each query (StoreId::query), for
+  // telling which query holds the tenant's memory. Queries without memtable data are left out.
+  std::map<std::string, size_t> MemtableBytesByQuery() const;
+  // Size of store `id` for metering: RocksDB's estimate of its live data on disk plus its
+  // memtables; 0 when it is not attached.
+  size_t StoreBytes(const StoreId& id) const;
+
+  // Resizes the instance's memory at run time (the tenant's quota changed): the block cache
+  // capacity becomes `memory_budget_bytes` and the memtable share half of it, as Open() sizes
+  // them. Shrinking evicts unpinned blocks; memtables above the new share are flushed.
+  // INVALID_ARGUMENT for 0.
+  absl::Status SetMemoryBudget(size_t memory_budget_bytes);
 
   const std::string& tenant() const { return tenant_; }
   const std::string& path() const { return path_; }

@@ -39,6 +39,11 @@ class MemoryLedger {
   int64_t Used(absl::string_view tenant);
   int64_t Quota(absl::string_view tenant);
   MemoryPressure Check(absl::string_view tenant);
+  // Starts the grace period again if the tenant is over its cap (called after failing a query
+  // to get it back under: the next query fails only if that did not help within the grace).
+  void RestartGrace(absl::string_view tenant);
+  // How long a tenant may stay over its cap before Check() says kExhausted.
+  absl::Duration grace() const { return exhausted_after_; }
 
  private:
   struct Account {

@@ -69,6 +69,9 @@ class StageTask {
   // Applies the buffered state writes with the changelog offsets they reach (see
   // state::StateTransaction::Commit). OK when the task has no state.
   absl::Status CommitState(const state::ChangelogOffsets& offsets);
+  // Bytes of state writes buffered since the last CommitState (0 for a stage without state):
+  // memory the task holds until its commit.
+  size_t BufferedStateBytes() const;
 
   ~StageTask();
 

@@ -1,11 +1,12 @@
 #pragma once
 
-// The admin and tenant calls the cluster benches make, as the platform admin acting for
-// tenants (auth on): create tenants, set CPU quotas, run statements, describe queries.
-// Threading: one bench thread (the channel itself is thread-safe).
+// The admin and tenant calls the cluster tests and benches make, as the platform admin acting
+// for tenants (auth on): create tenants, set quotas, run statements, describe queries, read
+// usage. Threading: one test or bench thread (the channel itself is thread-safe).
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -13,7 +14,7 @@
 #include "skein/v1/admin.grpc.pb.h"
 #include "skein/v1/tenants.grpc.pb.h"
 
-namespace skein::bench {
+namespace skein::testing {
 
 class TenantClient {
  public:
@@ -24,9 +25,15 @@ class TenantClient {
         token_(std::move(token)) {}
 
   bool CreateTenant(const std::string& name, int64_t cpu_millicores) {
+    skein::v1::Quota quota;
+    quota.set_cpu_millicores(cpu_millicores);
+    return CreateTenant(name, quota);
+  }
+
+  bool CreateTenant(const std::string& name, const skein::v1::Quota& quota) {
     skein::v1::CreateTenantRequest request;
     request.set_name(name);
-    request.mutable_quota()->set_cpu_millicores(cpu_millicores);
+    *request.mutable_quota() = quota;
     skein::v1::TenantView view;
     grpc::ClientContext context;
     Prepare(&context);
@@ -71,6 +78,17 @@ class TenantClient {
     return view;
   }
 
+  // The tenant's usage; nullopt (reported on stderr) when the call fails.
+  std::optional<skein::v1::TenantUsage> Usage(const std::string& tenant) {
+    skein::v1::GetUsageRequest request;
+    request.set_tenant(tenant);
+    skein::v1::TenantUsage usage;
+    grpc::ClientContext context;
+    Prepare(&context);
+    if (!Report("GetUsage", tenants_->GetUsage(&context, request, &usage))) return std::nullopt;
+    return usage;
+  }
+
   bool AwaitRunning(const std::string& tenant, const std::string& id) {
     const absl::Time deadline = absl::Now() + absl::Minutes(2);
     while (absl::Now() < deadline) {
@@ -98,4 +116,4 @@ class TenantClient {
   std::string token_;
 };
 
-}  // namespace skein::bench
+}  // namespace skein::testing
