@@ -584,6 +584,8 @@ QueryManager::TenantLoad QueryManager::Load(const std::string& tenant) const {
       if (s == statuses_.end()) continue;
       load.records_in += s->second.records_in();
       load.records_out += s->second.records_out();
+      load.bytes_in += s->second.bytes_in();
+      load.bytes_out += s->second.bytes_out();
       load.processing_errors += s->second.processing_errors();
       load.state_bytes += s->second.state_bytes();
     }

@@ -98,6 +98,8 @@ class QueryManager final : public SessionListener {
     uint32_t tasks = 0;
     uint64_t records_in = 0;
     uint64_t records_out = 0;
+    uint64_t bytes_in = 0;  // key and value bytes of records_in / records_out
+    uint64_t bytes_out = 0;
     uint64_t processing_errors = 0;
     double cpu_seconds = 0;     // since metering began, across executor restarts (CpuMeter)
     uint64_t memory_bytes = 0;  // held now on the executors that are not DEAD (latest reports)

@@ -186,6 +186,8 @@ grpc::Status TenantService::GetUsage(grpc::ServerContext* context,
     response->set_tasks_running(load.tasks);
     response->set_records_in(load.records_in);
     response->set_records_out(load.records_out);
+    response->set_bytes_in(load.bytes_in);
+    response->set_bytes_out(load.bytes_out);
     response->set_processing_errors(load.processing_errors);
     response->set_cpu_seconds(load.cpu_seconds);
     response->set_memory_bytes(load.memory_bytes);

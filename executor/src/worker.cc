@@ -738,6 +738,8 @@ void Worker::PublishStatuses() {
       const runtime::OperatorMetrics& m = t->stage->metrics();
       s.set_records_in(m.records_in);
       s.set_records_out(m.records_out);
+      s.set_bytes_in(m.bytes_in);
+      s.set_bytes_out(m.bytes_out);
       s.set_processing_errors(m.deserialization_errors + m.expression_errors +
                               m.serialization_errors);
       s.set_records_in_per_second(t->input_rate.Update(m.records_in));

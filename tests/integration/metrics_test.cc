@@ -117,12 +117,16 @@ TEST(MetricsTest, CoordinatorAndExecutorExposeMovingValues) {
   }
   ASSERT_TRUE(ProduceAll(bootstrap, absl::StrCat("metrics_in_", run), input).ok());
 
+  double input_bytes = 0;
+  for (const KafkaRecord& r : input) input_bytes += r.key->size() + r.value->size();
   const std::map<std::string, std::string> of_query = {{"tenant", "default"}, {"query", query}};
   const std::string executor_text = ScrapeUntil(executor_port, [&](const std::string& t) {
     return Sum(t, "skein_task_records_in_total", of_query) == 200;
   });
   EXPECT_EQ(Sum(executor_text, "skein_task_records_in_total", of_query), 200) << executor_text;
   EXPECT_EQ(Sum(executor_text, "skein_task_records_out_total", of_query), 100);
+  EXPECT_EQ(Sum(executor_text, "skein_task_bytes_in_total", of_query), input_bytes);
+  EXPECT_GT(Sum(executor_text, "skein_task_bytes_out_total", of_query), 0);
   EXPECT_EQ(Sum(executor_text, "skein_task_processing_errors_total", of_query), 0);
   EXPECT_EQ(Sum(executor_text, "skein_task_restored_records_total", of_query), 0);
   EXPECT_EQ(Sum(executor_text, "skein_task_restore_remaining_records", of_query), 0);
@@ -144,6 +148,9 @@ TEST(MetricsTest, CoordinatorAndExecutorExposeMovingValues) {
   EXPECT_EQ(Sum(coordinator_text, "skein_tenant_records_in_total", of_tenant), 200)
       << coordinator_text;
   EXPECT_EQ(Sum(coordinator_text, "skein_tenant_records_out_total", of_tenant), 100);
+  EXPECT_EQ(Sum(coordinator_text, "skein_tenant_bytes_in_total", of_tenant), input_bytes);
+  EXPECT_EQ(Sum(coordinator_text, "skein_tenant_bytes_out_total", of_tenant),
+            Sum(executor_text, "skein_task_bytes_out_total", of_query));
   EXPECT_EQ(Sum(coordinator_text, "skein_tenant_queries_running", of_tenant), 1);
   EXPECT_EQ(Sum(coordinator_text, "skein_tenant_tasks_running", of_tenant), 2);
   EXPECT_GT(Sum(coordinator_text, "skein_tenant_cpu_seconds_total", of_tenant), 0);

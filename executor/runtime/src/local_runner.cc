@@ -149,6 +149,8 @@ OperatorMetrics LocalRunner::Metrics(const std::string& query_id) const {
     const OperatorMetrics& m = t.task->metrics();
     sum.records_in += m.records_in;
     sum.records_out += m.records_out;
+    sum.bytes_in += m.bytes_in;
+    sum.bytes_out += m.bytes_out;
     sum.deserialization_errors += m.deserialization_errors;
     sum.expression_errors += m.expression_errors;
     sum.serialization_errors += m.serialization_errors;

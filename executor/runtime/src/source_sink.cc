@@ -260,6 +260,7 @@ bool SourceOperator::DecodeOne(const Record& record, RowRecord* row) {
 void SourceOperator::Decode(std::span<const Record> records, RowBatch* out) {
   for (const Record& r : records) {
     ctx_->metrics.records_in++;
+    ctx_->metrics.bytes_in += r.PayloadBytes();
     out->emplace_back();
     if (!DecodeOne(r, &out->back())) out->pop_back();
   }
@@ -360,6 +361,7 @@ void SinkOperator::Encode(const RowBatch& rows, int32_t partitions, std::vector<
     rec.partition = rec.key ? KafkaPartition(*rec.key, partitions)
                             : std::min(row.partition, std::max(partitions, 1) - 1);
     ctx_->metrics.records_out++;
+    ctx_->metrics.bytes_out += rec.PayloadBytes();
     out->push_back(std::move(rec));
   }
 }

@@ -34,6 +34,8 @@ class TimeZone;
 struct OperatorMetrics {
   uint64_t records_in = 0;   // records offered to the source
   uint64_t records_out = 0;  // records produced by the sink
+  uint64_t bytes_in = 0;     // key and value bytes of records_in
+  uint64_t bytes_out = 0;    // key and value bytes of records_out
   uint64_t deserialization_errors = 0;
   uint64_t expression_errors = 0;
   uint64_t serialization_errors = 0;

@@ -25,6 +25,9 @@ struct Record {
   std::optional<std::string> key;
   std::optional<std::string> value;
   std::vector<Header> headers;
+
+  // Key and value bytes (what metering counts as a record's size).
+  uint64_t PayloadBytes() const { return (key ? key->size() : 0) + (value ? value->size() : 0); }
 };
 
 // A row between operators: the values laid out as the operator's schema (KEY, VALUE, pseudo
