@@ -43,12 +43,6 @@ constexpr int kUsers = 23;
 constexpr int kProducts = 7;
 constexpr int kChunks = 20;  // the input is produced in chunks, with failures in between
 
-int64_t EnvInt(const char* name, int64_t fallback) {
-  const char* v = std::getenv(name);
-  int64_t n = 0;
-  return v != nullptr && absl::SimpleAtoi(v, &n) && n > 0 ? n : fallback;
-}
-
 std::string Tier(int user) { return absl::StrCat("tier", user % 3); }
 
 struct Input {
@@ -167,12 +161,7 @@ void RunScenario(const std::string& name, const std::string& bootstrap, ThreeBro
   TestCluster cluster(name, 3000);
   cluster.set_kafka_bootstrap(bootstrap);
   ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator());
-  for (int i = 1; i <= kExecutors; ++i) {
-    cluster.StartExecutor(absl::StrCat("exec-", i));
-    ASSERT_TRUE(
-        cluster.AwaitState(absl::StrCat("exec-", i), v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30))
-            .ok());
-  }
+  ASSERT_TRUE(cluster.StartExecutors(kExecutors).ok());
   absl::StatusOr<v1::ExecuteStatementsResponse> rejected =
       cluster.Execute("SET 'processing.guarantee'='exactly_twice';");
   ASSERT_FALSE(rejected.ok());

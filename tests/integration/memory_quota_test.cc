@@ -1,10 +1,10 @@
 // Memory quotas on a shared executor, over real processes and a real broker: tenant "hog"
 // (64 MiB) runs an aggregation whose state grows without bound over 16 partitions — 48 MiB of
 // bounded fetch queues, so once its state fills its memtable share (a quarter of the quota) it
-// cannot get back under — and two light tenants (128 MiB each) run a small aggregation. The hog must end in ERROR with
-// RESOURCE_EXHAUSTED and a reason naming its tenant and query, the light tenants' output must
-// be exact, and the executor's peak RSS must stay under the sum of the caps plus a fixed
-// overhead (docs/architecture.md, "Memory quotas on executors").
+// cannot get back under — and two light tenants (128 MiB each) run a small aggregation. The hog
+// must end in ERROR with RESOURCE_EXHAUSTED and a reason naming its tenant and query, the light
+// tenants' output must be exact, and the executor's peak RSS must stay under the sum of the caps
+// plus a fixed overhead (docs/architecture.md, "Memory quotas on executors").
 
 #include <fstream>
 #include <map>

@@ -23,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "support/cluster.h"
+#include "support/json_fields.h"
 #include "support/kafka_io.h"
 #include "support/process.h"
 
@@ -34,25 +35,6 @@ constexpr int kPartitions = 3;
 constexpr int kExecutors = 3;
 constexpr int kUsers = 97;
 constexpr absl::Duration kDeadline = absl::Seconds(180);
-
-int64_t EnvInt(const char* name, int64_t fallback) {
-  const char* v = std::getenv(name);
-  int64_t n = 0;
-  return v != nullptr && absl::SimpleAtoi(v, &n) && n > 0 ? n : fallback;
-}
-
-// The integer value of `"FIELD":` in a flat JSON object; nullopt when absent.
-std::optional<int64_t> JsonInt(const std::string& json, const std::string& field) {
-  const std::string needle = absl::StrCat("\"", field, "\":");
-  size_t at = json.find(needle);
-  if (at == std::string::npos) return std::nullopt;
-  at += needle.size();
-  size_t end = at;
-  while (end < json.size() && (json[end] == '-' || std::isdigit(json[end]))) ++end;
-  int64_t n = 0;
-  if (!absl::SimpleAtoi(json.substr(at, end - at), &n)) return std::nullopt;
-  return n;
-}
 
 // Polls DescribeQuery until `done` holds for the view; the last view seen, or an error after
 // `timeout`.
@@ -104,12 +86,7 @@ TEST(StandbyTest, FailOverPromotesTheCaughtUpStandbyWhichRestoresOnlyTheTail) {
 
   TestCluster cluster("standby", 3000);
   ASSERT_NO_FATAL_FAILURE(cluster.StartCoordinator());
-  for (int i = 1; i <= kExecutors; ++i) {
-    cluster.StartExecutor(absl::StrCat("exec-", i));
-    ASSERT_TRUE(
-        cluster.AwaitState(absl::StrCat("exec-", i), v1::EXECUTOR_STATE_ALIVE, absl::Seconds(30))
-            .ok());
-  }
+  ASSERT_TRUE(cluster.StartExecutors(kExecutors).ok());
   absl::StatusOr<v1::ExecuteStatementsResponse> rejected =
       cluster.Execute("SET 'num.standby.replicas'='many';");
   ASSERT_FALSE(rejected.ok());

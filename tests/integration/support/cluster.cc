@@ -124,6 +124,16 @@ absl::StatusOr<v1::ExecutorView> TestCluster::Describe(const std::string& id) {
   return response;
 }
 
+absl::Status TestCluster::StartExecutors(int count, absl::Duration timeout) {
+  for (int i = 1; i <= count; ++i) StartExecutor(absl::StrCat("exec-", i));
+  for (int i = 1; i <= count; ++i) {
+    absl::StatusOr<v1::ExecutorView> alive =
+        AwaitState(absl::StrCat("exec-", i), v1::EXECUTOR_STATE_ALIVE, timeout);
+    if (!alive.ok()) return alive.status();
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::ExecutorView> TestCluster::Drain(const std::string& id, bool drain) {
   grpc::ClientContext context;
   Prepare(&context, absl::Seconds(5));

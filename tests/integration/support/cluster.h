@@ -39,6 +39,8 @@ class TestCluster {
   // The same with more flags (e.g. --metrics-port).
   Process* StartExecutor(const std::string& id, const std::vector<std::string>& extra_args);
   Process* executor(const std::string& id) { return executors_[id].get(); }
+  // Starts exec-1 .. exec-`count` and waits until each is ALIVE; the first that is not, in time.
+  absl::Status StartExecutors(int count, absl::Duration timeout = absl::Seconds(30));
   Process* coordinator() { return coordinator_.get(); }
 
   std::string coordinator_address() const { return "127.0.0.1:" + std::to_string(port_); }

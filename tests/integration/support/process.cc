@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 
 namespace skein::testing {
@@ -116,6 +117,12 @@ std::string ScratchDir(const std::string& test_name) {
   std::string dir = Env("SKEIN_TEST_DIR", "/tmp/skein-test") + "/" + test_name;
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+int64_t EnvInt(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  int64_t n = 0;
+  return v != nullptr && absl::SimpleAtoi(v, &n) && n > 0 ? n : fallback;
 }
 
 std::string KafkaBootstrap() {

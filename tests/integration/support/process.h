@@ -45,5 +45,7 @@ std::string BinDir();
 std::string SourceDir();
 std::string ScratchDir(const std::string& test_name);
 std::string KafkaBootstrap();
+// The positive integer in environment variable `name` (a test's size knob), else `fallback`.
+int64_t EnvInt(const char* name, int64_t fallback);
 
 }  // namespace skein::testing
